@@ -1,0 +1,197 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/pii"
+)
+
+// codeRequest carries a one-time WeChat code (wx.login or getPhoneNumber).
+type codeRequest struct {
+	Code string `json:"code" example:"0a3Xk2000..."`
+}
+
+// refreshRequest carries a refresh token.
+type refreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+}
+
+// roleResponse is one role binding of the caller.
+type roleResponse struct {
+	ID      string `json:"id"`
+	OrgID   string `json:"org_id"`
+	OrgName string `json:"org_name"`
+	Role    string `json:"role" enums:"federation_admin,union_chair,union_staff,verifier"`
+}
+
+// loginUser is the user part of a login reply.
+type loginUser struct {
+	ID         string         `json:"id" example:"384515783190089728"`
+	PhoneBound bool           `json:"phone_bound"`
+	Roles      []roleResponse `json:"roles"`
+}
+
+// tokenResponse is the reply of login and refresh.
+type tokenResponse struct {
+	AccessToken  string    `json:"access_token"`
+	RefreshToken string    `json:"refresh_token"`
+	ExpiresIn    int       `json:"expires_in" example:"7200"`
+	User         loginUser `json:"user"`
+}
+
+// phoneResponse is the reply of phone binding.
+type phoneResponse struct {
+	PhoneMasked string `json:"phone_masked" example:"138****8000"`
+}
+
+// meResponse is the caller's own profile.
+type meResponse struct {
+	ID          string         `json:"id"`
+	PhoneMasked *string        `json:"phone_masked" example:"138****8000"`
+	Roles       []roleResponse `json:"roles"`
+	Member      any            `json:"member"`
+	Application any            `json:"application"`
+}
+
+// login godoc
+//
+//	@Summary		Log in with a wx.login code
+//	@Description	Exchanges the code for UnionHub tokens. 401/40102 when WeChat says the code is invalid or used; 502/50200 when WeChat fails; 429/42900 per IP.
+//	@Tags			identity
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		codeRequest	true	"wx.login code"
+//	@Success		200		{object}	Envelope[tokenResponse]
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Failure		429		{object}	ErrorResponse
+//	@Failure		502		{object}	ErrorResponse
+//	@Router			/auth/wechat/login [post]
+func (s *Server) login(c *gin.Context) {
+	var req codeRequest
+	if err := readJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	t, err := s.Identity.Login(c.Request.Context(), req.Code)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, toTokenResponse(t))
+}
+
+// refresh godoc
+//
+//	@Summary		Rotate the refresh token
+//	@Description	Returns a new token pair; the old refresh token stops working. Presenting a spent refresh token again revokes the whole session (401/40100): clients must serialise their refreshes.
+//	@Tags			identity
+//	@Accept			json
+//	@Produce		json
+//	@Param			body	body		refreshRequest	true	"the current refresh token"
+//	@Success		200		{object}	Envelope[tokenResponse]
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		401		{object}	ErrorResponse
+//	@Router			/auth/refresh [post]
+func (s *Server) refresh(c *gin.Context) {
+	var req refreshRequest
+	if err := readJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	t, err := s.Identity.Refresh(c.Request.Context(), req.RefreshToken)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, toTokenResponse(t))
+}
+
+// logout godoc
+//
+//	@Summary	End the session
+//	@Tags		identity
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Success	200	{object}	Envelope[Empty]
+//	@Failure	401	{object}	ErrorResponse
+//	@Router		/auth/logout [post]
+func (s *Server) logout(c *gin.Context) {
+	if err := s.Identity.Logout(c.Request.Context(), principal(c)); err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, Empty{})
+}
+
+// bindPhone godoc
+//
+//	@Summary		Bind the WeChat-verified phone number
+//	@Description	Takes the code from getPhoneNumber. A paid WeChat call: at most 5 per user per business day (429/42900 with Retry-After).
+//	@Tags			identity
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		codeRequest	true	"getPhoneNumber code"
+//	@Success		200		{object}	Envelope[phoneResponse]
+//	@Failure		401		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Failure		429		{object}	ErrorResponse
+//	@Failure		502		{object}	ErrorResponse
+//	@Router			/me/phone [post]
+func (s *Server) bindPhone(c *gin.Context) {
+	var req codeRequest
+	if err := readJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	masked, err := s.Identity.BindPhone(c.Request.Context(), principal(c), req.Code)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, phoneResponse{PhoneMasked: masked})
+}
+
+// me godoc
+//
+//	@Summary		The caller's profile
+//	@Description	member and application are null until the caller is on the roll or has applied.
+//	@Tags			identity
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	Envelope[meResponse]
+//	@Failure		401	{object}	ErrorResponse
+//	@Router			/me [get]
+func (s *Server) me(c *gin.Context) {
+	u, err := s.Identity.User(c.Request.Context(), principal(c).UserID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	phone, err := s.Identity.Phone(u)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	resp := meResponse{ID: idString(u.ID), Roles: []roleResponse{}}
+	if phone != "" {
+		m := pii.MaskPhone(phone)
+		resp.PhoneMasked = &m
+	}
+	ok(c, http.StatusOK, resp)
+}
+
+func toTokenResponse(t *identity.Tokens) tokenResponse {
+	return tokenResponse{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, ExpiresIn: t.ExpiresIn,
+		User: toLoginUser(t.User)}
+}
+
+func toLoginUser(u *model.User) loginUser {
+	return loginUser{ID: idString(u.ID), PhoneBound: u.PhoneEnc != nil, Roles: []roleResponse{}}
+}

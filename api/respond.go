@@ -1,0 +1,116 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/unionhub/unionhub/service"
+)
+
+// envelope is every JSON reply (API.md §1).
+type envelope struct {
+	Code      int           `json:"code"`
+	Message   string        `json:"message"`
+	Data      any           `json:"data,omitempty"`
+	Details   []fieldDetail `json:"details,omitempty"`
+	RequestID string        `json:"request_id"`
+}
+
+// fieldDetail names one bad field of a validation error.
+type fieldDetail struct {
+	Field   string `json:"field" example:"id_number"`
+	Message string `json:"message" example:"身份证号码校验位不正确"`
+}
+
+// ErrorResponse documents the error envelope in the OpenAPI.
+type ErrorResponse struct {
+	Code      int           `json:"code" example:"40001"`
+	Message   string        `json:"message" example:"提交的信息有误，请按提示修改"`
+	Details   []fieldDetail `json:"details,omitempty"`
+	RequestID string        `json:"request_id" example:"3f2a9c1e8b7d4a60"`
+}
+
+// Envelope documents the success envelope in the OpenAPI; Data is the reply.
+type Envelope[T any] struct {
+	Code      int    `json:"code" example:"0"`
+	Message   string `json:"message" example:"ok"`
+	Data      T      `json:"data"`
+	RequestID string `json:"request_id" example:"3f2a9c1e8b7d4a60"`
+}
+
+// Empty is the data of replies that carry nothing: {}.
+type Empty struct{}
+
+// ok writes a success envelope.
+func ok(c *gin.Context, status int, data any) {
+	c.JSON(status, envelope{Code: 0, Message: "ok", Data: data, RequestID: requestID(c)})
+}
+
+// errorMapping is the one table from domain error kinds to HTTP.
+var errorMapping = map[service.Kind]struct {
+	status int
+	code   int
+}{
+	service.KindInternal:        {http.StatusInternalServerError, 50000},
+	service.KindMalformed:       {http.StatusBadRequest, 40000},
+	service.KindInvalid:         {http.StatusUnprocessableEntity, 40001},
+	service.KindUnauthenticated: {http.StatusUnauthorized, 40100},
+	service.KindTokenExpired:    {http.StatusUnauthorized, 40101},
+	service.KindBadWeChatCode:   {http.StatusUnauthorized, 40102},
+	service.KindForbidden:       {http.StatusForbidden, 40300},
+	service.KindNotFound:        {http.StatusNotFound, 40400},
+	service.KindConflict:        {http.StatusConflict, 40900},
+	service.KindOnRoll:          {http.StatusConflict, 40901},
+	service.KindOpenApplication: {http.StatusConflict, 40902},
+	service.KindLimitReached:    {http.StatusConflict, 40903},
+	service.KindTooLarge:        {http.StatusRequestEntityTooLarge, 41300},
+	service.KindUnsupportedType: {http.StatusUnsupportedMediaType, 41500},
+	service.KindRateLimited:     {http.StatusTooManyRequests, 42900},
+	service.KindUpstream:        {http.StatusBadGateway, 50200},
+	service.KindUnavailable:     {http.StatusServiceUnavailable, 50300},
+}
+
+// fail writes the error envelope for err and aborts the chain. A domain
+// error shows its own message; anything else is logged once, here, and
+// shown as an internal error with no internals.
+func fail(c *gin.Context, err error) {
+	var de *service.Error
+	if !errors.As(err, &de) {
+		de = &service.Error{Kind: service.KindInternal, Message: "系统繁忙，请稍后再试", Err: err}
+	}
+	m, found := errorMapping[de.Kind]
+	if !found {
+		m = errorMapping[service.KindInternal]
+	}
+	if m.status >= 500 {
+		loggerOf(c).ErrorContext(c.Request.Context(), "request failed",
+			"request_id", requestID(c), "route", c.FullPath(), "err", de.Error())
+	}
+	if de.Kind == service.KindRateLimited && de.RetryAfter > 0 {
+		secs := int(de.RetryAfter.Seconds() + 0.999)
+		c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
+	}
+	env := envelope{Code: m.code, Message: de.Message, RequestID: requestID(c)}
+	for _, f := range de.Fields {
+		env.Details = append(env.Details, fieldDetail{Field: f.Field, Message: f.Message})
+	}
+	c.Error(err) //nolint:errcheck // recorded for the access log
+	c.AbortWithStatusJSON(m.status, env)
+}
+
+// loggerOf returns the router's logger (set by requestIDMiddleware).
+func loggerOf(c *gin.Context) *slog.Logger {
+	if l, ok := c.Get(ctxLogger); ok {
+		return l.(*slog.Logger)
+	}
+	return slog.Default()
+}
+
+// malformed is the 400 for bad JSON or bad query parameters.
+func malformed(message string) error {
+	return service.E(service.KindMalformed, message)
+}

@@ -1,0 +1,53 @@
+// Package api is UnionHub's HTTP layer: the gin route table, thin handlers,
+// request and response types, middleware, and the one mapping from domain
+// errors to HTTP statuses and envelope codes.
+//
+//	@title						UnionHub API
+//	@version					1.0
+//	@description				工会会员实名制 mini-program backend. Every reply is an envelope {code, message, data, request_id}; errors carry a Chinese message and, for validation errors (422/40001), details naming each bad field by JSON path. IDs are strings. Lists take ?limit= (default 20, max 100) and ?cursor= and answer {items, next_cursor}. Unknown routes answer 404/40400 and a known route with another method 405/40500.
+//	@BasePath					/api/v1
+//	@securityDefinitions.apikey	BearerAuth
+//	@in							header
+//	@name						Authorization
+//	@description				"Bearer " followed by the access token from /auth/wechat/login.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/ratelimit"
+)
+
+// Deps is everything the HTTP layer is built from; cmd wires it.
+type Deps struct {
+	Config   config.Config
+	Log      *slog.Logger
+	DB       *gorm.DB
+	Cache    cache.Cache
+	Limiter  *ratelimit.Limiter
+	Identity *identity.Service
+	// Metrics is the registry /metrics serves and the HTTP metrics join;
+	// nil means a fresh one.
+	Metrics *prometheus.Registry
+	// ServeMetrics mounts /metrics on the API router (development); in
+	// production it has its own listener.
+	ServeMetrics bool
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	Deps
+}
+
+// ping is a dependency probe for /readyz.
+type ping func(ctx context.Context) error

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/service/pii"
+)
+
+// secrets are the keys a node works with.
+type secrets struct {
+	pii       pii.Keys
+	tokenKey  []byte
+	generated bool // development keys from the data dir
+}
+
+// loadSecrets takes the keys from configuration; in development, missing
+// keys are generated once under the data dir (mode 0600) and reused.
+// Production never gets here without configured keys (config.Validate).
+func loadSecrets(cfg config.Config) (secrets, error) {
+	var s secrets
+	if cfg.Keys.PIIKeys != "" {
+		enc, err := pii.ParseEncKeys(cfg.Keys.PIIKeys)
+		if err != nil {
+			return s, fmt.Errorf("UNIONHUB_PII_KEYS: %w", err)
+		}
+		idx, err := pii.ParseIndexKey(cfg.Keys.BlindIndexKey)
+		if err != nil {
+			return s, fmt.Errorf("UNIONHUB_BLIND_INDEX_KEY: %w", err)
+		}
+		s.pii = pii.Keys{EncKeys: enc, ActiveKeyID: cfg.Keys.PIIActiveKey, IndexKey: idx}
+	} else {
+		k, err := pii.LoadOrCreateDevKeys(cfg.DataDir)
+		if err != nil {
+			return s, err
+		}
+		s.pii, s.generated = k, true
+	}
+	if err := s.pii.Validate(); err != nil {
+		return s, err
+	}
+	if cfg.Keys.TokenKey != "" {
+		k, err := decodeKey(cfg.Keys.TokenKey)
+		if err != nil {
+			return s, fmt.Errorf("UNIONHUB_TOKEN_KEY: %w", err)
+		}
+		s.tokenKey = k
+	} else {
+		k, err := devTokenKey(cfg.DataDir)
+		if err != nil {
+			return s, err
+		}
+		s.tokenKey, s.generated = k, true
+	}
+	if cfg.Production() && s.generated {
+		return s, errors.New("production refuses generated development keys: set UNIONHUB_PII_KEYS, UNIONHUB_BLIND_INDEX_KEY and UNIONHUB_TOKEN_KEY")
+	}
+	return s, nil
+}
+
+func decodeKey(s string) ([]byte, error) {
+	s = strings.TrimSpace(s)
+	k, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		k, err = base64.RawURLEncoding.DecodeString(strings.TrimRight(s, "="))
+	}
+	if err != nil {
+		return nil, errors.New("not base64")
+	}
+	if len(k) < 32 {
+		return nil, fmt.Errorf("must be at least 32 bytes, got %d", len(k))
+	}
+	return k, nil
+}
+
+// devTokenKey reads or creates DataDir/dev-token-key.
+func devTokenKey(dir string) ([]byte, error) {
+	path := filepath.Join(dir, "dev-token-key")
+	raw, err := os.ReadFile(path)
+	if err == nil {
+		return decodeKey(string(raw))
+	}
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	// Write a temporary file, then link it into place: the key appears
+	// whole or not at all, and of two processes starting at once the first
+	// link wins and both read its key.
+	k := make([]byte, 32)
+	_, _ = rand.Read(k)
+	tmp, err := os.CreateTemp(dir, ".dev-token-key-*")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	_, werr := tmp.WriteString(base64.StdEncoding.EncodeToString(k))
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr != nil {
+		return nil, werr
+	}
+	if err := os.Link(tmp.Name(), path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, err
+	}
+	return devTokenKey(dir)
+}

@@ -1,0 +1,95 @@
+// Command unionhub is UnionHub's one binary: `serve` (the default) runs the
+// API, `migrate` applies database migrations, `fakewechat` runs the fake
+// WeChat server for local development.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/unionhub/unionhub/config"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, lookup: os.LookupEnv})
+	stop()
+	if err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "unionhub:", err)
+		os.Exit(1)
+	}
+}
+
+// env is what run takes from the process, so tests can give their own.
+type env struct {
+	stdout, stderr io.Writer
+	lookup         func(string) (string, bool)
+	// onListen, when set, is told the API's address once it accepts.
+	onListen func(net.Addr)
+}
+
+const usage = `usage: unionhub [command] [--config FILE] [flags]
+
+commands:
+  serve        run the API server (the default)
+  migrate      apply pending database migrations and exit
+  fakewechat   run the fake WeChat server for local development (--addr)
+
+Configuration comes from --config (YAML) and UNIONHUB_* environment
+variables; the environment wins. See README.md.`
+
+// run is the whole program; main only maps its error to an exit code.
+func run(ctx context.Context, args []string, e env) error {
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	fs := flag.NewFlagSet("unionhub "+cmd, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() { fmt.Fprintln(e.stderr, usage) }
+	configPath := fs.String("config", "", "YAML configuration file")
+	fakeAddr := fs.String("addr", "127.0.0.1:9090", "fakewechat: listen address")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if cmd == "fakewechat" {
+		return runFakeWeChat(ctx, *fakeAddr, e)
+	}
+	cfg, err := config.Load(*configPath, e.lookup)
+	if err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	log := newLogger(e.stderr, cfg.LogLevel)
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, e)
+	case "migrate":
+		return migrateCmd(ctx, cfg, log)
+	case "help":
+		fmt.Fprintln(e.stdout, usage)
+		return nil
+	default:
+		fmt.Fprintln(e.stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+func newLogger(w io.Writer, level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: l}))
+}

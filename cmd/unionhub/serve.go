@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/api"
+	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/ratelimit"
+	"github.com/unionhub/unionhub/service/wechat"
+)
+
+// serve wires the node top to bottom and runs it until ctx ends, then shuts
+// down gracefully: in-flight requests finish, new ones are refused.
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env) error {
+	// With no mini-program credentials, development uses the embedded fake:
+	// the real WeChat would refuse every call anyway.
+	if cfg.WeChat.Fake || (!cfg.Production() && cfg.WeChat.AppID == "") {
+		if err := startEmbeddedFake(ctx, &cfg, log); err != nil {
+			return err
+		}
+	}
+	log.Info("starting unionhub", "config", cfg.String())
+	keys, err := loadSecrets(cfg)
+	if err != nil {
+		return err
+	}
+	if keys.generated {
+		log.Warn("using development keys generated under the data dir; production refuses them", "data_dir", cfg.DataDir)
+	}
+	cipher, err := pii.New(keys.pii)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer model.Close(db)
+	if err := ensureSchema(ctx, cfg, db, log); err != nil {
+		return err
+	}
+	c, err := cache.Open(ctx, cfg.Redis.Addr, cache.OpenOptions{Password: cfg.Redis.Password, DB: cfg.Redis.DB})
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	defer c.Close()
+	if err := wechat.InstallHTTPClient(cfg.WeChat.APIBase, cfg.WeChat.Timeout); err != nil {
+		return fmt.Errorf("UNIONHUB_WECHAT_API_BASE: %w", err)
+	}
+	wx := wechat.New(wechat.Config{AppID: cfg.WeChat.AppID, Secret: cfg.WeChat.Secret,
+		APIBase: cfg.WeChat.APIBase, Timeout: cfg.WeChat.Timeout}, c)
+	limiter := ratelimit.New(c, nil)
+	ident := identity.New(db, c, wx, cipher, limiter, identity.Config{
+		AccessTTL: cfg.HTTP.AccessTokenTTL, RefreshTTL: cfg.HTTP.RefreshTokenTTL,
+		TokenKey: keys.tokenKey, Location: cfg.Location(),
+	}, nil, log)
+
+	reg := prometheus.NewRegistry()
+	separateMetrics := cfg.MetricsAddr != ""
+	router := api.NewRouter(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
+		Identity: ident, Metrics: reg, ServeMetrics: !separateMetrics})
+
+	srv := &http.Server{Handler: router, ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
+		ReadTimeout: cfg.HTTP.ReadTimeout, WriteTimeout: cfg.HTTP.WriteTimeout, IdleTimeout: cfg.HTTP.IdleTimeout,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	servers := []*http.Server{srv}
+	listeners := []net.Listener{}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		return fmt.Errorf("listen %s: %w", cfg.HTTPAddr, err)
+	}
+	listeners = append(listeners, ln)
+	if separateMetrics {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen %s: %w", cfg.MetricsAddr, err)
+		}
+		servers = append(servers, &http.Server{Handler: api.MetricsHandler(reg), ReadHeaderTimeout: 5 * time.Second})
+		listeners = append(listeners, mln)
+		log.Info("metrics listening", "addr", mln.Addr().String())
+	}
+	log.Info("listening", "addr", ln.Addr().String())
+	if e.onListen != nil {
+		e.onListen(ln.Addr())
+	}
+	return runServers(ctx, servers, listeners, cfg.HTTP.ShutdownTimeout, log)
+}
+
+// runServers serves until ctx ends or a server fails, then shuts every
+// server down, letting in-flight requests finish within timeout.
+func runServers(ctx context.Context, servers []*http.Server, lns []net.Listener, timeout time.Duration, log *slog.Logger) error {
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func() { errc <- srv.Serve(lns[i]) }()
+	}
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: finishing in-flight requests", "timeout", timeout.String())
+	case serveErr = <-errc:
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	var shutdownErr error
+	for _, srv := range servers {
+		if err := srv.Shutdown(sctx); err != nil {
+			shutdownErr = errors.Join(shutdownErr, err)
+		}
+	}
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func openDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*gorm.DB, error) {
+	return model.Open(ctx, model.Options{Driver: cfg.DB.Driver, DSN: cfg.DB.DSN, DataDir: cfg.DataDir,
+		MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns,
+		ConnMaxLifetime: cfg.DB.ConnMaxLifetime, Logger: log})
+}
+
+// ensureSchema migrates at start in development; production expects
+// `unionhub migrate` to have run and refuses a schema it does not match.
+func ensureSchema(ctx context.Context, cfg config.Config, db *gorm.DB, log *slog.Logger) error {
+	if cfg.AutoMigrate() {
+		return model.Migrate(ctx, db, log)
+	}
+	v, err := model.SchemaVersion(ctx, db)
+	if err != nil {
+		return err
+	}
+	if v < model.LatestVersion() {
+		return fmt.Errorf("database schema is at version %d, this build needs %d: run `unionhub migrate`", v, model.LatestVersion())
+	}
+	return nil
+}
+
+func migrateCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	db, err := openDB(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer model.Close(db)
+	if err := model.Migrate(ctx, db, log); err != nil {
+		return err
+	}
+	v, err := model.SchemaVersion(ctx, db)
+	log.Info("schema up to date", "version", v)
+	return err
+}

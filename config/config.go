@@ -1,0 +1,248 @@
+// Package config holds UnionHub's one typed configuration: defaults, an
+// optional YAML file and UNIONHUB_* environment variables (the environment
+// wins). It is passed down by value; nothing reads the environment later.
+package config
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"time"
+)
+
+// Environments UnionHub knows.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// Config is the whole configuration of one UnionHub process.
+type Config struct {
+	Env         string `yaml:"env" env:"ENV"`
+	HTTPAddr    string `yaml:"http_addr" env:"HTTP_ADDR"`
+	DataDir     string `yaml:"data_dir" env:"DATA_DIR"`
+	Timezone    string `yaml:"timezone" env:"TIMEZONE"`
+	LogLevel    string `yaml:"log_level" env:"LOG_LEVEL"`
+	PublicURL   string `yaml:"public_url" env:"PUBLIC_URL"`
+	Swagger     *bool  `yaml:"swagger" env:"SWAGGER"`
+	MetricsAddr string `yaml:"metrics_addr" env:"METRICS_ADDR"`
+	// TrustedProxies lists the peers (IPs or CIDRs) whose X-Forwarded-For is believed.
+	TrustedProxies []string `yaml:"trusted_proxies" env:"TRUSTED_PROXIES"`
+	// RateLimitPerIP is requests per minute per client IP on login, phone
+	// binding, applications and uploads.
+	RateLimitPerIP int `yaml:"rate_limit_per_ip" env:"RATE_LIMIT_PER_IP"`
+	// IDImageRetentionDays: ID-card images are deleted this long after the decision.
+	IDImageRetentionDays int `yaml:"id_image_retention_days" env:"ID_IMAGE_RETENTION_DAYS"`
+
+	DB     DB     `yaml:"db"`
+	Redis  Redis  `yaml:"redis"`
+	WeChat WeChat `yaml:"wechat"`
+	Keys   Keys   `yaml:"keys"`
+	HTTP   HTTP   `yaml:"http"`
+}
+
+// DB selects and tunes the database.
+type DB struct {
+	Driver          string        `yaml:"driver" env:"DB_DRIVER"`
+	DSN             string        `yaml:"dsn" env:"DB_DSN"`
+	MaxOpenConns    int           `yaml:"max_open_conns" env:"DB_MAX_OPEN_CONNS"`
+	MaxIdleConns    int           `yaml:"max_idle_conns" env:"DB_MAX_IDLE_CONNS"`
+	ConnMaxLifetime time.Duration `yaml:"conn_max_lifetime" env:"DB_CONN_MAX_LIFETIME"`
+	// AutoMigrate applies pending migrations when serve starts; on by
+	// default in development, off in production (run `unionhub migrate`).
+	AutoMigrate *bool `yaml:"auto_migrate" env:"DB_AUTO_MIGRATE"`
+}
+
+// Redis names the cache; an empty Addr means the in-process cache.
+type Redis struct {
+	Addr     string `yaml:"addr" env:"REDIS_ADDR"`
+	Password string `yaml:"password" env:"REDIS_PASSWORD"`
+	DB       int    `yaml:"db" env:"REDIS_DB"`
+}
+
+// WeChat holds the mini-program credentials and where WeChat is reached.
+type WeChat struct {
+	AppID   string        `yaml:"appid" env:"WECHAT_APPID"`
+	Secret  string        `yaml:"secret" env:"WECHAT_SECRET"`
+	APIBase string        `yaml:"api_base" env:"WECHAT_API_BASE"`
+	Timeout time.Duration `yaml:"timeout" env:"WECHAT_TIMEOUT"`
+	// Fake runs the fake WeChat server inside the process and uses it
+	// (development only; production refuses it).
+	Fake bool `yaml:"fake" env:"WECHAT_FAKE"`
+	// TemplateApplicationResult is the subscribe-message template for review
+	// decisions; empty means no message is sent.
+	TemplateApplicationResult string `yaml:"template_application_result" env:"WECHAT_TEMPLATE_APPLICATION_RESULT"`
+}
+
+// Keys holds the secrets. Empty values in development are generated under
+// DataDir; production refuses to start without them.
+type Keys struct {
+	// PIIKeys is "kid:base64key,kid2:base64key" (32-byte AES-256 keys).
+	PIIKeys      string `yaml:"pii_keys" env:"PII_KEYS"`
+	PIIActiveKey string `yaml:"pii_active_key" env:"PII_ACTIVE_KEY"`
+	// BlindIndexKey is the base64 HMAC key of the blind indexes.
+	BlindIndexKey string `yaml:"blind_index_key" env:"BLIND_INDEX_KEY"`
+	// TokenKey is the base64 HMAC key that signs access tokens.
+	TokenKey string `yaml:"token_key" env:"TOKEN_KEY"`
+}
+
+// HTTP tunes the HTTP server.
+type HTTP struct {
+	ReadHeaderTimeout time.Duration `yaml:"read_header_timeout" env:"HTTP_READ_HEADER_TIMEOUT"`
+	ReadTimeout       time.Duration `yaml:"read_timeout" env:"HTTP_READ_TIMEOUT"`
+	WriteTimeout      time.Duration `yaml:"write_timeout" env:"HTTP_WRITE_TIMEOUT"`
+	IdleTimeout       time.Duration `yaml:"idle_timeout" env:"HTTP_IDLE_TIMEOUT"`
+	ShutdownTimeout   time.Duration `yaml:"shutdown_timeout" env:"HTTP_SHUTDOWN_TIMEOUT"`
+	AccessTokenTTL    time.Duration `yaml:"access_token_ttl" env:"ACCESS_TOKEN_TTL"`
+	RefreshTokenTTL   time.Duration `yaml:"refresh_token_ttl" env:"REFRESH_TOKEN_TTL"`
+}
+
+// Default returns the configuration used when nothing is configured: the
+// embedded default (SQLite, in-process cache, files under ./data).
+func Default() Config {
+	return Config{
+		Env:                  EnvDevelopment,
+		HTTPAddr:             ":8080",
+		DataDir:              "./data",
+		Timezone:             "Asia/Shanghai",
+		LogLevel:             "info",
+		RateLimitPerIP:       300,
+		IDImageRetentionDays: 30,
+		DB: DB{
+			Driver:          "sqlite",
+			MaxOpenConns:    50,
+			MaxIdleConns:    25,
+			ConnMaxLifetime: 30 * time.Minute,
+		},
+		WeChat: WeChat{
+			APIBase: "https://api.weixin.qq.com",
+			Timeout: 5 * time.Second,
+		},
+		HTTP: HTTP{
+			ReadHeaderTimeout: 5 * time.Second,
+			ReadTimeout:       60 * time.Second,
+			WriteTimeout:      60 * time.Second,
+			IdleTimeout:       120 * time.Second,
+			ShutdownTimeout:   25 * time.Second,
+			AccessTokenTTL:    2 * time.Hour,
+			RefreshTokenTTL:   30 * 24 * time.Hour,
+		},
+	}
+}
+
+// Production reports whether this is a production process.
+func (c Config) Production() bool { return c.Env == EnvProduction }
+
+// SwaggerEnabled reports whether /swagger is served: on in development,
+// off in production unless UNIONHUB_SWAGGER=true.
+func (c Config) SwaggerEnabled() bool {
+	if c.Swagger != nil {
+		return *c.Swagger
+	}
+	return !c.Production()
+}
+
+// AutoMigrate reports whether serve applies pending migrations at start.
+func (c Config) AutoMigrate() bool {
+	if c.DB.AutoMigrate != nil {
+		return *c.DB.AutoMigrate
+	}
+	return !c.Production()
+}
+
+// Location returns the business time zone.
+func (c Config) Location() *time.Location {
+	loc, err := time.LoadLocation(c.Timezone)
+	if err != nil {
+		return time.FixedZone(c.Timezone, 8*3600)
+	}
+	return loc
+}
+
+// Validate reports every setting that is wrong, naming each one.
+func (c Config) Validate() error {
+	var errs []string
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, "UNIONHUB_"+name+": "+fmt.Sprintf(format, args...))
+	}
+	if c.Env != EnvDevelopment && c.Env != EnvProduction {
+		bad("ENV", "must be %q or %q, got %q", EnvDevelopment, EnvProduction, c.Env)
+	}
+	if c.HTTPAddr == "" {
+		bad("HTTP_ADDR", "must not be empty")
+	}
+	if c.DataDir == "" {
+		bad("DATA_DIR", "must not be empty")
+	}
+	if _, err := time.LoadLocation(c.Timezone); err != nil {
+		bad("TIMEZONE", "unknown time zone %q", c.Timezone)
+	}
+	switch c.DB.Driver {
+	case "sqlite":
+	case "mysql":
+		if c.DB.DSN == "" {
+			bad("DB_DSN", "is required when UNIONHUB_DB_DRIVER=mysql")
+		}
+	default:
+		bad("DB_DRIVER", "must be sqlite or mysql, got %q", c.DB.Driver)
+	}
+	if c.DB.MaxOpenConns < 1 {
+		bad("DB_MAX_OPEN_CONNS", "must be at least 1")
+	}
+	if c.RateLimitPerIP < 1 {
+		bad("RATE_LIMIT_PER_IP", "must be at least 1")
+	}
+	if c.IDImageRetentionDays < 1 {
+		bad("ID_IMAGE_RETENTION_DAYS", "must be at least 1")
+	}
+	if c.WeChat.APIBase == "" || !(strings.HasPrefix(c.WeChat.APIBase, "http://") || strings.HasPrefix(c.WeChat.APIBase, "https://")) {
+		bad("WECHAT_API_BASE", "must be an http(s) URL")
+	}
+	if c.WeChat.Timeout <= 0 {
+		bad("WECHAT_TIMEOUT", "must be positive")
+	}
+	if c.HTTP.AccessTokenTTL <= 0 || c.HTTP.AccessTokenTTL > 2*time.Hour {
+		bad("ACCESS_TOKEN_TTL", "must be between 1s and 2h")
+	}
+	if c.HTTP.RefreshTokenTTL < c.HTTP.AccessTokenTTL {
+		bad("REFRESH_TOKEN_TTL", "must not be shorter than the access token's")
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := netip.ParsePrefix(p); err == nil {
+			continue
+		}
+		if _, err := netip.ParseAddr(p); err != nil {
+			bad("TRUSTED_PROXIES", "%q is neither an IP address nor a CIDR", p)
+		}
+	}
+	if c.Production() {
+		if c.WeChat.Fake {
+			bad("WECHAT_FAKE", "the fake WeChat server is for development only")
+		}
+		if c.WeChat.AppID == "" {
+			bad("WECHAT_APPID", "is required in production")
+		}
+		if c.WeChat.Secret == "" {
+			bad("WECHAT_SECRET", "is required in production")
+		}
+		if c.Keys.PIIKeys == "" {
+			bad("PII_KEYS", "is required in production (generated development keys are refused)")
+		}
+		if c.Keys.PIIActiveKey == "" {
+			bad("PII_ACTIVE_KEY", "is required in production")
+		}
+		if c.Keys.BlindIndexKey == "" {
+			bad("BLIND_INDEX_KEY", "is required in production (generated development keys are refused)")
+		}
+		if c.Keys.TokenKey == "" {
+			bad("TOKEN_KEY", "is required in production (generated development keys are refused)")
+		}
+		if c.MetricsAddr == "" {
+			bad("METRICS_ADDR", "is required in production (/metrics gets its own listener)")
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("invalid configuration:\n  %s", strings.Join(errs, "\n  "))
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+// Package model holds UnionHub's GORM structs, their queries, migrations
+// and the error kinds the services see. It knows SQLite and MySQL/MariaDB
+// (and stays TiDB-compatible: no SKIP LOCKED, no reliance on auto-increment).
+package model
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/glebarez/sqlite"
+	mysqldrv "github.com/go-sql-driver/mysql"
+	"gorm.io/driver/mysql"
+	"gorm.io/gorm"
+)
+
+// Dialects UnionHub runs on.
+const (
+	DialectSQLite = "sqlite"
+	DialectMySQL  = "mysql"
+)
+
+// Options opens a database.
+type Options struct {
+	Driver          string // sqlite or mysql
+	DSN             string // empty sqlite DSN: DataDir/unionhub.db
+	DataDir         string
+	MaxOpenConns    int
+	MaxIdleConns    int
+	ConnMaxLifetime time.Duration
+	Logger          *slog.Logger
+}
+
+// Open connects to the database named by opts and checks it answers.
+func Open(ctx context.Context, opts Options) (*gorm.DB, error) {
+	gcfg := &gorm.Config{
+		Logger:                 newGormLogger(opts.Logger),
+		SkipDefaultTransaction: true,
+		PrepareStmt:            opts.Driver == DialectMySQL,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+		TranslateError:         false,
+	}
+	var (
+		db  *gorm.DB
+		err error
+	)
+	switch opts.Driver {
+	case DialectSQLite, "":
+		dsn := opts.DSN
+		if dsn == "" {
+			if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+				return nil, fmt.Errorf("create data dir: %w", err)
+			}
+			dsn = filepath.Join(opts.DataDir, "unionhub.db")
+		}
+		db, err = gorm.Open(sqlite.Open(sqliteDSN(dsn)), gcfg)
+	case DialectMySQL:
+		dsn, derr := mysqlDSN(opts.DSN)
+		if derr != nil {
+			return nil, derr
+		}
+		db, err = gorm.Open(mysql.New(mysql.Config{DSN: dsn}), gcfg)
+	default:
+		return nil, fmt.Errorf("unknown database driver %q", opts.Driver)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if opts.MaxOpenConns > 0 {
+		sqlDB.SetMaxOpenConns(opts.MaxOpenConns)
+	}
+	if opts.MaxIdleConns > 0 {
+		sqlDB.SetMaxIdleConns(opts.MaxIdleConns)
+	}
+	if opts.ConnMaxLifetime > 0 {
+		sqlDB.SetConnMaxLifetime(opts.ConnMaxLifetime)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if err := sqlDB.PingContext(pctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("database does not answer: %w", err)
+	}
+	return db, nil
+}
+
+// Dialect names the database behind db.
+func Dialect(db *gorm.DB) string {
+	if db.Dialector.Name() == "mysql" {
+		return DialectMySQL
+	}
+	return DialectSQLite
+}
+
+// Close closes the connection pool behind db.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// sqliteDSN adds the pragmas UnionHub needs: WAL, a busy timeout, foreign
+// keys, and immediate write transactions so concurrent writers queue
+// instead of failing with SQLITE_BUSY on upgrade.
+func sqliteDSN(path string) string {
+	if strings.Contains(path, "_pragma=") {
+		return path
+	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	return path + sep + "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+}
+
+// mysqlDSN forces the settings UnionHub relies on: utf8mb4, parseTime, UTC.
+func mysqlDSN(dsn string) (string, error) {
+	cfg, err := mysqldrv.ParseDSN(dsn)
+	if err != nil {
+		return "", fmt.Errorf("parse UNIONHUB_DB_DSN: %w", err)
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	if cfg.Params == nil {
+		cfg.Params = map[string]string{}
+	}
+	cfg.Params["charset"] = "utf8mb4"
+	cfg.Collation = "utf8mb4_unicode_ci"
+	cfg.Params["time_zone"] = "'+00:00'"
+	return cfg.FormatDSN(), nil
+}

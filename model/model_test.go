@@ -1,0 +1,154 @@
+package model_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/model/modeltest"
+)
+
+func TestMigrateIsIdempotent(t *testing.T) {
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		if err := model.Migrate(ctx, db, nil); err != nil {
+			t.Fatalf("second migrate: %v", err)
+		}
+		v, err := model.SchemaVersion(ctx, db)
+		if err != nil || v != model.LatestVersion() {
+			t.Fatalf("schema version = %d, %v; want %d", v, err, model.LatestVersion())
+		}
+	})
+}
+
+func TestConcurrentMigrateRunsEachOnce(t *testing.T) {
+	for _, b := range modeltest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			dsn := modeltest.DSNFor(t, b)
+			var wg sync.WaitGroup
+			errs := make([]error, 3)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					db, err := model.Open(context.Background(), model.Options{Driver: b.Driver, DSN: dsn})
+					if err != nil {
+						errs[i] = err
+						return
+					}
+					defer model.Close(db)
+					errs[i] = model.Migrate(context.Background(), db, nil)
+				}()
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("migrator %d: %v", i, err)
+				}
+			}
+		})
+	}
+}
+
+func TestTranslate(t *testing.T) {
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		users := model.NewUserStore(db)
+		if _, err := users.Get(ctx, 42); !errors.Is(err, model.ErrNotFound) {
+			t.Errorf("Get missing = %v, want ErrNotFound", err)
+		}
+		u := model.User{ID: model.NewID(), OpenID: "o-dup"}
+		if err := model.Translate(db.Create(&u).Error); err != nil {
+			t.Fatal(err)
+		}
+		u2 := model.User{ID: model.NewID(), OpenID: "o-dup"}
+		if err := model.Translate(db.Create(&u2).Error); !errors.Is(err, model.ErrDuplicate) {
+			t.Errorf("duplicate openid = %v, want ErrDuplicate", err)
+		}
+	})
+}
+
+func TestUpsertByOpenIDConcurrent(t *testing.T) {
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		users := model.NewUserStore(db)
+		var wg sync.WaitGroup
+		ids := make([]int64, 8)
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				u, err := users.UpsertByOpenID(context.Background(), "same-openid", nil)
+				if err != nil {
+					t.Errorf("upsert: %v", err)
+					return
+				}
+				ids[i] = u.ID
+			}()
+		}
+		wg.Wait()
+		for _, id := range ids[1:] {
+			if id != ids[0] {
+				t.Fatalf("concurrent first logins made different users: %v", ids)
+			}
+		}
+	})
+}
+
+func TestSessionRotateExactlyOnce(t *testing.T) {
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		store := model.NewSessionStore(db)
+		now := time.Now().UTC()
+		s := &model.Session{ID: model.NewID(), UserID: 1, RefreshHash: "h0", RotatedAt: now, ExpiresAt: now.Add(time.Hour), CreatedAt: now}
+		if err := store.Create(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+		var wins atomic.Int32
+		var wg sync.WaitGroup
+		for i := 0; i < 6; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := store.Rotate(ctx, s.ID, "h0", "h1", now, now.Add(time.Hour))
+				switch {
+				case err == nil:
+					wins.Add(1)
+				case !errors.Is(err, model.ErrConflict):
+					t.Errorf("rotate: %v", err)
+				}
+			}()
+		}
+		wg.Wait()
+		if wins.Load() != 1 {
+			t.Fatalf("%d rotations won, want 1", wins.Load())
+		}
+		if err := store.Revoke(ctx, s.ID, "logout", now); err != nil {
+			t.Fatal(err)
+		}
+		if err := store.Rotate(ctx, s.ID, "h1", "h2", now, now.Add(time.Hour)); !errors.Is(err, model.ErrConflict) {
+			t.Fatalf("rotate revoked = %v, want ErrConflict", err)
+		}
+		got, err := store.Get(ctx, s.ID)
+		if err != nil || got.Active(now) {
+			t.Fatalf("revoked session active: %+v %v", got, err)
+		}
+	})
+}
+
+func TestIDsUnique(t *testing.T) {
+	g := model.NewIDGen()
+	seen := make(map[int64]bool, 100000)
+	for i := 0; i < 100000; i++ {
+		id := g.Next()
+		if id <= 0 || seen[id] {
+			t.Fatalf("id %d repeated or not positive", id)
+		}
+		seen[id] = true
+	}
+}

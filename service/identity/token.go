@@ -1,0 +1,83 @@
+package identity
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/unionhub/unionhub/service"
+)
+
+// accessClaims are the claims of an access token: the user and the session
+// it belongs to, so a revoked session stops its tokens.
+type accessClaims struct {
+	SessionID string `json:"sid"`
+	jwt.RegisteredClaims
+}
+
+const accessIssuer = "unionhub"
+
+func (s *Service) signAccess(userID, sessionID int64) (string, error) {
+	now := s.now()
+	claims := accessClaims{
+		SessionID: strconv.FormatInt(sessionID, 10),
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    accessIssuer,
+			Subject:   strconv.FormatInt(userID, 10),
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(now.Add(s.cfg.AccessTTL)),
+		},
+	}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.cfg.TokenKey)
+}
+
+// parseAccess checks an access token's signature and expiry.
+func (s *Service) parseAccess(token string) (Principal, error) {
+	var claims accessClaims
+	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.cfg.TokenKey, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithIssuer(accessIssuer),
+		jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(s.now))
+	if errors.Is(err, jwt.ErrTokenExpired) {
+		return Principal{}, service.ErrTokenExpired
+	}
+	if err != nil {
+		return Principal{}, service.ErrUnauthenticated
+	}
+	uid, err1 := strconv.ParseInt(claims.Subject, 10, 64)
+	sid, err2 := strconv.ParseInt(claims.SessionID, 10, 64)
+	if err1 != nil || err2 != nil {
+		return Principal{}, service.ErrUnauthenticated
+	}
+	return Principal{UserID: uid, SessionID: sid}, nil
+}
+
+// newRefreshToken returns "<session id>.<256 random bits>" and its hash.
+// Only the hash is stored; the id lets refresh find the session.
+func newRefreshToken(sid int64) (token, hash string) {
+	var b [32]byte
+	_, _ = rand.Read(b[:]) // crypto/rand never fails on supported platforms
+	token = strconv.FormatInt(sid, 10) + "." + base64.RawURLEncoding.EncodeToString(b[:])
+	return token, hashToken(token)
+}
+
+func parseRefreshToken(token string) (int64, bool) {
+	sidText, secret, found := strings.Cut(token, ".")
+	if !found || len(secret) < 43 || len(token) > 128 {
+		return 0, false
+	}
+	sid, err := strconv.ParseInt(sidText, 10, 64)
+	return sid, err == nil && sid > 0
+}
+
+func hashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}
