@@ -35,10 +35,17 @@ func (s *UserStore) UpsertByOpenID(ctx context.Context, openid string, unionid *
 	if err == ErrNotFound {
 		u = User{ID: NewID(), OpenID: openid, UnionID: unionid}
 		err = Translate(db.Create(&u).Error)
-		if errorsIsDuplicate(err) { // a concurrent login created it first
-			err = Translate(db.Where("openid = ?", openid).Take(&u).Error)
+		if errorsIsDuplicate(err) {
+			// A concurrent login created it first. Read into a fresh value:
+			// GORM would add the primary key of a filled one to the WHERE.
+			var first User
+			err = Translate(db.Where("openid = ?", openid).Take(&first).Error)
+			u = first
 		}
-		return &u, err
+		if err != nil {
+			return nil, err
+		}
+		return &u, nil
 	}
 	if err != nil {
 		return nil, err
