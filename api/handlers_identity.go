@@ -83,7 +83,19 @@ func (s *Server) login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, toTokenResponse(t))
+	s.tokenReply(c, t)
+}
+
+// tokenReply answers login and refresh with the user's roles.
+func (s *Server) tokenReply(c *gin.Context, t *identity.Tokens) {
+	roles, err := s.Orgs.UserRoles(c.Request.Context(), t.User.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	resp := toTokenResponse(t)
+	resp.User.Roles = items(roles, toRoleResponse)
+	ok(c, http.StatusOK, resp)
 }
 
 // refresh godoc
@@ -109,7 +121,7 @@ func (s *Server) refresh(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, toTokenResponse(t))
+	s.tokenReply(c, t)
 }
 
 // logout godoc
@@ -179,7 +191,12 @@ func (s *Server) me(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	resp := meResponse{ID: idString(u.ID), Roles: []roleResponse{}}
+	roles, err := s.Orgs.UserRoles(c.Request.Context(), u.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	resp := meResponse{ID: idString(u.ID), Roles: items(roles, toRoleResponse)}
 	if phone != "" {
 		m := pii.MaskPhone(phone)
 		resp.PhoneMasked = &m

@@ -23,6 +23,7 @@ import (
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/cache/cachetest"
 	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/ratelimit"
 	"github.com/unionhub/unionhub/service/wechat"
@@ -87,6 +88,9 @@ type testEnv struct {
 	logs   *syncBuffer
 	cache  cache.Cache
 	cfg    config.Config
+	orgs   *org.Service
+
+	adminRoutes []api.AdminRoute
 }
 
 type envOption func(*config.Config)
@@ -133,9 +137,10 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 		AccessTTL: cfg.HTTP.AccessTokenTTL, RefreshTTL: cfg.HTTP.RefreshTokenTTL,
 		TokenKey: bytes.Repeat([]byte("k"), 32), Location: cfg.Location(),
 	}, clk.Now, log)
-	router := api.NewRouter(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
-		Identity: ident, ServeMetrics: true, Now: clk.Now})
-	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg}
+	orgs := org.New(org.Deps{DB: db, Cache: c, Limiter: limiter, QR: wx, Now: clk.Now, Log: log}, org.Config{})
+	router, adminRoutes := api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
+		Identity: ident, Orgs: orgs, ServeMetrics: true, Now: clk.Now})
+	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, orgs: orgs, adminRoutes: adminRoutes}
 }
 
 // reply is a decoded envelope.
@@ -212,6 +217,7 @@ func (r reply) expect(t *testing.T, status, code int) reply {
 // session is a logged-in test user.
 type session struct {
 	Access, Refresh, UserID string
+	BindingID               string
 }
 
 // login logs a new WeChat user in and returns the tokens.

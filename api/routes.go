@@ -11,11 +11,19 @@ import (
 
 	_ "github.com/unionhub/unionhub/docs" // the generated OpenAPI
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/access"
 )
 
 // NewRouter builds the gin engine with every route of the contract. This
 // file is the route table.
 func NewRouter(d Deps) *gin.Engine {
+	r, _ := Routes(d)
+	return r
+}
+
+// Routes builds the engine and also returns the guarded routes, so tests can
+// walk every one of them.
+func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	gin.SetMode(gin.ReleaseMode)
 	if d.Now == nil {
 		d.Now = time.Now
@@ -59,5 +67,19 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.POST("/me/phone", perIP, user, s.bindPhone)
 	v1.GET("/me", user, s.me)
 
-	return r
+	v1.GET("/orgs/search", user, s.searchOrgs)
+	v1.GET("/orgs/:id", user, s.publicOrg)
+	v1.POST("/invitations/accept", user, s.acceptInvitation)
+
+	admin := v1.Group("/admin")
+	s.guarded(admin, "POST", "/orgs", access.OrgCreate, s.createOrg)
+	s.guarded(admin, "GET", "/orgs/:id", access.OrgRead, s.getOrg)
+	s.guarded(admin, "PATCH", "/orgs/:id", access.OrgEdit, s.updateOrg)
+	s.guarded(admin, "GET", "/orgs/:id/children", access.OrgRead, s.orgChildren)
+	s.guarded(admin, "GET", "/orgs/:id/join-qrcode", access.OrgRead, s.joinQRCode)
+	s.guarded(admin, "POST", "/invitations", access.Invite, s.createInvitation)
+	s.guarded(admin, "GET", "/roles", access.RoleManage, s.listRoles)
+	s.guarded(admin, "DELETE", "/roles/:id", access.RoleManage, s.revokeRole)
+
+	return r, s.adminRoutes
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
 
@@ -34,6 +35,7 @@ type Deps struct {
 	Cache    cache.Cache
 	Limiter  *ratelimit.Limiter
 	Identity *identity.Service
+	Orgs     *org.Service
 	// Metrics is the registry /metrics serves and the HTTP metrics join;
 	// nil means a fresh one.
 	Metrics *prometheus.Registry
@@ -47,6 +49,7 @@ type Deps struct {
 // Server holds the handlers' dependencies.
 type Server struct {
 	Deps
+	adminRoutes []AdminRoute
 }
 
 // ping is a dependency probe for /readyz.

@@ -15,6 +15,427 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/admin/invitations": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A federation admin invites any role at or below its org; a chair only union_staff and verifier of its own union (403 otherwise). The code works once and expires after 7 days.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "roles"
+                ],
+                "summary": "Invite someone to a role",
+                "parameters": [
+                    {
+                        "description": "org and role",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.invitationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_invitationResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/orgs": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "federation_admin of an ancestor. A single (单独建会) grassroots union needs unit_name and uscc (GB 32100 check character); a joint one (联合基层工会) only a name. Every bad field is listed in details (422/40001).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "orgs"
+                ],
+                "summary": "Create a child org",
+                "parameters": [
+                    {
+                        "description": "the org",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.orgRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_orgResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/orgs/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "orgs"
+                ],
+                "summary": "An org in the caller's scope",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "org id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_orgResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "not found or outside the scope",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only the fields sent change. parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); a union with members on the roll or live children cannot be dissolved (409/40900). A stale version is 409/40900.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "orgs"
+                ],
+                "summary": "Edit an org's profile",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "org id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.orgRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_orgResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/orgs/{id}/children": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "orgs"
+                ],
+                "summary": "The children of an org, newest first",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "org id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_orgResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/orgs/{id}/join-qrcode": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The image bytes as WeChat returns them (usually image/jpeg), made by getwxacodeunlimit with scene \"o=\u003corg id in base 36\u003e\" for page pages/join/index, and cached so the paid call is made once per union. A dissolved union has none (409).",
+                "produces": [
+                    "image/jpeg"
+                ],
+                "tags": [
+                    "orgs"
+                ],
+                "summary": "A union's join code (mini-program code)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "org id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "502": {
+                        "description": "Bad Gateway",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/roles": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "A federation admin sees every binding in its subtree; a chair the staff and verifiers of its union. Newest first.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "roles"
+                ],
+                "summary": "Role bindings the caller manages",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "one org (default: the whole scope)",
+                        "name": "org_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_roleBindingResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/roles/{id}": {
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The role stops working at once on every node; invitations its holder issued and nobody used are revoked with it. Outside what the caller manages: 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "roles"
+                ],
+                "summary": "Revoke a role binding",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "role binding id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_Empty"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/auth/logout": {
             "post": {
                 "security": [
@@ -174,6 +595,63 @@ const docTemplate = `{
                 }
             }
         },
+        "/invitations/accept": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Binds the caller to the invitation's role. Unknown, expired or revoked codes are 404; a used code is 409/40903; more than 10 tries an hour is 429. A new chair replaces the union's previous chair.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "roles"
+                ],
+                "summary": "Accept an invitation",
+                "parameters": [
+                    {
+                        "description": "the code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.acceptRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_roleResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/me": {
             "get": {
                 "security": [
@@ -268,6 +746,103 @@ const docTemplate = `{
                 }
             }
         },
+        "/orgs/search": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Unions that accept applications, by a substring of the name or unit name (q) and a region code prefix (region_code, e.g. 4201 for a city), newest first.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "orgs"
+                ],
+                "summary": "Find a grassroots union to join",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "substring of name or unit name",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "region code prefix (digits)",
+                        "name": "region_code",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_searchItem"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/orgs/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "What a worker sees before applying, e.g. after scanning a join code. accepts_applications is false for a dissolved union.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "orgs"
+                ],
+                "summary": "An org's public profile",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "org id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_publicOrgResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/readyz": {
             "get": {
                 "description": "503/50300 when the database or the cache does not answer within a second.",
@@ -339,6 +914,86 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_invitationResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.invitationResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_listResponse-api_orgResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_orgResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_listResponse-api_roleBindingResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_roleBindingResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_listResponse-api_searchItem": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_searchItem"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_meResponse": {
             "type": "object",
             "properties": {
@@ -359,6 +1014,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_orgResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.orgResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_phoneResponse": {
             "type": "object",
             "properties": {
@@ -368,6 +1043,46 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.phoneResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_publicOrgResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.publicOrgResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_roleResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.roleResponse"
                 },
                 "message": {
                     "type": "string",
@@ -422,6 +1137,15 @@ const docTemplate = `{
                 }
             }
         },
+        "api.acceptRequest": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "K7Q2M9XRPD4T"
+                }
+            }
+        },
         "api.codeRequest": {
             "type": "object",
             "properties": {
@@ -456,6 +1180,84 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "api.invitationRequest": {
+            "type": "object",
+            "properties": {
+                "org_id": {
+                    "type": "string",
+                    "example": "384515783190089728"
+                },
+                "role": {
+                    "type": "string",
+                    "enum": [
+                        "federation_admin",
+                        "union_chair",
+                        "union_staff",
+                        "verifier"
+                    ]
+                }
+            }
+        },
+        "api.invitationResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "K7Q2M9XRPD4T"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "role": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.listResponse-api_orgResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.orgResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.listResponse-api_roleBindingResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.roleBindingResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.listResponse-api_searchItem": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.searchItem"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
                 }
             }
         },
@@ -497,6 +1299,146 @@ const docTemplate = `{
                 }
             }
         },
+        "api.orgRequest": {
+            "type": "object",
+            "properties": {
+                "accepts_applications": {
+                    "type": "boolean"
+                },
+                "address": {
+                    "type": "string"
+                },
+                "industry_code": {
+                    "type": "string",
+                    "example": "C3911"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "某某公司工会委员会"
+                },
+                "parent_id": {
+                    "type": "string",
+                    "example": "384515783190089728"
+                },
+                "region_code": {
+                    "type": "string",
+                    "example": "420106"
+                },
+                "status": {
+                    "description": "Status: PATCH only, federation admins only: \"dissolved\" dissolves.",
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "dissolved"
+                    ]
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "federation",
+                        "grassroots"
+                    ]
+                },
+                "union_kind": {
+                    "type": "string",
+                    "enum": [
+                        "single",
+                        "joint"
+                    ]
+                },
+                "unit_name": {
+                    "type": "string",
+                    "example": "某某有限公司"
+                },
+                "unit_type": {
+                    "type": "string",
+                    "example": "enterprise"
+                },
+                "uscc": {
+                    "type": "string",
+                    "example": "91420100MA4K0A1B2C"
+                },
+                "version": {
+                    "description": "Version: PATCH only; when given it must be the current one (else 409/40900).",
+                    "type": "integer"
+                },
+                "worker_count": {
+                    "type": "integer",
+                    "example": 350
+                }
+            }
+        },
+        "api.orgResponse": {
+            "type": "object",
+            "properties": {
+                "accepts_applications": {
+                    "type": "boolean"
+                },
+                "address": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "depth": {
+                    "type": "integer"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "industry_code": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "parent_id": {
+                    "type": "string"
+                },
+                "region_code": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "dissolved"
+                    ]
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "federation",
+                        "grassroots"
+                    ]
+                },
+                "union_kind": {
+                    "type": "string",
+                    "enum": [
+                        "single",
+                        "joint"
+                    ]
+                },
+                "unit_name": {
+                    "type": "string"
+                },
+                "unit_type": {
+                    "type": "string"
+                },
+                "updated_at": {
+                    "type": "string"
+                },
+                "uscc": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "worker_count": {
+                    "type": "integer"
+                }
+            }
+        },
         "api.phoneResponse": {
             "type": "object",
             "properties": {
@@ -506,10 +1448,80 @@ const docTemplate = `{
                 }
             }
         },
+        "api.publicOrgResponse": {
+            "type": "object",
+            "properties": {
+                "accepts_applications": {
+                    "type": "boolean"
+                },
+                "address": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "region_code": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "dissolved"
+                    ]
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "federation",
+                        "grassroots"
+                    ]
+                },
+                "union_kind": {
+                    "type": "string",
+                    "enum": [
+                        "single",
+                        "joint"
+                    ]
+                },
+                "unit_name": {
+                    "type": "string"
+                }
+            }
+        },
         "api.refreshRequest": {
             "type": "object",
             "properties": {
                 "refresh_token": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.roleBindingResponse": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "granted_by": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "role": {
+                    "type": "string"
+                },
+                "user_id": {
                     "type": "string"
                 }
             }
@@ -534,6 +1546,26 @@ const docTemplate = `{
                         "union_staff",
                         "verifier"
                     ]
+                }
+            }
+        },
+        "api.searchItem": {
+            "type": "object",
+            "properties": {
+                "address": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "region_code": {
+                    "type": "string"
+                },
+                "unit_name": {
+                    "type": "string"
                 }
             }
         },

@@ -42,6 +42,8 @@ const usage = `usage: unionhub [command] [--config FILE] [flags]
 commands:
   serve        run the API server (the default)
   migrate      apply pending database migrations and exit
+  bootstrap    create the root federation (--name, --region) if there is none and
+               print {"org_id","invitation_code"}: a one-time federation_admin invitation
   fakewechat   run the fake WeChat server for local development (--addr)
 
 Configuration comes from --config (YAML) and UNIONHUB_* environment
@@ -58,6 +60,8 @@ func run(ctx context.Context, args []string, e env) error {
 	fs.Usage = func() { fmt.Fprintln(e.stderr, usage) }
 	configPath := fs.String("config", "", "YAML configuration file")
 	fakeAddr := fs.String("addr", "127.0.0.1:9090", "fakewechat: listen address")
+	rootName := fs.String("name", "", "bootstrap: name of the root federation")
+	rootRegion := fs.String("region", "", "bootstrap: GB/T 2260 region code of the root federation")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,6 +81,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return serve(ctx, cfg, log, e)
 	case "migrate":
 		return migrateCmd(ctx, cfg, log)
+	case "bootstrap":
+		return bootstrapCmd(ctx, cfg, log, *rootName, *rootRegion, e)
 	case "help":
 		fmt.Fprintln(e.stdout, usage)
 		return nil

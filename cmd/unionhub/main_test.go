@@ -157,3 +157,33 @@ func TestMigrateCommand(t *testing.T) {
 		t.Errorf("no confirmation: %s", out.String())
 	}
 }
+
+func TestBootstrapCommand(t *testing.T) {
+	vars := map[string]string{"UNIONHUB_DATA_DIR": t.TempDir()}
+	type line struct {
+		OrgID string `json:"org_id"`
+		Code  string `json:"invitation_code"`
+	}
+	var runs []line
+	for i := 0; i < 2; i++ {
+		var out, logs lockedBuffer
+		args := []string{"bootstrap", "--name", "湖北省总工会", "--region", "420000"}
+		if err := run(context.Background(), args, env{stdout: &out, stderr: &logs, lookup: lookupFrom(vars)}); err != nil {
+			t.Fatalf("bootstrap: %v\n%s", err, logs.String())
+		}
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		var l line
+		if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &l) != nil || l.OrgID == "" || len(l.Code) != 12 {
+			t.Fatalf("stdout is not one JSON line: %q", out.String())
+		}
+		runs = append(runs, l)
+	}
+	if runs[0].OrgID != runs[1].OrgID || runs[0].Code == runs[1].Code {
+		t.Errorf("second run: %+v after %+v; want the same root and a fresh code", runs[1], runs[0])
+	}
+	var out lockedBuffer
+	err := run(context.Background(), []string{"bootstrap"}, env{stdout: &out, stderr: &out, lookup: lookupFrom(map[string]string{"UNIONHUB_DATA_DIR": t.TempDir()})})
+	if err == nil || !strings.Contains(err.Error(), "--name") {
+		t.Errorf("bootstrap without --name: %v", err)
+	}
+}

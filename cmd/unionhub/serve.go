@@ -17,6 +17,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/ratelimit"
 	"github.com/unionhub/unionhub/service/wechat"
@@ -68,10 +69,12 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env) erro
 		TokenKey: keys.tokenKey, Location: cfg.Location(),
 	}, nil, log)
 
+	orgs := org.New(org.Deps{DB: db, Cache: c, Limiter: limiter, QR: wx, Log: log}, org.Config{})
+
 	reg := prometheus.NewRegistry()
 	separateMetrics := cfg.MetricsAddr != ""
 	router := api.NewRouter(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
-		Identity: ident, Metrics: reg, ServeMetrics: !separateMetrics})
+		Identity: ident, Orgs: orgs, Metrics: reg, ServeMetrics: !separateMetrics})
 
 	srv := &http.Server{Handler: router, ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
 		ReadTimeout: cfg.HTTP.ReadTimeout, WriteTimeout: cfg.HTTP.WriteTimeout, IdleTimeout: cfg.HTTP.IdleTimeout,

@@ -1,0 +1,325 @@
+package api
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/org"
+)
+
+// orgRequest is the body of POST and PATCH /admin/orgs.
+type orgRequest struct {
+	ParentID            json.RawMessage `json:"parent_id" swaggertype:"string" example:"384515783190089728"`
+	Name                *string         `json:"name" example:"某某公司工会委员会"`
+	Type                *string         `json:"type" enums:"federation,grassroots"`
+	RegionCode          *string         `json:"region_code" example:"420106"`
+	UnionKind           *string         `json:"union_kind" enums:"single,joint"`
+	UnitName            *string         `json:"unit_name" example:"某某有限公司"`
+	USCC                *string         `json:"uscc" example:"91420100MA4K0A1B2C"`
+	UnitType            *string         `json:"unit_type" example:"enterprise"`
+	IndustryCode        *string         `json:"industry_code" example:"C3911"`
+	Address             *string         `json:"address"`
+	WorkerCount         *int            `json:"worker_count" example:"350"`
+	AcceptsApplications *bool           `json:"accepts_applications"`
+	// Status: PATCH only, federation admins only: "dissolved" dissolves.
+	Status *string `json:"status" enums:"active,dissolved"`
+	// Version: PATCH only; when given it must be the current one (else 409/40900).
+	Version *int `json:"version"`
+}
+
+func (r orgRequest) input() org.Input {
+	return org.Input{Name: r.Name, Type: r.Type, RegionCode: r.RegionCode, UnionKind: r.UnionKind,
+		UnitName: r.UnitName, USCC: r.USCC, UnitType: r.UnitType, IndustryCode: r.IndustryCode,
+		Address: r.Address, WorkerCount: r.WorkerCount, AcceptsApplications: r.AcceptsApplications, Status: r.Status}
+}
+
+// orgResponse is an org as admins see it.
+type orgResponse struct {
+	ID                  string    `json:"id"`
+	ParentID            *string   `json:"parent_id"`
+	Depth               int       `json:"depth"`
+	Type                string    `json:"type" enums:"federation,grassroots"`
+	UnionKind           *string   `json:"union_kind" enums:"single,joint"`
+	Name                string    `json:"name"`
+	RegionCode          string    `json:"region_code"`
+	UnitName            *string   `json:"unit_name"`
+	USCC                *string   `json:"uscc"`
+	UnitType            *string   `json:"unit_type"`
+	IndustryCode        *string   `json:"industry_code"`
+	Address             *string   `json:"address"`
+	WorkerCount         int       `json:"worker_count"`
+	AcceptsApplications bool      `json:"accepts_applications"`
+	Status              string    `json:"status" enums:"active,dissolved"`
+	Version             int       `json:"version"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
+}
+
+// publicOrgResponse is the public profile of an org: no internal fields.
+type publicOrgResponse struct {
+	ID                  string  `json:"id"`
+	Name                string  `json:"name"`
+	Type                string  `json:"type" enums:"federation,grassroots"`
+	UnionKind           *string `json:"union_kind" enums:"single,joint"`
+	UnitName            *string `json:"unit_name"`
+	RegionCode          string  `json:"region_code"`
+	Address             *string `json:"address"`
+	AcceptsApplications bool    `json:"accepts_applications"`
+	Status              string  `json:"status" enums:"active,dissolved"`
+}
+
+// searchItem is one search hit.
+type searchItem struct {
+	ID         string  `json:"id"`
+	Name       string  `json:"name"`
+	UnitName   *string `json:"unit_name"`
+	RegionCode string  `json:"region_code"`
+	Address    *string `json:"address"`
+}
+
+func toOrgResponse(o model.Org) orgResponse {
+	r := orgResponse{ID: idString(o.ID), Depth: o.Depth, Type: o.Type, UnionKind: o.UnionKind, Name: o.Name,
+		RegionCode: o.RegionCode, UnitName: o.UnitName, USCC: o.USCC, UnitType: o.UnitType,
+		IndustryCode: o.IndustryCode, Address: o.Address, WorkerCount: o.WorkerCount,
+		AcceptsApplications: o.AcceptsApplications, Status: o.Status, Version: o.Version,
+		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+	if o.ParentID != nil {
+		p := idString(*o.ParentID)
+		r.ParentID = &p
+	}
+	return r
+}
+
+func toPublicOrg(o *model.Org) publicOrgResponse {
+	return publicOrgResponse{ID: idString(o.ID), Name: o.Name, Type: o.Type, UnionKind: o.UnionKind,
+		UnitName: o.UnitName, RegionCode: o.RegionCode, Address: o.Address,
+		AcceptsApplications: o.AcceptsApplications && o.Status == model.OrgActive, Status: o.Status}
+}
+
+// createOrg godoc
+//
+//	@Summary		Create a child org
+//	@Description	federation_admin of an ancestor. A single (单独建会) grassroots union needs unit_name and uscc (GB 32100 check character); a joint one (联合基层工会) only a name. Every bad field is listed in details (422/40001).
+//	@Tags			orgs
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		orgRequest	true	"the org"
+//	@Success		201		{object}	Envelope[orgResponse]
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/admin/orgs [post]
+func (s *Server) createOrg(c *gin.Context) {
+	var req orgRequest
+	if err := readJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	var parent ID
+	if len(req.ParentID) > 0 {
+		if err := json.Unmarshal(req.ParentID, &parent); err != nil {
+			fail(c, service.InvalidField("parent_id", "上级组织编号无效"))
+			return
+		}
+	}
+	o, err := s.Orgs.Create(c.Request.Context(), scope(c), int64(parent), req.input())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusCreated, toOrgResponse(*o))
+}
+
+// getOrg godoc
+//
+//	@Summary	An org in the caller's scope
+//	@Tags		orgs
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"org id"
+//	@Success	200	{object}	Envelope[orgResponse]
+//	@Failure	403	{object}	ErrorResponse
+//	@Failure	404	{object}	ErrorResponse	"not found or outside the scope"
+//	@Router		/admin/orgs/{id} [get]
+func (s *Server) getOrg(c *gin.Context) {
+	id, found := parseID(c, "id")
+	if !found {
+		fail(c, service.ErrNotFound)
+		return
+	}
+	o, err := s.Orgs.Get(c.Request.Context(), scope(c), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, toOrgResponse(*o))
+}
+
+// updateOrg godoc
+//
+//	@Summary		Edit an org's profile
+//	@Description	Only the fields sent change. parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); a union with members on the roll or live children cannot be dissolved (409/40900). A stale version is 409/40900.
+//	@Tags			orgs
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string		true	"org id"
+//	@Param			body	body		orgRequest	true	"fields to change"
+//	@Success		200		{object}	Envelope[orgResponse]
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		404		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/admin/orgs/{id} [patch]
+func (s *Server) updateOrg(c *gin.Context) {
+	id, found := parseID(c, "id")
+	if !found {
+		fail(c, service.ErrNotFound)
+		return
+	}
+	var req orgRequest
+	if err := readJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	if len(req.ParentID) > 0 {
+		fail(c, service.InvalidField("parent_id", "不能通过修改资料移动组织"))
+		return
+	}
+	o, err := s.Orgs.Update(c.Request.Context(), scope(c), id, req.Version, req.input())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, toOrgResponse(*o))
+}
+
+// orgChildren godoc
+//
+//	@Summary	The children of an org, newest first
+//	@Tags		orgs
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id		path		string	true	"org id"
+//	@Param		limit	query		int		false	"page size (default 20, max 100)"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	Envelope[listResponse[orgResponse]]
+//	@Failure	404		{object}	ErrorResponse
+//	@Router		/admin/orgs/{id}/children [get]
+func (s *Server) orgChildren(c *gin.Context) {
+	id, found := parseID(c, "id")
+	if !found {
+		fail(c, service.ErrNotFound)
+		return
+	}
+	p, err := pageParams(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := s.Orgs.Children(c.Request.Context(), scope(c), id, p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, listResponse[orgResponse]{Items: items(rows, toOrgResponse), NextCursor: next})
+}
+
+// joinQRCode godoc
+//
+//	@Summary		A union's join code (mini-program code)
+//	@Description	The image bytes as WeChat returns them (usually image/jpeg), made by getwxacodeunlimit with scene "o=<org id in base 36>" for page pages/join/index, and cached so the paid call is made once per union. A dissolved union has none (409).
+//	@Tags			orgs
+//	@Produce		image/jpeg
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"org id"
+//	@Success		200	{file}		binary
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		409	{object}	ErrorResponse
+//	@Failure		502	{object}	ErrorResponse
+//	@Router			/admin/orgs/{id}/join-qrcode [get]
+func (s *Server) joinQRCode(c *gin.Context) {
+	id, found := parseID(c, "id")
+	if !found {
+		fail(c, service.ErrNotFound)
+		return
+	}
+	img, ct, err := s.Orgs.JoinQRCode(c.Request.Context(), scope(c), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	c.Header("Cache-Control", "private, max-age=86400")
+	c.Data(http.StatusOK, ct, img)
+}
+
+// searchOrgs godoc
+//
+//	@Summary		Find a grassroots union to join
+//	@Description	Unions that accept applications, by a substring of the name or unit name (q) and a region code prefix (region_code, e.g. 4201 for a city), newest first.
+//	@Tags			orgs
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			q			query		string	false	"substring of name or unit name"
+//	@Param			region_code	query		string	false	"region code prefix (digits)"
+//	@Param			limit		query		int		false	"page size (default 20, max 100)"
+//	@Param			cursor		query		string	false	"next_cursor of the previous page"
+//	@Success		200			{object}	Envelope[listResponse[searchItem]]
+//	@Failure		400			{object}	ErrorResponse
+//	@Router			/orgs/search [get]
+func (s *Server) searchOrgs(c *gin.Context) {
+	p, err := pageParams(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	f := model.SearchFilter{Query: c.Query("q"), RegionCode: c.Query("region_code")}
+	for _, r := range f.RegionCode {
+		if r < '0' || r > '9' || len(f.RegionCode) > 6 {
+			fail(c, malformed("参数 region_code 应为不超过6位的数字"))
+			return
+		}
+	}
+	if len([]rune(f.Query)) > 50 {
+		fail(c, malformed("搜索词不能超过50个字"))
+		return
+	}
+	rows, next, err := s.Orgs.Search(c.Request.Context(), f, p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, listResponse[searchItem]{Items: items(rows, func(o model.Org) searchItem {
+		return searchItem{ID: idString(o.ID), Name: o.Name, UnitName: o.UnitName, RegionCode: o.RegionCode, Address: o.Address}
+	}), NextCursor: next})
+}
+
+// publicOrg godoc
+//
+//	@Summary		An org's public profile
+//	@Description	What a worker sees before applying, e.g. after scanning a join code. accepts_applications is false for a dissolved union.
+//	@Tags			orgs
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"org id"
+//	@Success		200	{object}	Envelope[publicOrgResponse]
+//	@Failure		404	{object}	ErrorResponse
+//	@Router			/orgs/{id} [get]
+func (s *Server) publicOrg(c *gin.Context) {
+	id, found := parseID(c, "id")
+	if !found {
+		fail(c, service.ErrNotFound)
+		return
+	}
+	o, err := s.Orgs.PublicGet(c.Request.Context(), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, toPublicOrg(o))
+}

@@ -1,0 +1,156 @@
+// Package org is the organisation tree of the provincial plan (省总 → 市州 /
+// 产业 / 直属 → 县区 → 基层工会), the role bindings and invitations that say
+// who may act where, and the data scope every admin request is held to.
+package org
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/ratelimit"
+)
+
+// RollCounter counts the members on the roll (active, retained, suspended)
+// of an org; a union with members on the roll cannot be dissolved.
+type RollCounter interface {
+	MembersOnRoll(ctx context.Context, orgID int64) (int64, error)
+}
+
+// QRCoder makes mini-program codes (WeChat's getwxacodeunlimit).
+type QRCoder interface {
+	WXACodeUnlimit(ctx context.Context, scene, page string, width int) ([]byte, string, error)
+}
+
+// Auditor records who did what (the audit log); nil records nothing.
+type Auditor interface {
+	Record(ctx context.Context, e AuditEntry) error
+}
+
+// AuditEntry is one audited action of this package.
+type AuditEntry struct {
+	ActorID int64
+	OrgID   int64
+	Action  string
+	Target  string
+	Detail  map[string]any
+}
+
+// Config tunes the service.
+type Config struct {
+	InvitationTTL time.Duration // default 7 days
+	// JoinPage is the mini-program page a join code opens.
+	JoinPage string
+}
+
+// Service is the org domain.
+type Service struct {
+	db          *gorm.DB
+	orgs        *model.OrgStore
+	roles       *model.RoleStore
+	invitations *model.InvitationStore
+	cache       cache.Cache
+	limiter     *ratelimit.Limiter
+	qr          QRCoder
+	roll        RollCounter
+	audit       Auditor
+	cfg         Config
+	now         func() time.Time
+	log         *slog.Logger
+}
+
+// Deps are the collaborators of the service.
+type Deps struct {
+	DB      *gorm.DB
+	Cache   cache.Cache
+	Limiter *ratelimit.Limiter
+	QR      QRCoder
+	Roll    RollCounter // nil: no members table yet, every count is 0
+	Audit   Auditor     // nil: nothing recorded
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+// New returns the org service.
+func New(d Deps, cfg Config) *Service {
+	if cfg.InvitationTTL == 0 {
+		cfg.InvitationTTL = 7 * 24 * time.Hour
+	}
+	if cfg.JoinPage == "" {
+		cfg.JoinPage = "pages/join/index"
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	return &Service{db: d.DB, orgs: model.NewOrgStore(d.DB), roles: model.NewRoleStore(d.DB),
+		invitations: model.NewInvitationStore(d.DB), cache: d.Cache, limiter: d.Limiter, qr: d.QR,
+		roll: d.Roll, audit: d.Audit, cfg: cfg, now: d.Now, log: d.Log}
+}
+
+// SetRollCounter wires the members' roll once it exists.
+func (s *Service) SetRollCounter(r RollCounter) { s.roll = r }
+
+// SetAuditor wires the audit log once it exists.
+func (s *Service) SetAuditor(a Auditor) { s.audit = a }
+
+// Scope resolves the caller's live bindings. It reads the table on every
+// call, so a revoked role stops working at once on every node.
+func (s *Service) Scope(ctx context.Context, userID int64) (access.Scope, error) {
+	rows, err := s.roles.ActiveForUser(ctx, userID)
+	if err != nil {
+		return access.Scope{}, err
+	}
+	sc := access.Scope{UserID: userID}
+	for _, r := range rows {
+		if r.OrgStatus == model.OrgDissolved {
+			continue // a dissolved org's roles act nowhere
+		}
+		sc.Bindings = append(sc.Bindings, access.Binding{ID: r.ID, OrgID: r.OrgID, OrgPath: r.OrgPath,
+			OrgName: r.OrgName, OrgType: r.OrgType, Role: access.Role(r.Role)})
+	}
+	return sc, nil
+}
+
+// UserRoles lists the user's live bindings with their orgs (for /me).
+func (s *Service) UserRoles(ctx context.Context, userID int64) ([]model.BindingWithOrg, error) {
+	return s.roles.ActiveForUser(ctx, userID)
+}
+
+// inScope loads org id when the caller may take action on it; 404 when it
+// does not exist or lies outside the scope.
+func (s *Service) inScope(ctx context.Context, sc access.Scope, action access.Action, id int64) (*model.Org, error) {
+	o, err := s.orgs.GetInScope(ctx, id, sc.Paths(action))
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, errOrgNotFound
+	}
+	return o, err
+}
+
+func (s *Service) record(ctx context.Context, e AuditEntry) error {
+	if s.audit == nil {
+		return nil
+	}
+	return s.audit.Record(ctx, e)
+}
+
+func (s *Service) membersOnRoll(ctx context.Context, orgID int64) (int64, error) {
+	if s.roll == nil {
+		return 0, nil
+	}
+	return s.roll.MembersOnRoll(ctx, orgID)
+}
+
+var (
+	errOrgNotFound = service.E(service.KindNotFound, "没有找到该组织")
+	errDissolved   = service.E(service.KindConflict, "该组织已撤销")
+)
