@@ -1,0 +1,169 @@
+package media
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"io"
+	"math"
+
+	"golang.org/x/image/webp"
+)
+
+// Limits on the images Process accepts. They are checked from the image's
+// header, before any pixel is decoded, so a small file that claims a huge
+// image (a decompression bomb) costs nothing.
+const (
+	// MinSide is the least width and height, in pixels: smaller cannot show
+	// a face or an ID card.
+	MinSide = 16
+	// MaxSide is the greatest width and height, in pixels.
+	MaxSide = 10_000
+	// MaxPixels is the greatest width × height.
+	MaxPixels = 40_000_000
+	// MaxDecodeBytes bounds the memory one decode may take, estimated from
+	// the pixel format: a 40 MP 8-bit RGBA PNG fits, a 40 MP 16-bit one or
+	// a 40 MP progressive JPEG (which holds every DCT coefficient) does not.
+	MaxDecodeBytes = 256 << 20
+)
+
+// Process reads one uploaded image from r, at most limit bytes, and returns
+// what to store. It returns ErrTooLarge when r holds more than limit bytes
+// (it reads limit+1 to know, never more) or the image's dimensions exceed
+// the limits above, ErrUnsupported when the content is not a JPEG, PNG or
+// still WebP, and ErrUndecodable when it is damaged; other errors come from
+// r. Result.Data has passed a full decode, so it is safe to store and serve.
+func Process(r io.Reader, limit int64) (Result, error) {
+	data, err := readLimited(r, limit)
+	if err != nil {
+		return Result{}, err
+	}
+	ct, ok := Sniff(data)
+	if !ok {
+		return Result{}, fmt.Errorf("%w: content is not a JPEG, PNG or WebP image", ErrUnsupported)
+	}
+	cfg, err := decodeConfig(ct, data)
+	if err != nil {
+		return Result{}, decodeError(ct, "header", err)
+	}
+	if err := checkDimensions(cfg); err != nil {
+		return Result{}, err
+	}
+	out, info, err := strip(ct, data)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := checkStripped(ct, out, cfg, info); err != nil {
+		return Result{}, err
+	}
+	sum := sha256.Sum256(data)
+	return Result{
+		ContentType: ct,
+		Size:        int64(len(data)),
+		SHA256:      hex.EncodeToString(sum[:]),
+		Width:       cfg.Width,
+		Height:      cfg.Height,
+		Orientation: info.orientation,
+		Data:        out,
+	}, nil
+}
+
+// readLimited reads all of r, or fails with ErrTooLarge as soon as it has
+// seen limit+1 bytes.
+func readLimited(r io.Reader, limit int64) ([]byte, error) {
+	n := limit
+	if n < math.MaxInt64 {
+		n++
+	}
+	data, err := io.ReadAll(io.LimitReader(r, n))
+	if err != nil {
+		return nil, fmt.Errorf("media: read upload: %w", err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, limit)
+	}
+	return data, nil
+}
+
+// checkStripped is the defence against a stripping bug: the bytes to store
+// must describe the same image as those sent, fit the memory budget, and
+// decode in full. Their full decode is the only one Process does.
+func checkStripped(ct string, out []byte, want image.Config, info stripInfo) error {
+	cfg, err := decodeConfig(ct, out)
+	if err != nil {
+		return decodeError(ct, "header after stripping", err)
+	}
+	if cfg.Width != want.Width || cfg.Height != want.Height {
+		return fmt.Errorf("%w: stripping changed the size from %dx%d to %dx%d",
+			ErrUndecodable, want.Width, want.Height, cfg.Width, cfg.Height)
+	}
+	if cost := decodeCost(cfg, info); cost > MaxDecodeBytes {
+		return fmt.Errorf("%w: decoding %dx%d would take about %d MiB", ErrTooLarge,
+			cfg.Width, cfg.Height, cost>>20)
+	}
+	m, err := decode(ct, out)
+	if err != nil {
+		return decodeError(ct, "data", err)
+	}
+	if b := m.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+		return fmt.Errorf("%w: decoded %dx%d, header says %dx%d",
+			ErrUndecodable, b.Dx(), b.Dy(), cfg.Width, cfg.Height)
+	}
+	return nil
+}
+
+// checkDimensions refuses images too small to use or too large to decode.
+func checkDimensions(cfg image.Config) error {
+	w, h := cfg.Width, cfg.Height
+	switch {
+	case w > MaxSide || h > MaxSide || int64(w)*int64(h) > MaxPixels:
+		return fmt.Errorf("%w: image is %dx%d pixels (at most %d a side, %d in all)",
+			ErrTooLarge, w, h, MaxSide, MaxPixels)
+	case w < MinSide || h < MinSide:
+		return fmt.Errorf("%w: image is %dx%d pixels (at least %d a side)",
+			ErrUnsupported, w, h, MinSide)
+	}
+	return nil
+}
+
+// decodeError wraps a decoder's error: ErrUnsupported for a feature the
+// decoder lacks (12-bit or arithmetic-coded JPEG …), else ErrUndecodable.
+func decodeError(ct, part string, err error) error {
+	var (
+		ju jpeg.UnsupportedError
+		pu png.UnsupportedError
+	)
+	if errors.As(err, &ju) || errors.As(err, &pu) {
+		return fmt.Errorf("%w: %s %s: %v", ErrUnsupported, ct, part, err)
+	}
+	return fmt.Errorf("%w: %s %s: %v", ErrUndecodable, ct, part, err)
+}
+
+func decodeConfig(ct string, b []byte) (image.Config, error) {
+	r := bytes.NewReader(b)
+	switch ct {
+	case TypeJPEG:
+		return jpeg.DecodeConfig(r)
+	case TypePNG:
+		return png.DecodeConfig(r)
+	default:
+		return webp.DecodeConfig(r)
+	}
+}
+
+func decode(ct string, b []byte) (image.Image, error) {
+	r := bytes.NewReader(b)
+	switch ct {
+	case TypeJPEG:
+		return jpeg.Decode(r)
+	case TypePNG:
+		return png.Decode(r)
+	default:
+		return webp.Decode(r)
+	}
+}
