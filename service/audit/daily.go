@@ -1,0 +1,46 @@
+package audit
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// LogHeadDaily logs the chain head now and once a day until ctx ends. The
+// log lines live outside the database, so a table rewritten from some row
+// on no longer contains a head logged before.
+func (s *Service) LogHeadDaily(ctx context.Context, log *slog.Logger) {
+	s.LogHeadEvery(ctx, log, 24*time.Hour)
+}
+
+// LogHeadEvery is LogHeadDaily with another interval (tests); a nil log
+// means the service's.
+func (s *Service) LogHeadEvery(ctx context.Context, log *slog.Logger, every time.Duration) {
+	if log == nil {
+		log = s.log
+	}
+	if every <= 0 {
+		every = 24 * time.Hour
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		s.logHead(ctx, log)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (s *Service) logHead(ctx context.Context, log *slog.Logger) {
+	seq, hash, err := s.Head(ctx)
+	if err != nil {
+		if ctx.Err() == nil {
+			log.ErrorContext(ctx, "audit head unreadable", "err", err.Error())
+		}
+		return
+	}
+	log.InfoContext(ctx, "audit head", "seq", seq, "hash", hash)
+}
