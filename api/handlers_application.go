@@ -1,0 +1,242 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
+)
+
+const idempotencyTTL = 24 * time.Hour
+
+// renderApplication renders a for its applicant.
+func (s *Server) renderApplication(c *gin.Context, a *model.Application) (applicationResponse, error) {
+	names, err := s.Orgs.Names(c.Request.Context(), []int64{a.OrgID})
+	if err != nil {
+		return applicationResponse{}, err
+	}
+	idNumber, phone, err := s.Applications.Reveal(a)
+	if err != nil {
+		return applicationResponse{}, err
+	}
+	return toApplicationResponse(a, names[a.OrgID], idNumber, phone), nil
+}
+
+func (s *Server) replyApplication(c *gin.Context, status int, a *model.Application) {
+	r, err := s.renderApplication(c, a)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, status, r)
+}
+
+// createApplication godoc
+//
+//	@Summary		Apply to join a union (入会申请)
+//	@Description	Saves a draft, or submits at once with "submit": true. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply.
+//	@Tags			applications
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			Idempotency-Key	header		string			false	"retry key (≤ 64 characters)"
+//	@Param			body			body		applicationForm	true	"the form"
+//	@Success		201				{object}	Envelope[applicationResponse]
+//	@Failure		409				{object}	ErrorResponse
+//	@Failure		422				{object}	ErrorResponse
+//	@Router			/applications [post]
+func (s *Server) createApplication(c *gin.Context) {
+	var req applicationForm
+	if err := readJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	uid := principal(c).UserID
+	key := c.GetHeader("Idempotency-Key")
+	if len(key) > 64 {
+		fail(c, malformed("Idempotency-Key 不能超过64个字符"))
+		return
+	}
+	const route = "POST /applications"
+	if key != "" && s.replayIdempotent(c, uid, key, route) {
+		return
+	}
+	var body []byte
+	a, err := s.Applications.Create(c.Request.Context(), uid, req.form(), req.Submit, func(ctx context.Context, a *model.Application) error {
+		if key == "" {
+			return nil
+		}
+		r, err := s.renderApplication(c.Copy(), a)
+		if err != nil {
+			return err
+		}
+		if body, err = json.Marshal(r); err != nil {
+			return err
+		}
+		now := s.Now().UTC()
+		return s.Idempotency.Save(ctx, &model.IdempotencyKey{UserID: uid, IdemKey: key, Route: route,
+			Status: http.StatusCreated, Body: string(body), CreatedAt: now}, now.Add(-idempotencyTTL))
+	})
+	if errors.Is(err, model.ErrDuplicate) && key != "" && s.replayIdempotent(c, uid, key, route) {
+		return // a concurrent retry with the same key won
+	}
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if body != nil {
+		ok(c, http.StatusCreated, json.RawMessage(body))
+		return
+	}
+	s.replyApplication(c, http.StatusCreated, a)
+}
+
+// replayIdempotent answers with a stored first reply, when there is one.
+func (s *Server) replayIdempotent(c *gin.Context, uid int64, key, route string) bool {
+	k, err := s.Idempotency.Get(c.Request.Context(), uid, key, route, s.Now().UTC().Add(-idempotencyTTL))
+	if err != nil {
+		return false
+	}
+	c.Header("Idempotent-Replayed", "true")
+	ok(c, k.Status, json.RawMessage(k.Body))
+	return true
+}
+
+// updateApplication godoc
+//
+//	@Summary		Change a draft or returned application
+//	@Tags			applications
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string			true	"application id"
+//	@Param			body	body		applicationForm	true	"the whole form"
+//	@Success		200		{object}	Envelope[applicationResponse]
+//	@Failure		404		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/applications/{id} [put]
+func (s *Server) updateApplication(c *gin.Context) {
+	id, found := parseID(c, "id")
+	if !found {
+		fail(c, service.ErrNotFound)
+		return
+	}
+	var req applicationForm
+	if err := readJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	a, err := s.Applications.Update(c.Request.Context(), principal(c).UserID, id, req.form())
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.replyApplication(c, http.StatusOK, a)
+}
+
+// submitApplication godoc
+//
+//	@Summary		Submit a draft or returned application
+//	@Description	An incomplete form is 422 with every missing field.
+//	@Tags			applications
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"application id"
+//	@Success		200	{object}	Envelope[applicationResponse]
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		409	{object}	ErrorResponse
+//	@Failure		422	{object}	ErrorResponse
+//	@Router			/applications/{id}/submit [post]
+func (s *Server) submitApplication(c *gin.Context) {
+	s.ownerAction(c, s.Applications.Submit)
+}
+
+// withdrawApplication godoc
+//
+//	@Summary	Withdraw an open application
+//	@Tags		applications
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"application id"
+//	@Success	200	{object}	Envelope[applicationResponse]
+//	@Failure	404	{object}	ErrorResponse
+//	@Failure	409	{object}	ErrorResponse
+//	@Router		/applications/{id}/withdraw [post]
+func (s *Server) withdrawApplication(c *gin.Context) {
+	s.ownerAction(c, s.Applications.Withdraw)
+}
+
+// getApplication godoc
+//
+//	@Summary	One of the caller's applications
+//	@Tags		applications
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id	path		string	true	"application id"
+//	@Success	200	{object}	Envelope[applicationResponse]
+//	@Failure	404	{object}	ErrorResponse
+//	@Router		/applications/{id} [get]
+func (s *Server) getApplication(c *gin.Context) {
+	s.ownerAction(c, s.Applications.Get)
+}
+
+func (s *Server) ownerAction(c *gin.Context, act func(ctx context.Context, userID, id int64) (*model.Application, error)) {
+	id, found := parseID(c, "id")
+	if !found {
+		fail(c, service.ErrNotFound)
+		return
+	}
+	if err := readJSON(c, &struct{}{}); err != nil {
+		fail(c, err)
+		return
+	}
+	a, err := act(c.Request.Context(), principal(c).UserID, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.replyApplication(c, http.StatusOK, a)
+}
+
+// myApplications godoc
+//
+//	@Summary	The caller's applications, newest first
+//	@Tags		applications
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		limit	query		int		false	"page size (default 20, max 100)"
+//	@Param		cursor	query		string	false	"next_cursor of the previous page"
+//	@Success	200		{object}	Envelope[listResponse[applicationResponse]]
+//	@Router		/applications/mine [get]
+func (s *Server) myApplications(c *gin.Context) {
+	p, err := pageParams(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := s.Applications.Mine(c.Request.Context(), principal(c).UserID, p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]applicationResponse, 0, len(rows))
+	for i := range rows {
+		r, err := s.renderApplication(c, &rows[i])
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		out = append(out, r)
+	}
+	ok(c, http.StatusOK, listResponse[applicationResponse]{Items: out, NextCursor: next})
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

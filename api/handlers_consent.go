@@ -1,0 +1,125 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/codes"
+)
+
+// consentRequest gives consent: three separate items and the notice version.
+type consentRequest struct {
+	Version       string `json:"version" example:"2026-11"`
+	PersonalInfo  *bool  `json:"personal_info"`
+	SensitiveInfo *bool  `json:"sensitive_info"`
+	ShareUpward   *bool  `json:"share_upward"`
+}
+
+// consentResponse is a consent record.
+type consentResponse struct {
+	ID            string    `json:"id"`
+	Version       string    `json:"version"`
+	PersonalInfo  bool      `json:"personal_info"`
+	SensitiveInfo bool      `json:"sensitive_info"`
+	ShareUpward   bool      `json:"share_upward"`
+	GivenAt       time.Time `json:"given_at"`
+}
+
+func toConsentResponse(c *model.Consent) consentResponse {
+	return consentResponse{ID: idString(c.ID), Version: c.Version, PersonalInfo: c.PersonalInfo,
+		SensitiveInfo: c.SensitiveInfo, ShareUpward: c.ShareUpward, GivenAt: c.GivenAt}
+}
+
+// giveConsent godoc
+//
+//	@Summary		Consent to the processing of personal information
+//	@Description	personal_info: processing the form; sensitive_info: the ID number and ID-card images (PIPL art. 29, a separate consent); share_upward: providing the record to higher-level unions and the national system (art. 23). Each must be true or false.
+//	@Tags			consents
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		consentRequest	true	"the consent"
+//	@Success		201		{object}	Envelope[consentResponse]
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/me/consents [post]
+func (s *Server) giveConsent(c *gin.Context) {
+	var req consentRequest
+	if err := readJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	rec, err := s.Applications.GiveConsent(c.Request.Context(), principal(c).UserID, application.ConsentInput{
+		Version: req.Version, PersonalInfo: req.PersonalInfo, SensitiveInfo: req.SensitiveInfo, ShareUpward: req.ShareUpward})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusCreated, toConsentResponse(rec))
+}
+
+// getConsent godoc
+//
+//	@Summary	The caller's current consent
+//	@Tags		consents
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Success	200	{object}	Envelope[consentResponse]
+//	@Failure	404	{object}	ErrorResponse	"no consent given, or withdrawn"
+//	@Router		/me/consents [get]
+func (s *Server) getConsent(c *gin.Context) {
+	rec, err := s.Applications.Consent(c.Request.Context(), principal(c).UserID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, toConsentResponse(rec))
+}
+
+// withdrawConsent godoc
+//
+//	@Summary		Withdraw consent
+//	@Description	An open application is withdrawn and its uploads deleted. A member on the roll must leave first (409/40900).
+//	@Tags			consents
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Success		200	{object}	Envelope[Empty]
+//	@Failure		404	{object}	ErrorResponse
+//	@Failure		409	{object}	ErrorResponse
+//	@Router			/me/consents [delete]
+func (s *Server) withdrawConsent(c *gin.Context) {
+	if err := s.Applications.WithdrawConsent(c.Request.Context(), principal(c).UserID); err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, Empty{})
+}
+
+// dictEntry is one value of a code list.
+type dictEntry struct {
+	Code string `json:"code" example:"01"`
+	Name string `json:"name" example:"汉族"`
+}
+
+// dictsResponse is every code list the forms use.
+type dictsResponse map[string][]dictEntry
+
+// dicts godoc
+//
+//	@Summary		Code lists
+//	@Description	ethnicity (GB/T 3304), education (GB/T 4658), political_status (GB/T 4762), household_type, work_type, member_status, unit_type; each a list of {code, name}. Forms send the name (work_type: the code).
+//	@Tags			dictionaries
+//	@Produce		json
+//	@Success		200	{object}	Envelope[dictsResponse]
+//	@Router			/dicts [get]
+func (s *Server) dicts(c *gin.Context) {
+	c.Header("Cache-Control", "public, max-age=3600")
+	out := dictsResponse{}
+	for key, entries := range codes.Dicts() {
+		out[key] = items(entries, func(e codes.Entry) dictEntry { return dictEntry{Code: e.Code, Name: e.Name} })
+	}
+	ok(c, http.StatusOK, out)
+}

@@ -1,0 +1,232 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/application"
+)
+
+// decisionRequest is the body of approve, reject and return.
+type decisionRequest struct {
+	Version *int   `json:"version" example:"2"`
+	Reason  string `json:"reason" example:"照片不清晰，请重新上传"`
+}
+
+// approveResponse is the reply of an approval.
+type approveResponse struct {
+	Application applicationResponse `json:"application"`
+	Member      approvedMember      `json:"member"`
+}
+
+// approvedMember names the member an approval created.
+type approvedMember struct {
+	ID       string `json:"id"`
+	MemberNo string `json:"member_no" example:"42010600000017"`
+}
+
+// reviewQueue godoc
+//
+//	@Summary		The review queue
+//	@Description	Applications in the caller's scope, newest first, names and ID numbers masked. Drafts are never listed. status filters (submitted for the pending queue).
+//	@Tags			review
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			org_id	query		string	false	"one union (default: the whole scope)"
+//	@Param			status	query		string	false	"submitted, approved, rejected, returned or withdrawn"
+//	@Param			limit	query		int		false	"page size (default 20, max 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	Envelope[listResponse[applicationListItem]]
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		404		{object}	ErrorResponse
+//	@Router			/admin/applications [get]
+func (s *Server) reviewQueue(c *gin.Context) {
+	p, err := pageParams(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	orgID, err := queryID(c, "org_id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if orgID != 0 {
+		if _, err := s.Orgs.Get(c.Request.Context(), scope(c), orgID); err != nil {
+			fail(c, err)
+			return
+		}
+	}
+	rows, next, err := s.Applications.Queue(c.Request.Context(), scope(c), orgID, c.Query("status"), p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ids := make([]int64, len(rows))
+	for i, a := range rows {
+		ids[i] = a.OrgID
+	}
+	names, err := s.Orgs.Names(c.Request.Context(), ids)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := make([]applicationListItem, 0, len(rows))
+	for i := range rows {
+		idNumber, _, err := s.Applications.Reveal(&rows[i])
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		out = append(out, toApplicationListItem(&rows[i], names[rows[i].OrgID], idNumber))
+	}
+	ok(c, http.StatusOK, listResponse[applicationListItem]{Items: out, NextCursor: next})
+}
+
+// reviewDetail godoc
+//
+//	@Summary		One application, in full
+//	@Description	The ID number and phone in clear, for the reviewer; every such read is written to the audit log.
+//	@Tags			review
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"application id"
+//	@Success		200	{object}	Envelope[applicationDetail]
+//	@Failure		404	{object}	ErrorResponse
+//	@Router			/admin/applications/{id} [get]
+func (s *Server) reviewDetail(c *gin.Context) {
+	id, found := parseID(c, "id")
+	if !found {
+		fail(c, service.ErrNotFound)
+		return
+	}
+	a, err := s.Applications.Detail(c.Request.Context(), scope(c), id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.replyDetail(c, http.StatusOK, a)
+}
+
+func (s *Server) replyDetail(c *gin.Context, status int, a *model.Application) {
+	r, err := s.renderApplication(c, a)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	idNumber, phone, err := s.Applications.Reveal(a)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, status, applicationDetail{applicationResponse: r, UserID: idString(a.UserID), IDNumber: idNumber,
+		Phone: phone, Flagged: a.Flagged})
+}
+
+// approveApplication godoc
+//
+//	@Summary		Approve: put the applicant on the roll
+//	@Description	version must be the application's current one; a stale version or a status that does not allow approval is 409/40900. Two concurrent approvals make one member. The reply names the new member and member number (region code of the union + 8-digit sequence).
+//	@Tags			review
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string			true	"application id"
+//	@Param			body	body		decisionRequest	true	"version"
+//	@Success		200		{object}	Envelope[approveResponse]
+//	@Failure		404		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/admin/applications/{id}/approve [post]
+func (s *Server) approveApplication(c *gin.Context) {
+	id, d, good := s.decisionParams(c)
+	if !good {
+		return
+	}
+	res, err := s.Applications.Approve(c.Request.Context(), scope(c), id, d)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.renderApplication(c, res.Application)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, approveResponse{Application: r, Member: approvedMember{ID: idString(res.Member.ID), MemberNo: res.Member.MemberNo}})
+}
+
+// rejectApplication godoc
+//
+//	@Summary	Reject (reason required)
+//	@Tags		review
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id		path		string			true	"application id"
+//	@Param		body	body		decisionRequest	true	"version and reason"
+//	@Success	200		{object}	Envelope[applicationResponse]
+//	@Failure	404		{object}	ErrorResponse
+//	@Failure	409		{object}	ErrorResponse
+//	@Failure	422		{object}	ErrorResponse
+//	@Router		/admin/applications/{id}/reject [post]
+func (s *Server) rejectApplication(c *gin.Context) {
+	s.decide(c, s.Applications.Reject)
+}
+
+// returnApplication godoc
+//
+//	@Summary	Return to the applicant to fix (reason required)
+//	@Tags		review
+//	@Accept		json
+//	@Produce	json
+//	@Security	BearerAuth
+//	@Param		id		path		string			true	"application id"
+//	@Param		body	body		decisionRequest	true	"version and reason"
+//	@Success	200		{object}	Envelope[applicationResponse]
+//	@Failure	404		{object}	ErrorResponse
+//	@Failure	409		{object}	ErrorResponse
+//	@Failure	422		{object}	ErrorResponse
+//	@Router		/admin/applications/{id}/return [post]
+func (s *Server) returnApplication(c *gin.Context) {
+	s.decide(c, s.Applications.Return)
+}
+
+type decideFunc func(ctx context.Context, sc access.Scope, id int64, d application.Decision) (*model.Application, error)
+
+func (s *Server) decide(c *gin.Context, fn decideFunc) {
+	id, d, good := s.decisionParams(c)
+	if !good {
+		return
+	}
+	a, err := fn(c.Request.Context(), scope(c), id, d)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	s.replyApplication(c, http.StatusOK, a)
+}
+
+func (s *Server) decisionParams(c *gin.Context) (int64, application.Decision, bool) {
+	id, found := parseID(c, "id")
+	if !found {
+		fail(c, service.ErrNotFound)
+		return 0, application.Decision{}, false
+	}
+	var req decisionRequest
+	if err := readJSON(c, &req); err != nil {
+		fail(c, err)
+		return 0, application.Decision{}, false
+	}
+	if req.Version == nil {
+		fail(c, service.InvalidField("version", "缺少申请的版本号，请刷新后重试"))
+		return 0, application.Decision{}, false
+	}
+	return id, application.Decision{Version: *req.Version, Reason: req.Reason}, true
+}

@@ -1,0 +1,204 @@
+package model
+
+import (
+	"context"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Application statuses (API.md §4).
+const (
+	AppDraft     = "draft"
+	AppSubmitted = "submitted"
+	AppApproved  = "approved"
+	AppRejected  = "rejected"
+	AppReturned  = "returned"
+	AppWithdrawn = "withdrawn"
+)
+
+// OpenStatuses are the statuses of an open application; a user has at
+// most one (enforced by the unique open_key).
+var OpenStatuses = []string{AppDraft, AppSubmitted, AppReturned}
+
+// Employment is the work part of a form or a member record.
+type Employment struct {
+	EmployerName       *string
+	JobTitle           *string
+	HiredOn            *string
+	WorkType           *string
+	IsMigrantWorker    bool
+	IsDispatched       bool
+	DispatchAgencyName *string
+	DispatchAgencyUSCC *string `gorm:"column:dispatch_agency_uscc"`
+}
+
+// Person is the real-name part of a form or a member record.
+type Person struct {
+	Name            string
+	IDType          string
+	Gender          *string
+	BirthDate       *string
+	Ethnicity       *string
+	Education       *string
+	PoliticalStatus *string
+	HouseholdType   *string
+}
+
+// Application is a request to join a grassroots union. The ID number and
+// phone are stored encrypted with blind indexes.
+type Application struct {
+	ID                  int64
+	UserID              int64
+	OrgID               int64
+	Status              string
+	Version             int
+	OpenKey             *int64
+	ConsentID           *int64
+	Person              `gorm:"embedded"`
+	IDNumberEnc         *string
+	IDNumberIdx         *string
+	PhoneEnc            *string
+	Employment          `gorm:"embedded"`
+	PhotoUploadID       *int64
+	IDCardFrontUploadID *int64
+	IDCardBackUploadID  *int64
+	ProofUploadIDs      *string // ",id1,id2," so one id matches exactly with LIKE
+	Flagged             bool
+	ReviewReason        *string
+	ReviewedBy          *int64
+	ReviewedAt          *time.Time
+	MemberID            *int64
+	CreatedAt           time.Time
+	UpdatedAt           time.Time
+	SubmittedAt         *time.Time
+}
+
+// ApplicationStore reads and writes applications.
+type ApplicationStore struct{ db *gorm.DB }
+
+// NewApplicationStore returns an ApplicationStore on db.
+func NewApplicationStore(db *gorm.DB) *ApplicationStore { return &ApplicationStore{db: db} }
+
+// Create inserts a; ErrDuplicate when the user already has an open one.
+func (s *ApplicationStore) Create(ctx context.Context, a *Application) error {
+	return Translate(Conn(ctx, s.db).Create(a).Error)
+}
+
+// Get returns application id, or ErrNotFound.
+func (s *ApplicationStore) Get(ctx context.Context, id int64) (*Application, error) {
+	var a Application
+	if err := Translate(Conn(ctx, s.db).Take(&a, id).Error); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// GetOwned returns application id when userID owns it, else ErrNotFound.
+func (s *ApplicationStore) GetOwned(ctx context.Context, id, userID int64) (*Application, error) {
+	var a Application
+	if err := Translate(Conn(ctx, s.db).Where("id = ? AND user_id = ?", id, userID).Take(&a).Error); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// GetInScope returns application id when its union lies under paths and it
+// has been submitted at least once (drafts are the applicant's alone).
+func (s *ApplicationStore) GetInScope(ctx context.Context, id int64, paths []string) (*Application, error) {
+	var a Application
+	err := Conn(ctx, s.db).Scopes(OrgInSubtrees(paths, "org_id")).
+		Where("id = ? AND status <> ?", id, AppDraft).Take(&a).Error
+	if err := Translate(err); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// Open returns the user's open application, or ErrNotFound.
+func (s *ApplicationStore) Open(ctx context.Context, userID int64) (*Application, error) {
+	var a Application
+	if err := Translate(Conn(ctx, s.db).Where("open_key = ?", userID).Take(&a).Error); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// Latest returns the user's newest application, or ErrNotFound.
+func (s *ApplicationStore) Latest(ctx context.Context, userID int64) (*Application, error) {
+	var a Application
+	err := Conn(ctx, s.db).Where("user_id = ?", userID).Order("created_at DESC").Order("id DESC").Take(&a).Error
+	if err := Translate(err); err != nil {
+		return nil, err
+	}
+	return &a, nil
+}
+
+// ListOwned lists the user's applications, newest first.
+func (s *ApplicationStore) ListOwned(ctx context.Context, userID int64, p Page) ([]Application, error) {
+	var out []Application
+	err := Conn(ctx, s.db).Where("user_id = ?", userID).Scopes(Keyset(p, "")).Find(&out).Error
+	return out, Translate(err)
+}
+
+// ReviewFilter selects the review queue.
+type ReviewFilter struct {
+	Paths    []string
+	OrgID    int64    // 0: the whole scope
+	Statuses []string // nil: every status but draft
+}
+
+// ListForReview lists applications in scope, newest first. The index
+// (org_id, status, created_at, id) serves it.
+func (s *ApplicationStore) ListForReview(ctx context.Context, f ReviewFilter, p Page) ([]Application, error) {
+	q := Conn(ctx, s.db).Scopes(OrgInSubtrees(f.Paths, "org_id"))
+	if f.OrgID != 0 {
+		q = q.Where("org_id = ?", f.OrgID)
+	}
+	if f.Statuses != nil {
+		q = q.Where("status IN ?", f.Statuses)
+	} else {
+		q = q.Where("status <> ?", AppDraft)
+	}
+	var out []Application
+	return out, Translate(q.Scopes(Keyset(p, "")).Find(&out).Error)
+}
+
+// Transition applies fields to application id when it still has version
+// and one of the from statuses, and bumps the version. The WHERE decides,
+// so of concurrent decisions exactly one wins; the others get ErrConflict.
+func (s *ApplicationStore) Transition(ctx context.Context, id int64, version int, from []string, fields map[string]any) error {
+	fields["version"] = gorm.Expr("version + 1")
+	res := Conn(ctx, s.db).Model(&Application{}).Where("id = ? AND version = ? AND status IN ?", id, version, from).Updates(fields)
+	if err := Translate(res.Error); err != nil {
+		return err
+	}
+	if res.RowsAffected == 0 {
+		return ErrConflict
+	}
+	return nil
+}
+
+// UsesUpload returns the union of an application in scope that refers to
+// upload id (0 when none does).
+func (s *ApplicationStore) UsesUpload(ctx context.Context, uploadID int64, paths []string) (int64, error) {
+	var orgs []int64
+	err := Conn(ctx, s.db).Model(&Application{}).Scopes(OrgInSubtrees(paths, "org_id")).
+		Where("status <> ?", AppDraft).
+		Where("photo_upload_id = ? OR id_card_front_upload_id = ? OR id_card_back_upload_id = ? OR proof_upload_ids LIKE ?"+likeEscape,
+			uploadID, uploadID, uploadID, "%,"+idText(uploadID)+",%").Limit(1).Pluck("org_id", &orgs).Error
+	if len(orgs) == 0 {
+		return 0, Translate(err)
+	}
+	return orgs[0], nil
+}
+
+// SetMember links an approved application to the member it created.
+func (s *ApplicationStore) SetMember(ctx context.Context, id, memberID int64) error {
+	return Translate(Conn(ctx, s.db).Model(&Application{}).Where("id = ?", id).Update("member_id", memberID).Error)
+}
+
+// SetFlagged marks an application for the reviewer's attention.
+func (s *ApplicationStore) SetFlagged(ctx context.Context, id int64, flagged bool) error {
+	return Translate(Conn(ctx, s.db).Model(&Application{}).Where("id = ?", id).Update("flagged", flagged).Error)
+}

@@ -1,0 +1,149 @@
+// Package application is joining a union (入会申请) and its review (审核):
+// the applicant's consents and form, the state machine draft → submitted →
+// approved | rejected | returned (returned → submitted; open → withdrawn),
+// and approval, which puts the applicant on the roll.
+package application
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/pii"
+)
+
+// Notice is what a user is told: an in-app notice and, when the user's
+// openid and a template are known, a WeChat subscribe message.
+type Notice struct {
+	UserID       int64
+	Kind         string
+	Title, Body  string
+	Data         map[string]any
+	OpenID       string
+	Page         string
+	TemplateData map[string]string
+}
+
+// Notifier records notices in the caller's transaction (delivery happens
+// later, from an outbox), so telling never blocks or rolls back a decision.
+type Notifier interface {
+	Notify(ctx context.Context, n Notice) error
+}
+
+// Counters keeps the monitoring counters in step with applications, in
+// the change's transaction: from → to is the status move ("" for a new
+// application), joined the member an approval put on the roll.
+type Counters interface {
+	ApplicationMoved(ctx context.Context, a *model.Application, from, to string, joined *model.Member) error
+}
+
+// ContentChecker queues a check of the applicant's free text after
+// submission; it must not call WeChat in the request.
+type ContentChecker interface {
+	QueueCheck(ctx context.Context, applicationID int64) error
+}
+
+// Deps are the service's collaborators. Notifier, Audit and Checker may be
+// nil (nothing is told, recorded or checked).
+type Deps struct {
+	DB       *gorm.DB
+	PII      *pii.Cipher
+	Notifier Notifier
+	Audit    org.Auditor
+	Checker  ContentChecker
+	Stats    Counters
+	Now      func() time.Time
+	Location *time.Location
+	Log      *slog.Logger
+	// IDImageRetention: ID-card images are deleted this long after the decision.
+	IDImageRetention time.Duration
+}
+
+// Service is the application domain.
+type Service struct {
+	Deps
+	apps     *model.ApplicationStore
+	members  *model.MemberStore
+	orgs     *model.OrgStore
+	users    *model.UserStore
+	consents *model.ConsentStore
+	uploads  *model.UploadStore
+	idem     *model.IdempotencyStore
+}
+
+// New returns the application service.
+func New(d Deps) *Service {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Location == nil {
+		d.Location = time.UTC
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	if d.IDImageRetention == 0 {
+		d.IDImageRetention = 30 * 24 * time.Hour
+	}
+	return &Service{Deps: d, apps: model.NewApplicationStore(d.DB), members: model.NewMemberStore(d.DB),
+		orgs: model.NewOrgStore(d.DB), users: model.NewUserStore(d.DB), consents: model.NewConsentStore(d.DB),
+		uploads: model.NewUploadStore(d.DB), idem: model.NewIdempotencyStore(d.DB)}
+}
+
+// SetNotifier wires the notifications once they exist.
+func (s *Service) SetNotifier(n Notifier) { s.Notifier = n }
+
+// SetAuditor wires the audit log once it exists.
+func (s *Service) SetAuditor(a org.Auditor) { s.Audit = a }
+
+// SetChecker wires the content check once it exists.
+func (s *Service) SetChecker(c ContentChecker) { s.Checker = c }
+
+// SetStats wires the monitoring counters once they exist.
+func (s *Service) SetStats(c Counters) { s.Stats = c }
+
+// MembersOnRoll counts a union's members on the roll (org.RollCounter).
+func (s *Service) MembersOnRoll(ctx context.Context, orgID int64) (int64, error) {
+	return s.members.CountOnRoll(ctx, orgID)
+}
+
+// counted moves the counters with an application, when they are wired.
+func (s *Service) counted(ctx context.Context, a *model.Application, from, to string, joined *model.Member) error {
+	if s.Stats == nil {
+		return nil
+	}
+	return s.Stats.ApplicationMoved(ctx, a, from, to, joined)
+}
+
+func (s *Service) record(ctx context.Context, e org.AuditEntry) error {
+	if s.Audit == nil {
+		return nil
+	}
+	return s.Audit.Record(ctx, e)
+}
+
+func (s *Service) notify(ctx context.Context, n Notice) error {
+	if s.Notifier == nil {
+		return nil
+	}
+	return s.Notifier.Notify(ctx, n)
+}
+
+func notFound(err error) error {
+	if errors.Is(err, model.ErrNotFound) {
+		return errAppNotFound
+	}
+	return err
+}
+
+var (
+	errAppNotFound = service.E(service.KindNotFound, "没有找到该申请")
+	errStale       = service.E(service.KindConflict, "申请状态已变化，请刷新后重试")
+	errOpenExists  = service.E(service.KindOpenApplication, "您已有一份正在办理的入会申请，请先查看或撤回它")
+)

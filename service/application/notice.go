@@ -1,0 +1,52 @@
+package application
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/unionhub/unionhub/model"
+)
+
+// decisionTitles name each decision in the applicant's notices.
+var decisionTitles = map[string]struct{ title, result string }{
+	model.AppApproved: {"入会申请已通过", "已通过"},
+	model.AppRejected: {"入会申请未通过", "未通过"},
+	model.AppReturned: {"入会申请需要补充修改", "退回修改"},
+}
+
+// tell records the applicant's in-app notice and subscribe message. The
+// template's keys follow the WeChat 审核结果通知 template: thing1 union,
+// phrase2 result, thing3 reason, time4 time.
+func (s *Service) tell(ctx context.Context, a *model.Application, o *model.Org, to, reason string) error {
+	t := decisionTitles[to]
+	body := o.Name + "：" + t.result
+	if reason != "" {
+		body += "。原因：" + reason
+	}
+	n := Notice{UserID: a.UserID, Kind: "application_" + to, Title: t.title, Body: body,
+		Data: map[string]any{"application_id": itoa(a.ID), "status": to},
+		Page: "pages/application/detail?id=" + itoa(a.ID),
+		TemplateData: map[string]string{"thing1": truncate(o.Name, 20), "phrase2": t.result,
+			"thing3": truncate(orDash(reason), 20), "time4": s.Now().In(s.Location).Format("2006-01-02 15:04")}}
+	if u, err := s.users.Get(ctx, a.UserID); err == nil {
+		n.OpenID = u.OpenID
+	}
+	return s.notify(ctx, n)
+}
+
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "无"
+	}
+	return s
+}
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -1,0 +1,213 @@
+package application
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/codes"
+	"github.com/unionhub/unionhub/service/org"
+)
+
+// Decision is what a reviewer decides.
+type Decision struct {
+	Version int
+	Reason  string
+}
+
+// Approved is the outcome of an approval: the application and the member
+// it put on the roll.
+type Approved struct {
+	Application *model.Application
+	Member      *model.Member
+}
+
+// Queue lists the applications in the reviewer's scope, newest first.
+// Drafts are the applicant's alone and never listed.
+func (s *Service) Queue(ctx context.Context, sc access.Scope, orgID int64, status string, p model.Page) ([]model.Application, *string, error) {
+	f := model.ReviewFilter{Paths: sc.Paths(access.Review), OrgID: orgID}
+	if status != "" {
+		switch status {
+		case model.AppSubmitted, model.AppApproved, model.AppRejected, model.AppReturned, model.AppWithdrawn:
+			f.Statuses = []string{status}
+		default:
+			return nil, nil, service.E(service.KindMalformed, "参数 status 应为 submitted、approved、rejected、returned 或 withdrawn")
+		}
+	}
+	rows, err := s.apps.ListForReview(ctx, f, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	rows, next := model.NextCursor(rows, p, appCursor)
+	return rows, next, nil
+}
+
+// Detail returns an application in scope with its ID number and phone in
+// clear; every such read is written to the audit log.
+func (s *Service) Detail(ctx context.Context, sc access.Scope, id int64) (*model.Application, error) {
+	a, err := s.apps.GetInScope(ctx, id, sc.Paths(access.Review))
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return a, s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: a.OrgID, Action: "application.read_pii",
+		Target: "application:" + idText(a.ID)})
+}
+
+// Approve puts the applicant on the roll. The conditional UPDATE decides
+// between concurrent approvals; the member row's unique roll_key refuses a
+// person already on the roll (40901). Member, event, notice and audit row
+// commit together or not at all.
+func (s *Service) Approve(ctx context.Context, sc access.Scope, id int64, d Decision) (*Approved, error) {
+	var out *Approved
+	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+		a, o, err := s.decidable(ctx, sc, id, d)
+		if err != nil {
+			return err
+		}
+		now := s.Now().UTC()
+		if err := s.apps.Transition(ctx, a.ID, d.Version, []string{model.AppSubmitted}, map[string]any{
+			"status": model.AppApproved, "open_key": nil, "reviewed_by": sc.UserID, "reviewed_at": now, "updated_at": now,
+		}); err != nil {
+			return stale(err)
+		}
+		m, err := s.enrol(ctx, a, o, sc.UserID)
+		if err != nil {
+			return err
+		}
+		if err := s.apps.SetMember(ctx, a.ID, m.ID); err != nil {
+			return err
+		}
+		if err := s.counted(ctx, a, model.AppSubmitted, model.AppApproved, m); err != nil {
+			return err
+		}
+		if err := s.afterDecision(ctx, sc, a, o, model.AppApproved, "", "application.approve"); err != nil {
+			return err
+		}
+		a, err = s.apps.Get(ctx, a.ID)
+		out = &Approved{Application: a, Member: m}
+		return err
+	})
+	return out, err
+}
+
+// Reject refuses an application; a reason is required.
+func (s *Service) Reject(ctx context.Context, sc access.Scope, id int64, d Decision) (*model.Application, error) {
+	return s.decide(ctx, sc, id, d, model.AppRejected, "application.reject")
+}
+
+// Return sends an application back to the applicant to fix; a reason is
+// required.
+func (s *Service) Return(ctx context.Context, sc access.Scope, id int64, d Decision) (*model.Application, error) {
+	return s.decide(ctx, sc, id, d, model.AppReturned, "application.return")
+}
+
+func (s *Service) decide(ctx context.Context, sc access.Scope, id int64, d Decision, to, action string) (*model.Application, error) {
+	reason := strings.TrimSpace(d.Reason)
+	if reason == "" || utf8.RuneCountInString(reason) > 500 {
+		return nil, service.InvalidField("reason", "请填写原因（不超过500字），申请人会看到它")
+	}
+	var out *model.Application
+	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+		a, o, err := s.decidable(ctx, sc, id, d)
+		if err != nil {
+			return err
+		}
+		now := s.Now().UTC()
+		fields := map[string]any{"status": to, "review_reason": reason, "reviewed_by": sc.UserID,
+			"reviewed_at": now, "updated_at": now}
+		if to == model.AppRejected {
+			fields["open_key"] = nil
+		}
+		if err := s.apps.Transition(ctx, a.ID, d.Version, []string{model.AppSubmitted}, fields); err != nil {
+			return stale(err)
+		}
+		if err := s.counted(ctx, a, model.AppSubmitted, to, nil); err != nil {
+			return err
+		}
+		if err := s.afterDecision(ctx, sc, a, o, to, reason, action); err != nil {
+			return err
+		}
+		out, err = s.apps.Get(ctx, a.ID)
+		return err
+	})
+	return out, err
+}
+
+// decidable loads an application in scope that can be decided now.
+func (s *Service) decidable(ctx context.Context, sc access.Scope, id int64, d Decision) (*model.Application, *model.Org, error) {
+	a, err := s.apps.GetInScope(ctx, id, sc.Paths(access.Review))
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	if a.Status != model.AppSubmitted || a.Version != d.Version {
+		return nil, nil, errStale
+	}
+	o, err := s.orgs.Get(ctx, a.OrgID)
+	return a, o, err
+}
+
+// enrol creates the member record of an approved application.
+func (s *Service) enrol(ctx context.Context, a *model.Application, o *model.Org, actor int64) (*model.Member, error) {
+	if a.IDNumberEnc == nil || a.IDNumberIdx == nil {
+		return nil, errors.New("approved application without an ID number")
+	}
+	no, err := s.members.NextMemberNo(ctx, o.RegionCode)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	var phoneIdx *string
+	if u, err := s.users.Get(ctx, a.UserID); err == nil {
+		phoneIdx = u.PhoneIdx
+	}
+	m := &model.Member{ID: model.NewID(), MemberNo: no, UserID: &a.UserID, OrgID: a.OrgID, Status: model.MemberActive,
+		Person: a.Person, IDNumberEnc: *a.IDNumberEnc, IDNumberIdx: *a.IDNumberIdx, RollKey: a.IDNumberIdx,
+		PhoneEnc: a.PhoneEnc, PhoneIdx: phoneIdx, Employment: a.Employment, PhotoUploadID: a.PhotoUploadID,
+		JoinedOn: now.In(s.Location).Format("2006-01-02"), CardVersion: 1, Version: 1, ApplicationID: &a.ID,
+		CreatedAt: now, UpdatedAt: now}
+	if err := s.members.Create(ctx, m); err != nil {
+		if errors.Is(err, model.ErrDuplicate) {
+			return nil, service.E(service.KindOnRoll, "该证件号码已是在册会员，不能重复入会")
+		}
+		return nil, err
+	}
+	code, _ := codes.NationalChangeType("join")
+	ev := &model.MembershipEvent{ID: model.NewID(), MemberID: m.ID, Type: "join", NationalCode: &code,
+		ToOrgID: &a.OrgID, ActorID: &actor, CreatedAt: now}
+	return m, s.members.AddEvent(ctx, ev)
+}
+
+// afterDecision tells the applicant, schedules the ID-card images for
+// deletion and writes the audit row, all in the decision's transaction.
+func (s *Service) afterDecision(ctx context.Context, sc access.Scope, a *model.Application, o *model.Org, to, reason, action string) error {
+	if to != model.AppReturned {
+		at := s.Now().UTC().Add(s.IDImageRetention)
+		var ids []int64
+		for _, p := range []*int64{a.IDCardFrontUploadID, a.IDCardBackUploadID} {
+			if p != nil {
+				ids = append(ids, *p)
+			}
+		}
+		if err := s.uploads.SetDeleteAfter(ctx, ids, &at); err != nil {
+			return err
+		}
+	}
+	if err := s.tell(ctx, a, o, to, reason); err != nil {
+		return err
+	}
+	return s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: a.OrgID, Action: action,
+		Target: "application:" + idText(a.ID), Detail: map[string]any{"reason": reason}})
+}
+
+func stale(err error) error {
+	if errors.Is(err, model.ErrConflict) {
+		return errStale
+	}
+	return err
+}
+
+func idText(id int64) string { return itoa(id) }

@@ -1,0 +1,174 @@
+// Package upload keeps the applicants' photos and ID-card images: checked
+// by content, stripped of metadata, encrypted before they reach storage,
+// served only to their owner and to admins whose scope holds an
+// application or member that uses them (audited), and deleted on schedule.
+package upload
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/blob"
+	"github.com/unionhub/unionhub/service/media"
+	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/pii"
+)
+
+// MaxSize is the largest file accepted (API.md §4).
+const MaxSize = 5 << 20
+
+// unreferencedTTL: a file no form uses is deleted after a day.
+const unreferencedTTL = 24 * time.Hour
+
+// Service stores and serves uploads.
+type Service struct {
+	db       *gorm.DB
+	uploads  *model.UploadStore
+	consents *model.ConsentStore
+	apps     *model.ApplicationStore
+	members  *model.MemberStore
+	store    blob.Store
+	pii      *pii.Cipher
+	audit    org.Auditor
+	now      func() time.Time
+	log      *slog.Logger
+}
+
+// New returns the upload service.
+func New(db *gorm.DB, store blob.Store, cipher *pii.Cipher, audit org.Auditor, now func() time.Time, log *slog.Logger) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{db: db, uploads: model.NewUploadStore(db), consents: model.NewConsentStore(db),
+		apps: model.NewApplicationStore(db), members: model.NewMemberStore(db), store: store, pii: cipher,
+		audit: audit, now: now, log: log}
+}
+
+// SetAuditor wires the audit log once it exists.
+func (s *Service) SetAuditor(a org.Auditor) { s.audit = a }
+
+// Kinds of file and whether they hold sensitive data (ID cards).
+var kinds = map[string]bool{
+	model.UploadPhoto: false, model.UploadIDCardFront: true, model.UploadIDCardBack: true, model.UploadProof: false,
+}
+
+// Put checks, strips, encrypts and stores one file. It needs a current
+// consent: personal_info, and sensitive_info for ID-card images.
+func (s *Service) Put(ctx context.Context, ownerID int64, kind string, r io.Reader) (*model.Upload, error) {
+	sensitive, known := kinds[kind]
+	if !known {
+		return nil, service.InvalidField("kind", "文件类型应为 photo（照片）、id_card_front、id_card_back（身份证正反面）或 proof（证明材料）")
+	}
+	c, err := s.consents.Current(ctx, ownerID)
+	switch {
+	case errors.Is(err, model.ErrNotFound) || (err == nil && !c.PersonalInfo):
+		return nil, service.InvalidField("consent", "请先阅读并同意个人信息处理告知书")
+	case err != nil:
+		return nil, err
+	case sensitive && !c.SensitiveInfo:
+		return nil, service.InvalidField("consent", "上传身份证照片需要您单独同意处理敏感个人信息")
+	}
+	res, err := media.Process(r, MaxSize)
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := s.pii.EncryptBytes(res.Data)
+	if err != nil {
+		return nil, err
+	}
+	key := blob.NewKey()
+	if err := s.store.Put(ctx, key, sealed); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	deleteAfter := now.Add(unreferencedTTL)
+	u := &model.Upload{ID: model.NewID(), OwnerID: ownerID, Kind: kind, StorageKey: key, SHA256: res.SHA256,
+		Size: res.Size, ContentType: res.ContentType, Width: res.Width, Height: res.Height,
+		Orientation: res.Orientation, KeyID: s.pii.ActiveKeyID(), CreatedAt: now, DeleteAfter: &deleteAfter}
+	if err := s.uploads.Create(ctx, u); err != nil {
+		_ = s.store.Delete(ctx, key) // the row is the only way to find the file
+		return nil, err
+	}
+	return u, nil
+}
+
+// Open returns a file to its owner.
+func (s *Service) Open(ctx context.Context, userID, id int64) (*model.Upload, []byte, error) {
+	u, err := s.uploads.Get(ctx, id)
+	if err != nil || u.OwnerID != userID {
+		return nil, nil, errUploadNotFound
+	}
+	data, err := s.read(ctx, u)
+	return u, data, err
+}
+
+// OpenAsAdmin returns a file to an admin whose scope holds an application
+// or member using it; the read is audited.
+func (s *Service) OpenAsAdmin(ctx context.Context, sc access.Scope, id int64) (*model.Upload, []byte, error) {
+	paths := sc.Paths(access.Review)
+	u, err := s.uploads.Get(ctx, id)
+	if err != nil {
+		return nil, nil, errUploadNotFound
+	}
+	orgID, err := s.apps.UsesUpload(ctx, id, paths)
+	if err == nil && orgID == 0 {
+		orgID, err = s.members.UsesUpload(ctx, id, paths)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if orgID == 0 {
+		return nil, nil, errUploadNotFound
+	}
+	if s.audit != nil {
+		if err := s.audit.Record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: orgID, Action: "upload.read",
+			Target: "upload:" + itoa(u.ID), Detail: map[string]any{"kind": u.Kind}}); err != nil {
+			return nil, nil, err
+		}
+	}
+	data, err := s.read(ctx, u)
+	return u, data, err
+}
+
+func (s *Service) read(ctx context.Context, u *model.Upload) ([]byte, error) {
+	sealed, err := s.store.Get(ctx, u.StorageKey)
+	if err != nil {
+		return nil, err
+	}
+	return s.pii.DecryptBytes(sealed)
+}
+
+// Cleanup deletes the files whose time has come: unreferenced uploads a
+// day old, withdrawn applications' files, ID-card images the retention
+// period after the decision. It is a periodic job run by one node.
+func (s *Service) Cleanup(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		due, err := s.uploads.Due(ctx, s.now().UTC(), 100)
+		if err != nil || len(due) == 0 {
+			return n, err
+		}
+		for _, u := range due {
+			if err := s.store.Delete(ctx, u.StorageKey); err != nil && !errors.Is(err, blob.ErrNotFound) {
+				return n, err
+			}
+			if err := s.uploads.MarkDeleted(ctx, u.ID, s.now().UTC()); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+}
+
+var errUploadNotFound = service.E(service.KindNotFound, "没有找到该文件")
