@@ -45,3 +45,19 @@ func scope(c *gin.Context) access.Scope {
 	sc, _ := c.Get(ctxScope)
 	return sc.(access.Scope)
 }
+
+// scopeResult is a resolved admin scope.
+type scopeResult struct{ scope access.Scope }
+
+// adminScope resolves the caller's scope for review when it has any role
+// that may review; nil (no error) for a plain user.
+func (s *Server) adminScope(c *gin.Context) (*scopeResult, error) {
+	sc, err := s.Orgs.Scope(c.Request.Context(), principal(c).UserID)
+	if err != nil {
+		return nil, err
+	}
+	if !sc.Can(access.Review) {
+		return nil, service.E(service.KindNotFound, "没有找到该文件")
+	}
+	return &scopeResult{scope: sc}, nil
+}

@@ -51,6 +51,9 @@ type tree struct {
 	chair3                 session
 	plain                  session
 	n                      int
+	// caller is the session TestScopeMatrix is testing, for fixtures of
+	// requester-only routes.
+	caller session
 }
 
 func newTree(t *testing.T, e *testEnv) *tree {
@@ -117,3 +120,58 @@ func (tr *tree) accept(code string) session {
 }
 
 func idStr(id int64) string { return fmt.Sprint(id) }
+
+func mustID(t *testing.T, s string) int64 {
+	t.Helper()
+	var id int64
+	if _, err := fmt.Sscan(s, &id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
+
+// application submits a fresh worker's application to org.
+func (tr *tree) application(org string) appView {
+	tr.e.t.Helper()
+	tr.n++
+	a := tr.e.newApplicant(fmt.Sprintf("139%08d", tr.n), idNumber("19850505", tr.n))
+	return tr.e.apply(a, org)
+}
+
+// enrolled is a worker on the roll.
+type enrolled struct {
+	applicant
+	MemberID, MemberNo string
+}
+
+// member puts a fresh worker on the roll of org (approved by the root admin).
+func (tr *tree) member(org string) enrolled {
+	tr.e.t.Helper()
+	tr.n++
+	a := tr.e.newApplicant(fmt.Sprintf("137%08d", tr.n), idNumber("19860606", tr.n))
+	v := tr.e.apply(a, org)
+	var res struct {
+		Member struct {
+			ID       string `json:"id"`
+			MemberNo string `json:"member_no"`
+		} `json:"member"`
+	}
+	tr.e.do("POST", "/api/v1/admin/applications/"+v.ID+"/approve", map[string]any{"version": v.Version}, tr.rootAdmin.Access).
+		expect(tr.e.t, 200, 0).decode(tr.e.t, &res)
+	return enrolled{applicant: a, MemberID: res.Member.ID, MemberNo: res.Member.MemberNo}
+}
+
+// transfer has a fresh member of another union ask to move into org.
+func (tr *tree) transfer(org string) string {
+	tr.e.t.Helper()
+	from := tr.u2
+	if org == tr.u2 {
+		from = tr.u1
+	}
+	m := tr.member(from)
+	var t struct {
+		ID string `json:"id"`
+	}
+	tr.e.do("POST", "/api/v1/me/transfers", map[string]any{"to_org_id": org, "reason": "换工作"}, m.Access).expect(tr.e.t, 201, 0).decode(tr.e.t, &t)
+	return t.ID
+}

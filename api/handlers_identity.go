@@ -50,11 +50,21 @@ type phoneResponse struct {
 
 // meResponse is the caller's own profile.
 type meResponse struct {
-	ID          string         `json:"id"`
-	PhoneMasked *string        `json:"phone_masked" example:"138****8000"`
-	Roles       []roleResponse `json:"roles"`
-	Member      any            `json:"member"`
-	Application any            `json:"application"`
+	ID          string               `json:"id"`
+	PhoneMasked *string              `json:"phone_masked" example:"138****8000"`
+	Roles       []roleResponse       `json:"roles"`
+	Member      *meMember            `json:"member"`
+	Application *applicationResponse `json:"application"`
+}
+
+// meMember is the caller's place on the roll.
+type meMember struct {
+	ID       string `json:"id"`
+	MemberNo string `json:"member_no"`
+	OrgID    string `json:"org_id"`
+	OrgName  string `json:"org_name"`
+	Status   string `json:"status"`
+	JoinedOn string `json:"joined_on"`
 }
 
 // login godoc
@@ -200,6 +210,34 @@ func (s *Server) me(c *gin.Context) {
 	if phone != "" {
 		m := pii.MaskPhone(phone)
 		resp.PhoneMasked = &m
+	}
+	ctx := c.Request.Context()
+	m, err := s.Applications.MemberOf(ctx, u.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if m != nil {
+		names, err := s.Orgs.Names(ctx, []int64{m.OrgID})
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		resp.Member = &meMember{ID: idString(m.ID), MemberNo: m.MemberNo, OrgID: idString(m.OrgID),
+			OrgName: names[m.OrgID], Status: m.Status, JoinedOn: m.JoinedOn}
+	}
+	a, err := s.Applications.Current(ctx, u.ID)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	if a != nil {
+		r, err := s.renderApplication(c, a)
+		if err != nil {
+			fail(c, err)
+			return
+		}
+		resp.Application = &r
 	}
 	ok(c, http.StatusOK, resp)
 }

@@ -19,13 +19,22 @@ import (
 
 	"github.com/unionhub/unionhub/api"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/audit"
+	"github.com/unionhub/unionhub/service/blob"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/cache/cachetest"
+	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/membership"
+	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/ratelimit"
+	"github.com/unionhub/unionhub/service/stats"
+	"github.com/unionhub/unionhub/service/upload"
 	"github.com/unionhub/unionhub/service/wechat"
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
 )
@@ -89,8 +98,16 @@ type testEnv struct {
 	cache  cache.Cache
 	cfg    config.Config
 	orgs   *org.Service
+	apps   *application.Service
+	audit  *audit.Service
+	notify *notify.Service
+	stats  *stats.Service
+	bg     *background // imports, exports and the jobs worker
+	card   *card.Service
 
 	adminRoutes []api.AdminRoute
+	// bodies holds every reply body, for tests that scan them for leaks.
+	bodies syncBuffer
 }
 
 type envOption func(*config.Config)
@@ -117,6 +134,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	t.Cleanup(func() { _ = c.Close() })
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
+	cfg.RateLimitPerIP = 1_000_000 // every test request comes from one address; TestPerIPRateLimit sets its own
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -138,9 +156,41 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 		TokenKey: bytes.Repeat([]byte("k"), 32), Location: cfg.Location(),
 	}, clk.Now, log)
 	orgs := org.New(org.Deps{DB: db, Cache: c, Limiter: limiter, QR: wx, Now: clk.Now, Log: log}, org.Config{})
+	aud := audit.New(db, clk.Now, log)
+	orgs.SetAuditor(audit.ForOrg(aud))
+	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Now: clk.Now,
+		Location: cfg.Location(), Log: log})
+	orgs.SetRollCounter(apps)
+	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
+		Now: clk.Now, Location: cfg.Location(), Log: log})
+	st := stats.New(stats.Deps{DB: db, Cache: c, Now: clk.Now, Location: cfg.Location(), Log: log})
+	orgs.SetOrgCounter(st)
+	apps.SetStats(st)
+	members.SetStats(st)
+	files, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), clk.Now, log)
+	cardKeys, err := card.LoadOrCreateDevKeys(cfg.DataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cards, err := card.New(card.Deps{DB: db, Cache: c, Keys: cardKeys, Photos: uploads, Audit: audit.ForOrg(aud),
+		Now: clk.Now, Location: cfg.Location(), Log: log}, card.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	members.SetCards(cards)
+	notes := notify.New(notify.Deps{DB: db, Now: clk.Now})
+	apps.SetNotifier(application.Notices{Service: notes, Template: "tmpl-application-result"})
+	members.SetNotifier(application.Notices{Service: notes, Template: "tmpl-application-result"})
+	bg := newBackground(t, db, files, cipher, aud, st, clk, cfg, log)
 	router, adminRoutes := api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
-		Identity: ident, Orgs: orgs, ServeMetrics: true, Now: clk.Now})
-	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, orgs: orgs, adminRoutes: adminRoutes}
+		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
+		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
+		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports})
+	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards}
 }
 
 // reply is a decoded envelope.
@@ -188,10 +238,17 @@ func (e *testEnv) do(method, path string, body any, token string, headers ...str
 	}
 	w := httptest.NewRecorder()
 	e.router.ServeHTTP(w, req)
+	return e.parse(w)
+}
+
+// parse decodes a recorded reply; every body is kept for leak scans.
+func (e *testEnv) parse(w *httptest.ResponseRecorder) reply {
+	e.t.Helper()
 	out := reply{Status: w.Code, Header: w.Header(), Raw: w.Body.String()}
+	e.bodies.Write([]byte(out.Raw + "\n"))
 	if strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
-			e.t.Fatalf("%s %s: reply is not JSON: %v\n%s", method, path, err, w.Body.String())
+			e.t.Fatalf("reply is not JSON: %v\n%s", err, w.Body.String())
 		}
 	}
 	return out

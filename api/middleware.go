@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/audit"
 )
 
 const (
@@ -35,6 +36,7 @@ func requestIDMiddleware(log *slog.Logger) gin.HandlerFunc {
 		}
 		c.Set(ctxRequestID, id)
 		c.Header(headerRequestID, id)
+		c.Request = c.Request.WithContext(audit.WithRequestID(c.Request.Context(), id))
 		c.Next()
 	}
 }
@@ -102,11 +104,16 @@ func accessLogMiddleware(log *slog.Logger) gin.HandlerFunc {
 	}
 }
 
-// bodyLimitMiddleware refuses bodies over limit: at once when the declared
-// length says so, and while reading otherwise (the JSON binder then fails
-// with *http.MaxBytesError, which readJSON turns into 413).
-func bodyLimitMiddleware(limit int64) gin.HandlerFunc {
+// bodyLimitMiddleware refuses bodies over the limit: at once when the
+// declared length says so, and while reading otherwise (the readers then
+// fail with *http.MaxBytesError, which becomes 413). Routes named in
+// perRoute (uploads, imports) have limits of their own.
+func bodyLimitMiddleware(def int64, perRoute map[string]int64) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		limit := def
+		if l, found := perRoute[c.FullPath()]; found {
+			limit = l
+		}
 		if c.Request.ContentLength > limit {
 			fail(c, tooLarge())
 			return

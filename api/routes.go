@@ -42,7 +42,10 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 		_ = r.SetTrustedProxies(nil)
 	}
 	r.Use(requestIDMiddleware(d.Log), newHTTPMetrics(d.Metrics).middleware(), accessLogMiddleware(d.Log),
-		recoveryMiddleware(d.Log), bodyLimitMiddleware(maxBodyBytes))
+		recoveryMiddleware(d.Log), bodyLimitMiddleware(maxBodyBytes, map[string]int64{
+			"/api/v1/uploads":       uploadBodyLimit,
+			"/api/v1/admin/imports": importBodyLimit,
+		}))
 	r.NoRoute(func(c *gin.Context) { fail(c, service.E(service.KindNotFound, "请求的地址不存在")) })
 	r.NoMethod(func(c *gin.Context) {
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, envelope{Code: 40500, Message: "不支持的请求方法", RequestID: requestID(c)})
@@ -66,10 +69,34 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	v1.POST("/auth/logout", user, s.logout)
 	v1.POST("/me/phone", perIP, user, s.bindPhone)
 	v1.GET("/me", user, s.me)
+	v1.GET("/me/notifications", user, s.listNotifications)
+	v1.POST("/me/notifications/:id/read", user, s.readNotification)
 
 	v1.GET("/orgs/search", user, s.searchOrgs)
 	v1.GET("/orgs/:id", user, s.publicOrg)
 	v1.POST("/invitations/accept", user, s.acceptInvitation)
+
+	v1.GET("/dicts", s.dicts)
+	v1.POST("/me/consents", user, s.giveConsent)
+	v1.GET("/me/consents", user, s.getConsent)
+	v1.DELETE("/me/consents", user, s.withdrawConsent)
+	v1.POST("/uploads", perIP, user, s.createUpload)
+	v1.GET("/uploads/:id", user, s.getUpload)
+	v1.POST("/applications", perIP, user, s.createApplication)
+	v1.GET("/applications/mine", user, s.myApplications)
+	v1.GET("/applications/:id", user, s.getApplication)
+	v1.PUT("/applications/:id", perIP, user, s.updateApplication)
+	v1.POST("/applications/:id/submit", perIP, user, s.submitApplication)
+	v1.POST("/applications/:id/withdraw", user, s.withdrawApplication)
+	v1.POST("/me/transfers", user, s.requestTransfer)
+	v1.POST("/me/membership/leave", user, s.leave)
+	v1.POST("/me/card/claim", user, s.claimCard)
+	v1.GET("/me/card", user, s.myCard)
+	v1.POST("/me/card/reissue", user, s.reissueMyCard)
+	v1.GET("/benefits", user, s.memberBenefits)
+	v1.GET("/card-keys", s.cardKeys)
+	v1.GET("/card-photos/:token", s.cardPhoto)
+	s.guarded(v1, "POST", "/verify", access.Verify, s.verify)
 
 	admin := v1.Group("/admin")
 	s.guarded(admin, "POST", "/orgs", access.OrgCreate, s.createOrg)
@@ -80,6 +107,30 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	s.guarded(admin, "POST", "/invitations", access.Invite, s.createInvitation)
 	s.guarded(admin, "GET", "/roles", access.RoleManage, s.listRoles)
 	s.guarded(admin, "DELETE", "/roles/:id", access.RoleManage, s.revokeRole)
+	s.guarded(admin, "GET", "/audit-logs", access.AuditRead, s.listAuditLogs)
+	s.guarded(admin, "GET", "/applications", access.Review, s.reviewQueue)
+	s.guarded(admin, "GET", "/applications/:id", access.Review, s.reviewDetail)
+	s.guarded(admin, "POST", "/applications/:id/approve", access.Review, s.approveApplication)
+	s.guarded(admin, "POST", "/applications/:id/reject", access.Review, s.rejectApplication)
+	s.guarded(admin, "POST", "/applications/:id/return", access.Review, s.returnApplication)
+	s.guarded(admin, "GET", "/members", access.Review, s.listMembers)
+	s.guarded(admin, "GET", "/members/:id", access.Review, s.getMember)
+	s.guarded(admin, "GET", "/members/:id/events", access.Review, s.memberEvents)
+	s.guarded(admin, "PATCH", "/members/:id", access.Review, s.patchMember)
+	s.guarded(admin, "POST", "/members/:id/status", access.Review, s.memberStatus)
+	s.guarded(admin, "POST", "/members/:id/card/reissue", access.Review, s.adminReissueCard)
+	s.guarded(admin, "GET", "/transfers", access.Review, s.listTransfers)
+	s.guarded(admin, "POST", "/transfers/:id/approve", access.Review, s.approveTransfer)
+	s.guarded(admin, "POST", "/transfers/:id/reject", access.Review, s.rejectTransfer)
+	s.guarded(admin, "GET", "/stats/overview", access.Review, s.statsOverview)
+	s.guarded(admin, "POST", "/imports", access.Review, s.createImport)
+	s.guarded(admin, "GET", "/imports/template", access.Review, s.importTemplate)
+	s.guarded(admin, "GET", "/imports/:id", access.Review, s.importStatus)
+	s.guarded(admin, "POST", "/exports", access.Export, s.createExport)
+	s.guarded(admin, "GET", "/exports/:id", access.Export, s.exportStatus)
+	s.guarded(admin, "GET", "/exports/:id/file", access.Export, s.exportFile)
+	s.guarded(admin, "POST", "/benefits", access.BenefitCreate, s.createBenefit)
+	s.guarded(admin, "GET", "/benefits", access.BenefitCreate, s.listBenefits)
 
 	return r, s.adminRoutes
 }

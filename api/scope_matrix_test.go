@@ -36,9 +36,89 @@ var matrixFixtures = map[string]matrixFixture{
 	"GET /api/v1/admin/roles": func(tr *tree, target, _ string) (string, any) {
 		return "/api/v1/admin/roles?org_id=" + target, nil
 	},
+	"GET /api/v1/admin/applications": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/applications?org_id=" + target, nil
+	},
+	"GET /api/v1/admin/applications/:id": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/applications/" + tr.application(target).ID, nil
+	},
+	"POST /api/v1/admin/applications/:id/approve": func(tr *tree, target, _ string) (string, any) {
+		v := tr.application(target)
+		return "/api/v1/admin/applications/" + v.ID + "/approve", map[string]any{"version": v.Version}
+	},
+	"POST /api/v1/admin/applications/:id/reject": func(tr *tree, target, _ string) (string, any) {
+		v := tr.application(target)
+		return "/api/v1/admin/applications/" + v.ID + "/reject", map[string]any{"version": v.Version, "reason": "不符合条件"}
+	},
+	"POST /api/v1/admin/applications/:id/return": func(tr *tree, target, _ string) (string, any) {
+		v := tr.application(target)
+		return "/api/v1/admin/applications/" + v.ID + "/return", map[string]any{"version": v.Version, "reason": "请补充材料"}
+	},
+	"GET /api/v1/admin/members": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/members?org_id=" + target, nil
+	},
+	"GET /api/v1/admin/members/:id": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/members/" + tr.member(target).MemberID, nil
+	},
+	"GET /api/v1/admin/members/:id/events": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/members/" + tr.member(target).MemberID + "/events", nil
+	},
+	"PATCH /api/v1/admin/members/:id": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/members/" + tr.member(target).MemberID, map[string]any{"version": 1, "reason": "更正学历", "education": "大学专科"}
+	},
+	"POST /api/v1/admin/members/:id/status": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/members/" + tr.member(target).MemberID + "/status", map[string]any{"status": "retained", "reason": "退休"}
+	},
+	"GET /api/v1/admin/transfers": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/transfers?org_id=" + target, nil
+	},
+	"POST /api/v1/admin/transfers/:id/approve": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/transfers/" + tr.transfer(target) + "/approve", nil
+	},
+	"GET /api/v1/admin/stats/overview": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/stats/overview?org_id=" + target, nil
+	},
+	"POST /api/v1/admin/transfers/:id/reject": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/transfers/" + tr.transfer(target) + "/reject", map[string]any{"reason": "不在本单位工作"}
+	},
 	"DELETE /api/v1/admin/roles/:id": func(tr *tree, target, _ string) (string, any) {
 		v := tr.invite(tr.rootAdmin, target, "verifier")
 		return "/api/v1/admin/roles/" + v.BindingID, nil
+	},
+	"GET /api/v1/admin/audit-logs": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/audit-logs?org_id=" + target, nil
+	},
+	"POST /api/v1/admin/imports": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/imports?org_id=" + target, nil // no file: 422 inside the scope
+	},
+	"GET /api/v1/admin/imports/template": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/imports/template?org_id=" + target, nil
+	},
+	"GET /api/v1/admin/imports/:id": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/imports/" + tr.importJob(target), nil
+	},
+	"POST /api/v1/admin/exports": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/exports", map[string]any{"org_id": target, "format": "xlsx", "reason": "上报"}
+	},
+	"GET /api/v1/admin/exports/:id": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/exports/" + tr.exportJob(target), nil
+	},
+	"GET /api/v1/admin/exports/:id/file": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/exports/" + tr.exportJob(target) + "/file", nil
+	},
+	"POST /api/v1/verify": func(tr *tree, target, _ string) (string, any) {
+		m := tr.member(target)
+		b := tr.e.newBenefit(tr.rootAdmin, target, 5)
+		return "/api/v1/verify", map[string]any{"token": tr.e.cardToken(m.session), "benefit_id": b}
+	},
+	"POST /api/v1/admin/members/:id/card/reissue": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/members/" + tr.member(target).MemberID + "/card/reissue", nil
+	},
+	"POST /api/v1/admin/benefits": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/benefits", map[string]any{"org_id": target, "title": "职工书屋借阅", "starts_on": "2026-12-01", "ends_on": "2026-12-31"}
+	},
+	"GET /api/v1/admin/benefits": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/benefits?org_id=" + target, nil
 	},
 }
 
@@ -83,6 +163,7 @@ func TestScopeMatrix(t *testing.T) {
 				for _, tg := range targets {
 					name := fmt.Sprintf("%s/%s/%s", key, c.name, tg.name)
 					t.Run(strings.ReplaceAll(name, "/", "_"), func(t *testing.T) {
+						tr.caller = c.s
 						path, body := fx(tr, tg.target, tg.parent)
 						r := e.do(rt.Method, path, body, c.s.Access)
 						switch {

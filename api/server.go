@@ -21,10 +21,20 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/exporter"
 	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/importer"
+	"github.com/unionhub/unionhub/service/membership"
+	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/ratelimit"
+	"github.com/unionhub/unionhub/service/stats"
+	"github.com/unionhub/unionhub/service/upload"
 )
 
 // Deps is everything the HTTP layer is built from; cmd wires it.
@@ -36,6 +46,21 @@ type Deps struct {
 	Limiter  *ratelimit.Limiter
 	Identity *identity.Service
 	Orgs     *org.Service
+	// Card issues and verifies e-member cards and runs the benefits.
+	Card *card.Service
+	// Applications, Uploads and Idempotency serve the joining flow.
+	Applications *application.Service
+	Uploads      *upload.Service
+	Idempotency  *model.IdempotencyStore
+	Members      *membership.Service
+	Audit        *audit.Service
+	// Notify serves the caller's in-app notifications.
+	Notify *notify.Service
+	// Stats serves the monitoring overview.
+	Stats *stats.Service
+	// Imports and Exports serve the roll's Excel import and export.
+	Imports *importer.Service
+	Exports *exporter.Service
 	// Metrics is the registry /metrics serves and the HTTP metrics join;
 	// nil means a fresh one.
 	Metrics *prometheus.Registry

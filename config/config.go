@@ -84,6 +84,11 @@ type Keys struct {
 	BlindIndexKey string `yaml:"blind_index_key" env:"BLIND_INDEX_KEY"`
 	// TokenKey is the base64 HMAC key that signs access tokens.
 	TokenKey string `yaml:"token_key" env:"TOKEN_KEY"`
+	// CardKeys is "kid:base64seed,kid2:base64seed" (32-byte Ed25519 seeds)
+	// signing the e-member card tokens; every key is published at
+	// /card-keys, so keys rotate. CardActiveKey names the signing key.
+	CardKeys      string `yaml:"card_keys" env:"CARD_KEYS"`
+	CardActiveKey string `yaml:"card_active_key" env:"CARD_ACTIVE_KEY"`
 }
 
 // HTTP tunes the HTTP server.
@@ -236,6 +241,12 @@ func (c Config) Validate() error {
 		}
 		if c.Keys.TokenKey == "" {
 			bad("TOKEN_KEY", "is required in production (generated development keys are refused)")
+		}
+		if c.Keys.CardKeys == "" {
+			bad("CARD_KEYS", "is required in production (generated development keys are refused)")
+		}
+		if c.Keys.CardActiveKey == "" {
+			bad("CARD_ACTIVE_KEY", "is required in production")
 		}
 		if c.MetricsAddr == "" {
 			bad("METRICS_ADDR", "is required in production (/metrics gets its own listener)")

@@ -15,6 +15,825 @@ const docTemplate = `{
     "host": "{{.Host}}",
     "basePath": "{{.BasePath}}",
     "paths": {
+        "/admin/applications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Applications in the caller's scope, newest first, names and ID numbers masked. Drafts are never listed. status filters (submitted for the pending queue).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "review"
+                ],
+                "summary": "The review queue",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "one union (default: the whole scope)",
+                        "name": "org_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "submitted, approved, rejected, returned or withdrawn",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_applicationListItem"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/applications/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The ID number and phone in clear, for the reviewer; every such read is written to the audit log.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "review"
+                ],
+                "summary": "One application, in full",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "application id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_applicationDetail"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/applications/{id}/approve": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "version must be the application's current one; a stale version or a status that does not allow approval is 409/40900. Two concurrent approvals make one member. The reply names the new member and member number (region code of the union + 8-digit sequence).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "review"
+                ],
+                "summary": "Approve: put the applicant on the roll",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "application id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.decisionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_approveResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/applications/{id}/reject": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "review"
+                ],
+                "summary": "Reject (reason required)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "application id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version and reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.decisionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_applicationResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/applications/{id}/return": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "review"
+                ],
+                "summary": "Return to the applicant to fix (reason required)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "application id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version and reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.decisionRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_applicationResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/audit-logs": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Who did what to whose data: unmasked reads of personal data and ID images, decisions, role changes, invitations, org changes, exports. A federation admin sees the rows of orgs in its subtree (rows without an org, i.e. system actions, are listed to nobody). org_id narrows to that org's subtree (outside the scope: 404); action to one action name. Newest first. Each row carries its seq in the hash chain and its hash (` + "`" + `unionhub audit verify` + "`" + ` checks the chain). Details never hold full ID or phone numbers.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "audit"
+                ],
+                "summary": "The audit log",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "one org's subtree (default: the whole scope)",
+                        "name": "org_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "one action, e.g. role.revoke",
+                        "name": "action",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_auditLogResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/benefits": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Benefits offered by the orgs in the caller's scope, or by one of them (org_id; 404 outside the scope), newest first.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "benefits"
+                ],
+                "summary": "Benefits in my scope",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "one org (default: the whole scope)",
+                        "name": "org_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_benefitResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For an org in the caller's scope (federation_admin: subtree; union_chair: own union; 404 outside). The benefit is open to the members of the org's whole subtree from starts_on to ends_on (business dates, both included). 422 names every bad field.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "benefits"
+                ],
+                "summary": "Publish a benefit",
+                "parameters": [
+                    {
+                        "description": "the benefit",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.benefitRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_benefitResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/exports": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Writes the members on the roll under org_id (a union or federation in the caller's export scope: federation_admin and union_chair only) with full ID numbers and phones, in the background: poll GET /admin/exports/{job_id}, then download …/file (the requester only, for 24 h). format: xlsx; csv (UTF-8 with a BOM, so Excel opens it); national (the national field layout with GB/T codes, see docs/national-export.md). Cells a spreadsheet would run as formulas (starting = + - @, tab, CR) are prefixed with an apostrophe. reason is required; the export is audited with it and the row count.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "exports"
+                ],
+                "summary": "Export the roll of a subtree",
+                "parameters": [
+                    {
+                        "description": "what to export and why",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.exportRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_jobResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/exports/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For its requester only (404 for anyone else, and once the requester's scope no longer holds the union). rows counts the members written so far.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "exports"
+                ],
+                "summary": "An export's progress",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "job id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_exportStatusResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/exports/{id}/file": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The file of a finished export, to its requester only, for 24 h after it was made (then 404; it is deleted). 409 while the export runs or after it failed. Each download is audited.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    "text/csv"
+                ],
+                "tags": [
+                    "exports"
+                ],
+                "summary": "Download an export",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "job id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/imports": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with file (.xlsx, at most 50 MiB: 413, refused from the declared length before reading) and org_id (a grassroots union in the caller's scope; also accepted as a query parameter). The sheet's first row names its columns in any order (API.md §8; GET /admin/imports/template). The import runs in the background: poll GET /admin/imports/{job_id}. Rows are checked like the form; bad rows are reported and skipped, the good ones imported. A row whose ID number is on the roll is a bad row, so importing a sheet again adds nobody.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "imports"
+                ],
+                "summary": "Import members from an .xlsx sheet",
+                "parameters": [
+                    {
+                        "type": "file",
+                        "description": "the .xlsx sheet",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "the grassroots union to import into",
+                        "name": "org_id",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_jobResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "the union is dissolved",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "not an .xlsx file",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/imports/template": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "An .xlsx with the header row (required columns marked *), the ID-number and phone columns formatted as text, an example row (reported, not imported, if left in) and drop-downs for the list columns. org_id is optional; when given it must lie in the caller's scope.",
+                "produces": [
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                ],
+                "tags": [
+                    "imports"
+                ],
+                "summary": "The import template",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "a union in the caller's scope",
+                        "name": "org_id",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/imports/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For admins whose scope holds the import's union. total counts the data rows read so far (blank rows are skipped), imported the members put on the roll, failed the bad rows. errors lists the first 1000 error lines (row: the sheet's row number, the header being row 1; field: the column's header).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "imports"
+                ],
+                "summary": "An import's progress and bad rows",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "job id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_importStatusResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/admin/invitations": {
             "post": {
                 "security": [
@@ -59,6 +878,338 @@ const docTemplate = `{
                     },
                     "404": {
                         "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/members": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Members in the caller's scope, newest first, ID numbers and phones masked. q is an exact name or a 14-digit member number.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "The roll",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "one union (default: the whole scope)",
+                        "name": "org_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "member status",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "exact name or member number",
+                        "name": "q",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_memberResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/members/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "One member",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_memberResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "version (current) and reason are required; only the fields sent change; a correction event records it.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Correct a member's record",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the correction",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.memberPatchRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_memberResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/members/{id}/card/reissue": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For a member on the roll in the caller's scope (404 outside it or off the roll): every QR token issued before stops verifying (revoked). Audited.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "card"
+                ],
+                "summary": "Reissue a member's card",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_Empty"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/members/{id}/events": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first; national_code is the 会籍变化类型 (1 入会, 2 转入, 3 保留, 4 转出, 5 除名, 6 退会) where there is one.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "A member's history (会籍变化)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_memberEventResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/members/{id}/status": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Allowed moves: among active, retained (保留会籍) and suspended; any of them to left (退会), removed (除名) or deceased — those three are final. reason is required. The card follows at once (suspended: not_active; restored: valid again).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "members"
+                ],
+                "summary": "Change a member's status",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "member id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the move",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.memberStatusRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_memberResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorResponse"
                         }
@@ -436,6 +1587,530 @@ const docTemplate = `{
                 }
             }
         },
+        "/admin/stats/overview": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Counters of an org's whole subtree: members on the roll (total = active + retained + suspended; female, migrant workers, dispatched, floating among them), workers_total (the sum of the grassroots unions' worker_count), membership_rate (入会率 = members.total / workers_total, 4 places, null without workers), pending applications and this month's approvals and rejections, active grassroots unions, by_child (each active child org over its own subtree, for the regular progress report 定期通报) and a 12-month trend, oldest first, zero-filled (joined/left count members entering or leaving the subtree's roll, transfers included; months in the business time zone). Without org_id: the caller's widest org. Read from counters kept in each change's transaction, so the cost does not grow with the member count; cached for up to 30 s.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "stats"
+                ],
+                "summary": "Monitoring overview",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the org (default: the caller's widest org)",
+                        "name": "org_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "rank by_child by members (default), rate or pending, largest first",
+                        "name": "sort",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_statsOverviewResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/transfers": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "membership"
+                ],
+                "summary": "Transfers into unions in the caller's scope",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "destination union",
+                        "name": "org_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "pending, approved or rejected",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_transferResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/transfers/{id}/approve": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Moves the member: same member number and history, 转出/转入 events, both unions' counters, the member told.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "membership"
+                ],
+                "summary": "Approve a transfer into the union",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "transfer id",
+                        "name": "id",
+                        "in": "path"
+                    },
+                    {
+                        "description": "optional note",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/api.transferDecision"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_transferResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/transfers/{id}/reject": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "membership"
+                ],
+                "summary": "Reject a transfer (reason required)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "transfer id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.transferDecision"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_transferResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/applications": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Saves a draft, or submits at once with \"submit\": true. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "applications"
+                ],
+                "summary": "Apply to join a union (入会申请)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "retry key (≤ 64 characters)",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "the form",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.applicationForm"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_applicationResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/applications/mine": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "applications"
+                ],
+                "summary": "The caller's applications, newest first",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_applicationResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/applications/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "applications"
+                ],
+                "summary": "One of the caller's applications",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "application id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_applicationResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "put": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "applications"
+                ],
+                "summary": "Change a draft or returned application",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "application id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "the whole form",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.applicationForm"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_applicationResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/applications/{id}/submit": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "An incomplete form is 422 with every missing field.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "applications"
+                ],
+                "summary": "Submit a draft or returned application",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "application id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_applicationResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/applications/{id}/withdraw": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "applications"
+                ],
+                "summary": "Withdraw an open application",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "application id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_applicationResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/auth/logout": {
             "post": {
                 "security": [
@@ -576,6 +2251,132 @@ const docTemplate = `{
                 }
             }
         },
+        "/benefits": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For a member on the roll (404 otherwise): the benefits offered by the member's union or any ancestor of it that run today (business time zone), newest first.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "benefits"
+                ],
+                "summary": "Benefits open to me",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_benefitResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/card-keys": {
+            "get": {
+                "description": "A bare JWK Set, NOT wrapped in the envelope, so standard JWT libraries can fetch it. A verifier app checks alg (EdDSA only), kid, signature and exp (allow ~10 s of clock skew) offline; status and reissues need POST /verify. Several keys are listed while keys rotate; cache it for up to 5 minutes.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "card"
+                ],
+                "summary": "Public keys of the card tokens",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.jwkSet"
+                        }
+                    }
+                }
+            }
+        },
+        "/card-photos/{token}": {
+            "get": {
+                "description": "The photo_url of GET /me/card and POST /verify: no login, the link itself is the permission (signed, names one member's photo, expires: 5 minutes from a verification, 10 to 20 minutes from the card). A bad, expired or stale link (the photo changed) is 404.",
+                "produces": [
+                    "image/jpeg"
+                ],
+                "tags": [
+                    "card"
+                ],
+                "summary": "A card photo through a signed link",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the link token",
+                        "name": "token",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/dicts": {
+            "get": {
+                "description": "ethnicity (GB/T 3304), education (GB/T 4658), political_status (GB/T 4762), household_type, work_type, member_status, unit_type; each a list of {code, name}. Forms send the name (work_type: the code).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "dictionaries"
+                ],
+                "summary": "Code lists",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_dictsResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/healthz": {
             "get": {
                 "produces": [
@@ -683,6 +2484,386 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/card": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The card of the caller's member record on the roll, with a fresh QR token (90 s; fetch a new one from refresh_after on). A retained member's card is valid and says so. A suspended member gets the card with status suspended and qr null, so the app can show that it is stopped. 404 when the caller is not on the roll (never joined, left, removed).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "card"
+                ],
+                "summary": "My e-member card",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_cardResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/card/claim": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Links the record whose name, ID number and the caller's WeChat-verified phone all match. Wrong data: one generic 404; at most 5 tries per hour (429). A record linked to another WeChat user moves (audited, that user told).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "membership"
+                ],
+                "summary": "Claim one's member record",
+                "parameters": [
+                    {
+                        "description": "name and ID number",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.claimRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_memberResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/card/reissue": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Every QR token issued before stops verifying (reason revoked), e.g. after a lost phone or a shared screenshot. The next GET /me/card has a working token. 404 when the caller is not on the roll.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "card"
+                ],
+                "summary": "Reissue my card",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_Empty"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/consents": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "consents"
+                ],
+                "summary": "The caller's current consent",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_consentResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "no consent given, or withdrawn",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "personal_info: processing the form; sensitive_info: the ID number and ID-card images (PIPL art. 29, a separate consent); share_upward: providing the record to higher-level unions and the national system (art. 23). Each must be true or false.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "consents"
+                ],
+                "summary": "Consent to the processing of personal information",
+                "parameters": [
+                    {
+                        "description": "the consent",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.consentRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_consentResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "An open application is withdrawn and its uploads deleted. A member on the roll must leave first (409/40900).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "consents"
+                ],
+                "summary": "Withdraw consent",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_Empty"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/membership/leave": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Status left; the card stops working; the person may apply again later. reason is optional.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "membership"
+                ],
+                "summary": "Leave the union (退会)",
+                "parameters": [
+                    {
+                        "description": "reason",
+                        "name": "body",
+                        "in": "body",
+                        "schema": {
+                            "$ref": "#/definitions/api.leaveRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_memberResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "not a member on the roll",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/notifications": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "In-app notices of decisions on the caller's affairs (applications, transfers …), written at once with the decision. unread counts every unread one of the caller's, on every page.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "The caller's notifications, newest first",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_notificationList"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/notifications/{id}/read": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Reading it again keeps the first read_at. Another user's notification is 404.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Mark a notification read",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "notification id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_notificationResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/me/phone": {
             "post": {
                 "security": [
@@ -739,6 +2920,69 @@ const docTemplate = `{
                     },
                     "502": {
                         "description": "Bad Gateway",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/transfers": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Decided by the destination union. One pending transfer per member (409/40900). An Idempotency-Key header makes a retry within 24 h return the first reply.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "membership"
+                ],
+                "summary": "Ask to move one's membership (会籍接转)",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "retry key (≤ 64 characters)",
+                        "name": "Idempotency-Key",
+                        "in": "header"
+                    },
+                    {
+                        "description": "destination",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.transferRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_transferResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "not a member on the roll",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorResponse"
                         }
@@ -868,6 +3112,165 @@ const docTemplate = `{
                     }
                 }
             }
+        },
+        "/uploads": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "multipart/form-data with fields file and kind. JPEG, PNG or WebP by content (415 otherwise, also when it does not decode), at most 5 MiB (413, refused from the declared length before reading). Needs a current consent (422 on field consent; ID-card images need sensitive_info). Metadata is stripped and the file encrypted at rest; sha256 is of the bytes as sent.",
+                "consumes": [
+                    "multipart/form-data"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "uploads"
+                ],
+                "summary": "Upload a photo, ID-card image or proof",
+                "parameters": [
+                    {
+                        "type": "file",
+                        "description": "the image",
+                        "name": "file",
+                        "in": "formData",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "photo, id_card_front, id_card_back or proof",
+                        "name": "kind",
+                        "in": "formData",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_uploadResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "415": {
+                        "description": "Unsupported Media Type",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/uploads/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "To its owner, and to admins whose scope holds an application or member that uses it (audited). The bytes are the stored image (metadata stripped, so they may differ from those sent).",
+                "produces": [
+                    "image/jpeg"
+                ],
+                "tags": [
+                    "uploads"
+                ],
+                "summary": "A stored file",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "upload id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/verify": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For verifiers only (403 otherwise). Checks the token's alg (EdDSA only), key and signature, then its expiry (10 s clock-skew allowance), then the member's current status and card version: a suspended or reissued card stops at once on every node. An invalid card is 200 with valid false and the first failing reason. Every verification is logged.\nWith benefit_id: the benefit must be offered by the verifier's org or an ancestor of it, run today (business time zone) and be open to the member's union (offered by it or an ancestor), else 404. The redemption is recorded before the reply; presenting the same token for the same benefit again returns the first result (also after the token expired) and counts once; a member at the benefit's per_member_limit is 409/40903.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "verification"
+                ],
+                "summary": "Verify a card (and redeem a benefit)",
+                "parameters": [
+                    {
+                        "description": "the token from the member's QR code",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.verifyRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_verifyResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
         }
     },
     "definitions": {
@@ -883,6 +3286,166 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.Empty"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_applicationDetail": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.applicationDetail"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_applicationResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.applicationResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_approveResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.approveResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_benefitResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.benefitResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_cardResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.cardResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_consentResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.consentResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_dictsResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.dictsResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_exportStatusResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.exportStatusResponse"
                 },
                 "message": {
                     "type": "string",
@@ -914,6 +3477,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_importStatusResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.importStatusResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_invitationResponse": {
             "type": "object",
             "properties": {
@@ -923,6 +3506,146 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.invitationResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_jobResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.jobResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_listResponse-api_applicationListItem": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_applicationListItem"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_listResponse-api_applicationResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_applicationResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_listResponse-api_auditLogResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_auditLogResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_listResponse-api_benefitResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_benefitResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_listResponse-api_memberEventResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_memberEventResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_listResponse-api_memberResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_memberResponse"
                 },
                 "message": {
                     "type": "string",
@@ -994,6 +3717,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_listResponse-api_transferResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_transferResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_meResponse": {
             "type": "object",
             "properties": {
@@ -1003,6 +3746,66 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.meResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_memberResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.memberResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_notificationList": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.notificationList"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_notificationResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.notificationResponse"
                 },
                 "message": {
                     "type": "string",
@@ -1094,6 +3897,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_statsOverviewResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.statsOverviewResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_tokenResponse": {
             "type": "object",
             "properties": {
@@ -1103,6 +3926,66 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.tokenResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_transferResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.transferResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_uploadResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.uploadResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_verifyResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.verifyResponse"
                 },
                 "message": {
                     "type": "string",
@@ -1146,12 +4029,698 @@ const docTemplate = `{
                 }
             }
         },
+        "api.applicationDetail": {
+            "type": "object",
+            "properties": {
+                "birth_date": {
+                    "type": "string",
+                    "example": "1949-12-31"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "education": {
+                    "type": "string"
+                },
+                "employment": {
+                    "$ref": "#/definitions/api.employmentJSON"
+                },
+                "ethnicity": {
+                    "type": "string"
+                },
+                "flagged": {
+                    "type": "boolean"
+                },
+                "gender": {
+                    "type": "string",
+                    "enum": [
+                        "male",
+                        "female"
+                    ]
+                },
+                "household_type": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "id_card_back_upload_id": {
+                    "type": "string"
+                },
+                "id_card_front_upload_id": {
+                    "type": "string"
+                },
+                "id_number": {
+                    "type": "string",
+                    "example": "11010519491231002X"
+                },
+                "id_number_masked": {
+                    "type": "string",
+                    "example": "110105********002X"
+                },
+                "id_type": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string",
+                    "example": "13800138000"
+                },
+                "phone_masked": {
+                    "type": "string",
+                    "example": "138****8000"
+                },
+                "photo_upload_id": {
+                    "type": "string"
+                },
+                "political_status": {
+                    "type": "string"
+                },
+                "proof_upload_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "review": {
+                    "$ref": "#/definitions/api.reviewJSON"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "approved",
+                        "rejected",
+                        "returned",
+                        "withdrawn"
+                    ]
+                },
+                "submitted_at": {
+                    "type": "string"
+                },
+                "user_id": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.applicationForm": {
+            "type": "object",
+            "properties": {
+                "education": {
+                    "type": "string",
+                    "example": "大学本科"
+                },
+                "employment": {
+                    "$ref": "#/definitions/api.employmentJSON"
+                },
+                "ethnicity": {
+                    "type": "string",
+                    "example": "汉族"
+                },
+                "household_type": {
+                    "type": "string",
+                    "example": "农业户口"
+                },
+                "id_card_back_upload_id": {
+                    "type": "string"
+                },
+                "id_card_front_upload_id": {
+                    "type": "string"
+                },
+                "id_number": {
+                    "type": "string",
+                    "example": "11010519491231002X"
+                },
+                "id_type": {
+                    "type": "string",
+                    "enum": [
+                        "resident_id",
+                        "hmt_residence_permit"
+                    ]
+                },
+                "name": {
+                    "type": "string",
+                    "example": "张三"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "photo_upload_id": {
+                    "type": "string"
+                },
+                "political_status": {
+                    "type": "string",
+                    "example": "群众"
+                },
+                "proof_upload_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "submit": {
+                    "description": "Submit: POST only; true submits at once instead of saving a draft.",
+                    "type": "boolean"
+                }
+            }
+        },
+        "api.applicationListItem": {
+            "type": "object",
+            "properties": {
+                "birth_date": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "flagged": {
+                    "type": "boolean"
+                },
+                "gender": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "id_number_masked": {
+                    "type": "string"
+                },
+                "is_dispatched": {
+                    "type": "boolean"
+                },
+                "is_migrant_worker": {
+                    "type": "boolean"
+                },
+                "name_masked": {
+                    "type": "string",
+                    "example": "张*"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "submitted_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                },
+                "work_type": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.applicationResponse": {
+            "type": "object",
+            "properties": {
+                "birth_date": {
+                    "type": "string",
+                    "example": "1949-12-31"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "education": {
+                    "type": "string"
+                },
+                "employment": {
+                    "$ref": "#/definitions/api.employmentJSON"
+                },
+                "ethnicity": {
+                    "type": "string"
+                },
+                "gender": {
+                    "type": "string",
+                    "enum": [
+                        "male",
+                        "female"
+                    ]
+                },
+                "household_type": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "id_card_back_upload_id": {
+                    "type": "string"
+                },
+                "id_card_front_upload_id": {
+                    "type": "string"
+                },
+                "id_number_masked": {
+                    "type": "string",
+                    "example": "110105********002X"
+                },
+                "id_type": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "phone_masked": {
+                    "type": "string",
+                    "example": "138****8000"
+                },
+                "photo_upload_id": {
+                    "type": "string"
+                },
+                "political_status": {
+                    "type": "string"
+                },
+                "proof_upload_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "review": {
+                    "$ref": "#/definitions/api.reviewJSON"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "approved",
+                        "rejected",
+                        "returned",
+                        "withdrawn"
+                    ]
+                },
+                "submitted_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.approveResponse": {
+            "type": "object",
+            "properties": {
+                "application": {
+                    "$ref": "#/definitions/api.applicationResponse"
+                },
+                "member": {
+                    "$ref": "#/definitions/api.approvedMember"
+                }
+            }
+        },
+        "api.approvedMember": {
+            "type": "object",
+            "properties": {
+                "id": {
+                    "type": "string"
+                },
+                "member_no": {
+                    "type": "string",
+                    "example": "42010600000017"
+                }
+            }
+        },
+        "api.auditLogResponse": {
+            "type": "object",
+            "properties": {
+                "action": {
+                    "type": "string",
+                    "example": "role.revoke"
+                },
+                "actor_id": {
+                    "description": "null: the system",
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "detail": {
+                    "type": "object"
+                },
+                "hash": {
+                    "type": "string",
+                    "example": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                },
+                "seq": {
+                    "type": "integer",
+                    "example": 1024
+                },
+                "target": {
+                    "type": "string",
+                    "example": "role:384515783190089728"
+                }
+            }
+        },
+        "api.benefitRequest": {
+            "type": "object",
+            "properties": {
+                "description": {
+                    "type": "string",
+                    "example": "凭电子会员卡享受体检套餐八折"
+                },
+                "ends_on": {
+                    "type": "string",
+                    "example": "2026-12-31"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "per_member_limit": {
+                    "description": "PerMemberLimit is how many times one member may redeem it; null or\nabsent means no limit.",
+                    "type": "integer",
+                    "example": 2
+                },
+                "starts_on": {
+                    "type": "string",
+                    "example": "2026-12-01"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "职工体检优惠"
+                }
+            }
+        },
+        "api.benefitResponse": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "ends_on": {
+                    "type": "string",
+                    "example": "2026-12-31"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "per_member_limit": {
+                    "type": "integer"
+                },
+                "starts_on": {
+                    "type": "string",
+                    "example": "2026-12-01"
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.cardQR": {
+            "type": "object",
+            "properties": {
+                "expires_at": {
+                    "type": "string"
+                },
+                "refresh_after": {
+                    "description": "RefreshAfter is when the app should fetch a new token (iat + 60 s).",
+                    "type": "string"
+                },
+                "token": {
+                    "description": "Token is an EdDSA (Ed25519) JWT with header kid and claims sub\n(member id), no (member number), iat, exp (iat + 90 s), jti and cv\n(card version). It holds no name or ID number.",
+                    "type": "string"
+                }
+            }
+        },
+        "api.cardResponse": {
+            "type": "object",
+            "properties": {
+                "joined_on": {
+                    "type": "string",
+                    "example": "2026-11-27"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "member_no": {
+                    "type": "string",
+                    "example": "42010600000017"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "张三"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "photo_url": {
+                    "description": "PhotoURL is a signed link to the member's photo, valid 10 to 20\nminutes and the same for every call within a 10-minute window; null\nwithout a photo.",
+                    "type": "string"
+                },
+                "qr": {
+                    "description": "QR is null while the card is suspended.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.cardQR"
+                        }
+                    ]
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "retained",
+                        "suspended"
+                    ]
+                },
+                "union_name": {
+                    "type": "string",
+                    "example": "武汉光谷制造有限公司工会"
+                }
+            }
+        },
+        "api.claimRequest": {
+            "type": "object",
+            "properties": {
+                "id_number": {
+                    "type": "string",
+                    "example": "11010519491231002X"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "张三"
+                }
+            }
+        },
         "api.codeRequest": {
             "type": "object",
             "properties": {
                 "code": {
                     "type": "string",
                     "example": "0a3Xk2000..."
+                }
+            }
+        },
+        "api.consentRequest": {
+            "type": "object",
+            "properties": {
+                "personal_info": {
+                    "type": "boolean"
+                },
+                "sensitive_info": {
+                    "type": "boolean"
+                },
+                "share_upward": {
+                    "type": "boolean"
+                },
+                "version": {
+                    "type": "string",
+                    "example": "2026-11"
+                }
+            }
+        },
+        "api.consentResponse": {
+            "type": "object",
+            "properties": {
+                "given_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "personal_info": {
+                    "type": "boolean"
+                },
+                "sensitive_info": {
+                    "type": "boolean"
+                },
+                "share_upward": {
+                    "type": "boolean"
+                },
+                "version": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.decisionRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "照片不清晰，请重新上传"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "api.dictEntry": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "string",
+                    "example": "01"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "汉族"
+                }
+            }
+        },
+        "api.dictsResponse": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {
+                    "$ref": "#/definitions/api.dictEntry"
+                }
+            }
+        },
+        "api.employmentJSON": {
+            "type": "object",
+            "properties": {
+                "dispatch_agency_name": {
+                    "type": "string"
+                },
+                "dispatch_agency_uscc": {
+                    "type": "string"
+                },
+                "employer_name": {
+                    "type": "string",
+                    "example": "武汉光谷制造有限公司"
+                },
+                "hired_on": {
+                    "type": "string",
+                    "example": "2024-03-01"
+                },
+                "is_dispatched": {
+                    "type": "boolean"
+                },
+                "is_migrant_worker": {
+                    "type": "boolean"
+                },
+                "job_title": {
+                    "type": "string",
+                    "example": "装配工"
+                },
+                "work_type": {
+                    "type": "string",
+                    "enum": [
+                        "stable",
+                        "floating"
+                    ]
+                }
+            }
+        },
+        "api.exportRequest": {
+            "type": "object",
+            "properties": {
+                "format": {
+                    "type": "string",
+                    "enum": [
+                        "xlsx",
+                        "csv",
+                        "national"
+                    ],
+                    "example": "xlsx"
+                },
+                "org_id": {
+                    "type": "string",
+                    "example": "384515783190089728"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "年度会员信息上报"
+                }
+            }
+        },
+        "api.exportStatusResponse": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "Error says why a failed export failed (too many rows for Excel …).",
+                    "type": "string"
+                },
+                "expires_at": {
+                    "description": "ExpiresAt is when the file goes (24 h after it was made); null until\nit is ready and after it went.",
+                    "type": "string"
+                },
+                "format": {
+                    "type": "string",
+                    "enum": [
+                        "xlsx",
+                        "csv",
+                        "national"
+                    ]
+                },
+                "rows": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "running",
+                        "done",
+                        "failed"
+                    ]
                 }
             }
         },
@@ -1180,6 +4749,61 @@ const docTemplate = `{
                 "status": {
                     "type": "string",
                     "example": "ok"
+                }
+            }
+        },
+        "api.importErrorItem": {
+            "type": "object",
+            "properties": {
+                "field": {
+                    "type": "string",
+                    "example": "身份证号码"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "身份证号码校验位不正确，请核对"
+                },
+                "row": {
+                    "type": "integer",
+                    "example": 3
+                }
+            }
+        },
+        "api.importStatusResponse": {
+            "type": "object",
+            "properties": {
+                "error": {
+                    "description": "Error says why the import failed as a whole (no required column, not\nan .xlsx file …); absent otherwise.",
+                    "type": "string",
+                    "example": "表头缺少必填列：身份证号码"
+                },
+                "errors": {
+                    "description": "Errors are the first 1000 error lines in sheet order (a bad row has\none per bad cell); ErrorsTotal counts them all.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.importErrorItem"
+                    }
+                },
+                "errors_total": {
+                    "type": "integer"
+                },
+                "failed": {
+                    "type": "integer"
+                },
+                "imported": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "running",
+                        "done",
+                        "failed"
+                    ]
+                },
+                "total": {
+                    "type": "integer"
                 }
             }
         },
@@ -1215,6 +4839,149 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "role": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.jobResponse": {
+            "type": "object",
+            "properties": {
+                "job_id": {
+                    "type": "string",
+                    "example": "384515783190089728"
+                }
+            }
+        },
+        "api.jwkKey": {
+            "type": "object",
+            "properties": {
+                "alg": {
+                    "type": "string",
+                    "example": "EdDSA"
+                },
+                "crv": {
+                    "type": "string",
+                    "example": "Ed25519"
+                },
+                "kid": {
+                    "type": "string",
+                    "example": "2026a"
+                },
+                "kty": {
+                    "type": "string",
+                    "example": "OKP"
+                },
+                "use": {
+                    "type": "string",
+                    "example": "sig"
+                },
+                "x": {
+                    "description": "X is the public key, base64url without padding.",
+                    "type": "string",
+                    "example": "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
+                }
+            }
+        },
+        "api.jwkSet": {
+            "type": "object",
+            "properties": {
+                "keys": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.jwkKey"
+                    }
+                }
+            }
+        },
+        "api.leaveRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "个人要求退会"
+                }
+            }
+        },
+        "api.listResponse-api_applicationListItem": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.applicationListItem"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.listResponse-api_applicationResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.applicationResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.listResponse-api_auditLogResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.auditLogResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.listResponse-api_benefitResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.benefitResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.listResponse-api_memberEventResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.memberEventResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.listResponse-api_memberResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.memberResponse"
+                    }
+                },
+                "next_cursor": {
                     "type": "string"
                 }
             }
@@ -1261,6 +5028,20 @@ const docTemplate = `{
                 }
             }
         },
+        "api.listResponse-api_transferResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.transferResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "api.loginUser": {
             "type": "object",
             "properties": {
@@ -1279,14 +5060,41 @@ const docTemplate = `{
                 }
             }
         },
-        "api.meResponse": {
+        "api.meMember": {
             "type": "object",
             "properties": {
-                "application": {},
                 "id": {
                     "type": "string"
                 },
-                "member": {},
+                "joined_on": {
+                    "type": "string"
+                },
+                "member_no": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.meResponse": {
+            "type": "object",
+            "properties": {
+                "application": {
+                    "$ref": "#/definitions/api.applicationResponse"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "member": {
+                    "$ref": "#/definitions/api.meMember"
+                },
                 "phone_masked": {
                     "type": "string",
                     "example": "138****8000"
@@ -1296,6 +5104,253 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/api.roleResponse"
                     }
+                }
+            }
+        },
+        "api.memberEventResponse": {
+            "type": "object",
+            "properties": {
+                "actor_id": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "from_org_id": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "national_code": {
+                    "type": "string",
+                    "example": "1"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "to_org_id": {
+                    "type": "string"
+                },
+                "type": {
+                    "type": "string",
+                    "enum": [
+                        "join",
+                        "transfer_in",
+                        "retain",
+                        "transfer_out",
+                        "remove",
+                        "leave",
+                        "restore",
+                        "suspend",
+                        "death",
+                        "correction",
+                        "claim"
+                    ]
+                }
+            }
+        },
+        "api.memberPatchRequest": {
+            "type": "object",
+            "properties": {
+                "education": {
+                    "type": "string"
+                },
+                "employment": {
+                    "type": "object",
+                    "properties": {
+                        "dispatch_agency_name": {
+                            "type": "string"
+                        },
+                        "employer_name": {
+                            "type": "string"
+                        },
+                        "is_dispatched": {
+                            "type": "boolean"
+                        },
+                        "is_migrant_worker": {
+                            "type": "boolean"
+                        },
+                        "job_title": {
+                            "type": "string"
+                        },
+                        "work_type": {
+                            "type": "string"
+                        }
+                    }
+                },
+                "ethnicity": {
+                    "type": "string"
+                },
+                "household_type": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string"
+                },
+                "political_status": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "身份证姓名录入有误"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.memberResponse": {
+            "type": "object",
+            "properties": {
+                "birth_date": {
+                    "type": "string"
+                },
+                "claimed": {
+                    "type": "boolean"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "education": {
+                    "type": "string"
+                },
+                "employment": {
+                    "$ref": "#/definitions/api.employmentJSON"
+                },
+                "ethnicity": {
+                    "type": "string"
+                },
+                "gender": {
+                    "type": "string"
+                },
+                "household_type": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "id_number_masked": {
+                    "type": "string",
+                    "example": "110105********002X"
+                },
+                "id_type": {
+                    "type": "string"
+                },
+                "joined_on": {
+                    "type": "string"
+                },
+                "member_no": {
+                    "type": "string",
+                    "example": "42010600000017"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "phone_masked": {
+                    "type": "string",
+                    "example": "138****8000"
+                },
+                "political_status": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "retained",
+                        "suspended",
+                        "left",
+                        "removed",
+                        "deceased"
+                    ]
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.memberStatusRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "退休"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "retained",
+                        "suspended",
+                        "left",
+                        "removed",
+                        "deceased"
+                    ]
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.notificationList": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.notificationResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                },
+                "unread": {
+                    "description": "Unread counts all the caller's unread notifications, not only this page's.",
+                    "type": "integer",
+                    "example": 2
+                }
+            }
+        },
+        "api.notificationResponse": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "string",
+                    "example": "您的入会申请已通过审核，欢迎加入工会。"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "data": {
+                    "description": "Data is what the mini-program needs to open the matter, e.g. {\"application_id\":\"…\"}.",
+                    "type": "object"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "example": "application_approved"
+                },
+                "read": {
+                    "type": "boolean"
+                },
+                "read_at": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "入会申请已通过"
                 }
             }
         },
@@ -1492,10 +5547,35 @@ const docTemplate = `{
                 }
             }
         },
+        "api.redemptionJSON": {
+            "type": "object",
+            "properties": {
+                "benefit_id": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "redeemed_at": {
+                    "type": "string"
+                }
+            }
+        },
         "api.refreshRequest": {
             "type": "object",
             "properties": {
                 "refresh_token": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.reviewJSON": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string"
+                },
+                "reviewed_at": {
                     "type": "string"
                 }
             }
@@ -1569,6 +5649,139 @@ const docTemplate = `{
                 }
             }
         },
+        "api.statsApplications": {
+            "type": "object",
+            "properties": {
+                "approved_month": {
+                    "type": "integer",
+                    "example": 310
+                },
+                "pending": {
+                    "type": "integer",
+                    "example": 42
+                },
+                "rejected_month": {
+                    "type": "integer",
+                    "example": 12
+                }
+            }
+        },
+        "api.statsChild": {
+            "type": "object",
+            "properties": {
+                "members_total": {
+                    "type": "integer",
+                    "example": 8200
+                },
+                "membership_rate": {
+                    "type": "number",
+                    "example": 0.82
+                },
+                "name": {
+                    "type": "string",
+                    "example": "江岸区总工会"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "pending": {
+                    "type": "integer",
+                    "example": 3
+                },
+                "workers_total": {
+                    "type": "integer",
+                    "example": 10000
+                }
+            }
+        },
+        "api.statsMembers": {
+            "type": "object",
+            "properties": {
+                "active": {
+                    "type": "integer",
+                    "example": 95000
+                },
+                "dispatched": {
+                    "type": "integer",
+                    "example": 5000
+                },
+                "female": {
+                    "type": "integer",
+                    "example": 41000
+                },
+                "floating": {
+                    "type": "integer",
+                    "example": 12000
+                },
+                "migrant_workers": {
+                    "type": "integer",
+                    "example": 30000
+                },
+                "total": {
+                    "type": "integer",
+                    "example": 97500
+                }
+            }
+        },
+        "api.statsMonth": {
+            "type": "object",
+            "properties": {
+                "joined": {
+                    "type": "integer",
+                    "example": 320
+                },
+                "left": {
+                    "type": "integer",
+                    "example": 41
+                },
+                "month": {
+                    "type": "string",
+                    "example": "2026-11"
+                }
+            }
+        },
+        "api.statsOverviewResponse": {
+            "type": "object",
+            "properties": {
+                "applications": {
+                    "$ref": "#/definitions/api.statsApplications"
+                },
+                "by_child": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.statsChild"
+                    }
+                },
+                "grassroots_unions": {
+                    "type": "integer",
+                    "example": 850
+                },
+                "members": {
+                    "$ref": "#/definitions/api.statsMembers"
+                },
+                "membership_rate": {
+                    "type": "number",
+                    "example": 0.8125
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string",
+                    "example": "武汉市总工会"
+                },
+                "trend": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.statsMonth"
+                    }
+                },
+                "workers_total": {
+                    "type": "integer",
+                    "example": 120000
+                }
+            }
+        },
         "api.tokenResponse": {
             "type": "object",
             "properties": {
@@ -1584,6 +5797,169 @@ const docTemplate = `{
                 },
                 "user": {
                     "$ref": "#/definitions/api.loginUser"
+                }
+            }
+        },
+        "api.transferDecision": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.transferRequest": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "换工作到新单位"
+                },
+                "to_org_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.transferResponse": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "decided_at": {
+                    "type": "string"
+                },
+                "decision_reason": {
+                    "type": "string"
+                },
+                "from_org_id": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "approved",
+                        "rejected"
+                    ]
+                },
+                "to_org_id": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.uploadResponse": {
+            "type": "object",
+            "properties": {
+                "content_type": {
+                    "type": "string",
+                    "enum": [
+                        "image/jpeg",
+                        "image/png",
+                        "image/webp"
+                    ]
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "photo",
+                        "id_card_front",
+                        "id_card_back",
+                        "proof"
+                    ]
+                },
+                "sha256": {
+                    "type": "string"
+                },
+                "size": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.verifiedMember": {
+            "type": "object",
+            "properties": {
+                "member_no": {
+                    "type": "string",
+                    "example": "42010600000017"
+                },
+                "name_masked": {
+                    "type": "string",
+                    "example": "张*"
+                },
+                "photo_url": {
+                    "description": "PhotoURL is a signed link to the member's photo, valid for 5 minutes;\nnull without a photo.",
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "active",
+                        "retained"
+                    ]
+                },
+                "union_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.verifyRequest": {
+            "type": "object",
+            "properties": {
+                "benefit_id": {
+                    "description": "BenefitID, when given, redeems that benefit for the member.",
+                    "type": "string"
+                },
+                "token": {
+                    "type": "string"
+                }
+            }
+        },
+        "api.verifyResponse": {
+            "type": "object",
+            "properties": {
+                "member": {
+                    "description": "Member is set when valid is true.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.verifiedMember"
+                        }
+                    ]
+                },
+                "reason": {
+                    "description": "Reason is set when valid is false, checked in this order: malformed,\nunknown_key, bad_signature, expired, not_active, revoked.",
+                    "type": "string",
+                    "enum": [
+                        "malformed",
+                        "unknown_key",
+                        "bad_signature",
+                        "expired",
+                        "not_active",
+                        "revoked"
+                    ]
+                },
+                "redemption": {
+                    "description": "Redemption is set when a benefit was redeemed.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.redemptionJSON"
+                        }
+                    ]
+                },
+                "valid": {
+                    "type": "boolean"
                 }
             }
         }

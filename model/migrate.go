@@ -117,4 +117,10 @@ func SchemaVersion(ctx context.Context, db *gorm.DB) (int, error) {
 }
 
 // LatestVersion is the newest migration this build knows.
-func LatestVersion() int { return migrations[len(migrations)-1].Version }
+func LatestVersion() int {
+	latest := 0
+	for _, m := range migrations {
+		latest = max(latest, m.Version)
+	}
+	return latest
+}

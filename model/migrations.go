@@ -91,4 +91,11 @@ var migrations = []Migration{
 			`CREATE INDEX ix_invitations_creator ON invitations (created_by, org_id, used_by)`,
 		},
 	},
+	migration3,
+	migration4,
+	migration5,
+	migration6,
+	migration7,
+	migration8,
+	migration9,
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/org"
 )
 
@@ -28,6 +29,7 @@ func bootstrapCmd(ctx context.Context, cfg config.Config, log *slog.Logger, name
 		return err
 	}
 	orgs := org.New(org.Deps{DB: db, Log: log}, org.Config{})
+	orgs.SetAuditor(audit.ForOrg(audit.New(db, nil, log)))
 	root, inv, err := orgs.Bootstrap(ctx, name, region)
 	var de *service.Error
 	if errors.As(err, &de) && len(de.Fields) > 0 {

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -18,6 +19,7 @@ import (
 type secrets struct {
 	pii       pii.Keys
 	tokenKey  []byte
+	card      card.Keys
 	generated bool // development keys from the data dir
 }
 
@@ -59,8 +61,21 @@ func loadSecrets(cfg config.Config) (secrets, error) {
 		}
 		s.tokenKey, s.generated = k, true
 	}
+	if cfg.Keys.CardKeys != "" {
+		k, err := card.ParseKeys(cfg.Keys.CardKeys, cfg.Keys.CardActiveKey)
+		if err != nil {
+			return s, fmt.Errorf("UNIONHUB_CARD_KEYS: %w", err)
+		}
+		s.card = k
+	} else {
+		k, err := card.LoadOrCreateDevKeys(cfg.DataDir)
+		if err != nil {
+			return s, err
+		}
+		s.card, s.generated = k, true
+	}
 	if cfg.Production() && s.generated {
-		return s, errors.New("production refuses generated development keys: set UNIONHUB_PII_KEYS, UNIONHUB_BLIND_INDEX_KEY and UNIONHUB_TOKEN_KEY")
+		return s, errors.New("production refuses generated development keys: set UNIONHUB_PII_KEYS, UNIONHUB_BLIND_INDEX_KEY, UNIONHUB_TOKEN_KEY and UNIONHUB_CARD_KEYS")
 	}
 	return s, nil
 }

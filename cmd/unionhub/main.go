@@ -45,6 +45,12 @@ commands:
   bootstrap    create the root federation (--name, --region) if there is none and
                print {"org_id","invitation_code"}: a one-time federation_admin invitation
   fakewechat   run the fake WeChat server for local development (--addr)
+  audit head   print the audit chain's head: {"seq","hash"}
+  audit verify walk the audit chain; exit 1 at the first broken link
+  stats reconcile  recount the monitoring counters from the source tables, print each
+                   drift as a JSON line; exit 1 on drift unless --fix rewrites them
+  stats report     --org ID --month YYYY-MM [--out FILE]: the month's progress report
+                   (定期通报) of the org's children as .xlsx
 
 Configuration comes from --config (YAML) and UNIONHUB_* environment
 variables; the environment wins. See README.md.`
@@ -54,6 +60,13 @@ func run(ctx context.Context, args []string, e env) error {
 	cmd := "serve"
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
+	}
+	sub := ""
+	if cmd == "audit" && len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		sub, args = args[0], args[1:]
+	}
+	if cmd == "stats" {
+		return statsCmd(ctx, args, e)
 	}
 	fs := flag.NewFlagSet("unionhub "+cmd, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -83,6 +96,11 @@ func run(ctx context.Context, args []string, e env) error {
 		return migrateCmd(ctx, cfg, log)
 	case "bootstrap":
 		return bootstrapCmd(ctx, cfg, log, *rootName, *rootRegion, e)
+	case "audit":
+		if sub == "" {
+			sub = fs.Arg(0)
+		}
+		return auditCmd(ctx, cfg, log, sub, e)
 	case "help":
 		fmt.Fprintln(e.stdout, usage)
 		return nil

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,11 +16,17 @@ import (
 	"github.com/unionhub/unionhub/api"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/audit"
+	"github.com/unionhub/unionhub/service/blob"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/membership"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/ratelimit"
+	"github.com/unionhub/unionhub/service/stats"
+	"github.com/unionhub/unionhub/service/upload"
 	"github.com/unionhub/unionhub/service/wechat"
 )
 
@@ -70,11 +77,62 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env) erro
 	}, nil, log)
 
 	orgs := org.New(org.Deps{DB: db, Cache: c, Limiter: limiter, QR: wx, Log: log}, org.Config{})
+	bg := newBackground(db, wx, log) // notifications, outbox delivery, jobs, periodic tasks
+	aud := audit.New(db, nil, log)
+	orgs.SetAuditor(audit.ForOrg(aud))
+	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Location: cfg.Location(),
+		Log: log, IDImageRetention: time.Duration(cfg.IDImageRetentionDays) * 24 * time.Hour})
+	orgs.SetRollCounter(apps)
+	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
+		Location: cfg.Location(), Log: log})
+	st := stats.New(stats.Deps{DB: db, Cache: c, Location: cfg.Location(), Log: log})
+	orgs.SetOrgCounter(st)
+	apps.SetStats(st)
+	members.SetStats(st)
+	notices := application.Notices{Service: bg.Notify, Template: cfg.WeChat.TemplateApplicationResult}
+	apps.SetNotifier(notices)
+	members.SetNotifier(notices)
+	files, err := blob.NewLocal(filepath.Join(cfg.DataDir, "uploads"))
+	if err != nil {
+		return err
+	}
+	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), nil, log)
+	check := application.NewContentCheck(apps, bg.Queue, wx)
+	apps.SetChecker(check)
+	bg.Worker.Register(application.JobContentCheck, check.Handle)
+	bg.Runner.Every("upload_cleanup", time.Hour, func(ctx context.Context) error {
+		n, err := uploads.Cleanup(ctx)
+		if n > 0 {
+			log.InfoContext(ctx, "uploads deleted on schedule", "files", n)
+		}
+		return err
+	})
+	// The verification log is written until the servers stopped (defers
+	// run last in, first out) and before the database closes.
+	cards, stopCards, err := startCards(ctx, cfg, keys.card, db, c, uploads, aud, log)
+	if err != nil {
+		return err
+	}
+	defer stopCards()
+	members.SetCards(cards)
+	imports, exports := newRollFiles(bg, db, files, cipher, aud, st, cfg, log)
+	// The head goes to the log daily, outside the database; it stops
+	// before the database closes.
+	headCtx, stopHead := context.WithCancel(ctx)
+	headDone := make(chan struct{})
+	go func() { defer close(headDone); aud.LogHeadDaily(headCtx, log) }()
+	defer func() { stopHead(); <-headDone }()
+
+	// The background loops stop (and are waited for) before the cache and
+	// the database close.
+	defer bg.start(ctx)()
 
 	reg := prometheus.NewRegistry()
 	separateMetrics := cfg.MetricsAddr != ""
 	router := api.NewRouter(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
-		Identity: ident, Orgs: orgs, Metrics: reg, ServeMetrics: !separateMetrics})
+		Identity: ident, Orgs: orgs, Audit: aud, Metrics: reg, Card: cards,
+		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members, Notify: bg.Notify, Stats: st, ServeMetrics: !separateMetrics,
+		Imports: imports, Exports: exports})
 
 	srv := &http.Server{Handler: router, ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
 		ReadTimeout: cfg.HTTP.ReadTimeout, WriteTimeout: cfg.HTTP.WriteTimeout, IdleTimeout: cfg.HTTP.IdleTimeout,

@@ -54,6 +54,9 @@ func (s *Service) Create(ctx context.Context, sc access.Scope, parentID int64, i
 		if err := s.orgs.Create(ctx, o); err != nil {
 			return err
 		}
+		if err := s.counted(ctx, nil, o); err != nil {
+			return err
+		}
 		created = o
 		return s.record(ctx, AuditEntry{ActorID: sc.UserID, OrgID: o.ID, Action: "org.create", Target: "org:" + itoa(o.ID)})
 	})
@@ -119,6 +122,9 @@ func (s *Service) Update(ctx context.Context, sc access.Scope, id int64, version
 			return err
 		}
 		next.Version = o.Version + 1
+		if err := s.counted(ctx, o, &next); err != nil {
+			return err
+		}
 		updated = &next
 		action := "org.update"
 		if statusChange && next.Status == model.OrgDissolved {
@@ -182,3 +188,16 @@ func dedupe(bad []service.FieldError) []service.FieldError {
 }
 
 var errStale = service.E(service.KindConflict, "数据已被他人修改，请刷新后重试")
+
+// Names returns the names of orgs by id, for lists that show them.
+func (s *Service) Names(ctx context.Context, ids []int64) (map[int64]string, error) {
+	orgs, err := s.orgs.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(orgs))
+	for id, o := range orgs {
+		out[id] = o.Name
+	}
+	return out, nil
+}

@@ -24,6 +24,13 @@ type RollCounter interface {
 	MembersOnRoll(ctx context.Context, orgID int64) (int64, error)
 }
 
+// OrgCounter keeps the monitoring counters (grassroots unions, workers)
+// in step with the tree, in the change's transaction: before nil for a
+// new org.
+type OrgCounter interface {
+	OrgChanged(ctx context.Context, before, after *model.Org) error
+}
+
 // QRCoder makes mini-program codes (WeChat's getwxacodeunlimit).
 type QRCoder interface {
 	WXACodeUnlimit(ctx context.Context, scene, page string, width int) ([]byte, string, error)
@@ -60,6 +67,7 @@ type Service struct {
 	limiter     *ratelimit.Limiter
 	qr          QRCoder
 	roll        RollCounter
+	counter     OrgCounter
 	audit       Auditor
 	cfg         Config
 	now         func() time.Time
@@ -102,6 +110,17 @@ func (s *Service) SetRollCounter(r RollCounter) { s.roll = r }
 
 // SetAuditor wires the audit log once it exists.
 func (s *Service) SetAuditor(a Auditor) { s.audit = a }
+
+// SetOrgCounter wires the monitoring counters once they exist.
+func (s *Service) SetOrgCounter(c OrgCounter) { s.counter = c }
+
+// counted tells the counters of an org change, when they are wired.
+func (s *Service) counted(ctx context.Context, before, after *model.Org) error {
+	if s.counter == nil {
+		return nil
+	}
+	return s.counter.OrgChanged(ctx, before, after)
+}
 
 // Scope resolves the caller's live bindings. It reads the table on every
 // call, so a revoked role stops working at once on every node.

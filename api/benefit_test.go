@@ -1,0 +1,231 @@
+package api_test
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestCreateAndListBenefits(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		bad := []struct {
+			name   string
+			body   map[string]any
+			fields []string
+		}{
+			{"empty", map[string]any{}, []string{"org_id", "title", "starts_on", "ends_on"}},
+			{"dates", map[string]any{"org_id": tr.u1, "title": "体检", "starts_on": "2026-02-30", "ends_on": "2026/12/01"},
+				[]string{"starts_on", "ends_on"}},
+			{"ends before it starts", map[string]any{"org_id": tr.u1, "title": "体检", "starts_on": "2026-12-02",
+				"ends_on": "2026-12-01"}, []string{"ends_on"}},
+			{"limit", map[string]any{"org_id": tr.u1, "title": strings.Repeat("长", 101), "starts_on": "2026-12-01",
+				"ends_on": "2026-12-01", "per_member_limit": 0}, []string{"title", "per_member_limit"}},
+		}
+		for _, tc := range bad {
+			t.Run(tc.name, func(t *testing.T) {
+				r := e.do("POST", "/api/v1/admin/benefits", tc.body, tr.chair1.Access).expect(t, 422, 40001)
+				got := map[string]bool{}
+				for _, d := range r.Details {
+					got[d.Field] = true
+					if !hasHan(d.Message) {
+						t.Errorf("field %s: message %q is not Chinese", d.Field, d.Message)
+					}
+				}
+				for _, f := range tc.fields {
+					if !got[f] {
+						t.Errorf("no error on %s: %s", f, r.Raw)
+					}
+				}
+			})
+		}
+		e.do("POST", "/api/v1/admin/benefits", map[string]any{"org_id": tr.u1, "title": "x", "per_member_limit": "2"},
+			tr.chair1.Access).expect(t, 400, 40000)
+
+		b1 := e.newBenefit(tr.chair1, tr.u1, 2)
+		b2 := e.newBenefit(tr.c1Admin, tr.u1, nil)
+		b3 := e.newBenefit(tr.c1Admin, tr.c1, nil)
+		rootB := e.newBenefit(tr.rootAdmin, tr.root, 1)
+		e.benefitFrom(tr.rootAdmin, tr.root, nil, 3, 10) // not yet running
+		e.benefitFrom(tr.rootAdmin, tr.root, nil, -10, -1)
+		u3B := e.newBenefit(tr.chair3, tr.u3, nil)
+
+		list := func(s session, query string) (ids []string, next *string) {
+			t.Helper()
+			var page struct {
+				Items []struct {
+					ID             string `json:"id"`
+					OrgName        string `json:"org_name"`
+					PerMemberLimit *int   `json:"per_member_limit"`
+				} `json:"items"`
+				NextCursor *string `json:"next_cursor"`
+			}
+			e.do("GET", query, nil, s.Access).expect(t, 200, 0).decode(t, &page)
+			for _, it := range page.Items {
+				ids = append(ids, it.ID)
+			}
+			return ids, page.NextCursor
+		}
+		if ids, _ := list(tr.chair1, "/api/v1/admin/benefits"); strings.Join(ids, ",") != b2+","+b1 {
+			t.Errorf("chair1 sees %v", ids)
+		}
+		if ids, _ := list(tr.c1Admin, "/api/v1/admin/benefits?org_id="+tr.c1); strings.Join(ids, ",") != b3 {
+			t.Errorf("c1Admin, org c1: %v", ids)
+		}
+		first, next := list(tr.c1Admin, "/api/v1/admin/benefits?limit=2")
+		if len(first) != 2 || next == nil {
+			t.Fatalf("page 1: %v %v", first, next)
+		}
+		rest, next := list(tr.c1Admin, "/api/v1/admin/benefits?limit=2&cursor="+*next)
+		if strings.Join(append(first, rest...), ",") != b3+","+b2+","+b1 || next != nil {
+			t.Errorf("pages: %v %v", first, rest)
+		}
+		e.do("GET", "/api/v1/admin/benefits?org_id="+tr.u1, nil, tr.chair3.Access).expect(t, 404, 40400)
+		e.do("GET", "/api/v1/admin/benefits", nil, tr.staff1.Access).expect(t, 403, 40300)
+		e.do("POST", "/api/v1/admin/benefits", map[string]any{"org_id": tr.u1, "title": "体检", "starts_on": "2026-12-01",
+			"ends_on": "2026-12-31"}, tr.chair3.Access).expect(t, 404, 40400)
+
+		// A member sees what its union and every ancestor offer, running today.
+		m1 := tr.member(tr.u1)
+		m3 := tr.member(tr.u3)
+		if ids, _ := list(m1.session, "/api/v1/benefits"); strings.Join(ids, ",") != rootB+","+b3+","+b2+","+b1 {
+			t.Errorf("member of u1 sees %v", ids)
+		}
+		if ids, _ := list(m3.session, "/api/v1/benefits"); strings.Join(ids, ",") != u3B+","+rootB {
+			t.Errorf("member of u3 sees %v", ids)
+		}
+		e.do("GET", "/api/v1/benefits", nil, tr.plain.Access).expect(t, 404, 40400)
+	})
+}
+
+func hasHan(s string) bool {
+	for _, r := range s {
+		if r >= 0x4e00 && r <= 0x9fff {
+			return true
+		}
+	}
+	return false
+}
+
+func TestRedeemBenefit(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		m := tr.member(tr.u1)
+		m3 := tr.member(tr.u3)
+		verif3 := tr.invite(tr.chair3, tr.u3, "verifier")
+		b := e.newBenefit(tr.chair1, tr.u1, 2)
+		c1B := e.newBenefit(tr.c1Admin, tr.c1, nil)
+		u3B := e.newBenefit(tr.chair3, tr.u3, nil)
+		later := e.benefitFrom(tr.chair1, tr.u1, nil, 1, 5)
+
+		redeem := func(by session, token, benefit string) verifyView {
+			t.Helper()
+			var v verifyView
+			e.verifyCard(by, token, benefit).expect(t, 200, 0).decode(t, &v)
+			return v
+		}
+		tok := e.cardToken(m.session)
+		first := redeem(tr.verif1, tok, b)
+		if !first.Valid || first.Redemption == nil || first.Member == nil {
+			t.Fatalf("redemption: %+v", first)
+		}
+		// The same token for the same benefit returns the first result and
+		// counts once, also after the token expired.
+		e.clock.Advance(200 * time.Second)
+		if again := redeem(tr.verif1, tok, b); !again.Valid || again.Redemption == nil || again.Redemption.ID != first.Redemption.ID {
+			t.Fatalf("retry: %+v", again)
+		}
+		if second := redeem(tr.verif1, e.cardToken(m.session), b); second.Redemption == nil || second.Redemption.ID == first.Redemption.ID {
+			t.Fatalf("second redemption: %+v", second)
+		}
+		e.verifyCard(tr.verif1, e.cardToken(m.session), b).expect(t, 409, 40903)
+		// An expired token redeems nothing.
+		if v := redeem(tr.verif1, tok, c1B); v.Valid || v.Reason != "expired" {
+			t.Fatalf("expired token for another benefit: %+v", v)
+		}
+
+		fresh := e.cardToken(m.session)
+		// Offered by an ancestor of the verifier's union: fine.
+		if v := redeem(tr.verif1, fresh, c1B); !v.Valid || v.Redemption == nil {
+			t.Fatalf("ancestor's benefit: %+v", v)
+		}
+		// Not offered by the verifier's org or an ancestor, not running
+		// today, not open to the member's union, unknown: 404.
+		e.verifyCard(verif3, fresh, b).expect(t, 404, 40400)
+		e.verifyCard(tr.verif1, fresh, u3B).expect(t, 404, 40400)
+		e.verifyCard(tr.verif1, fresh, later).expect(t, 404, 40400)
+		e.verifyCard(tr.verif1, e.cardToken(m3.session), b).expect(t, 404, 40400)
+		e.verifyCard(tr.verif1, fresh, "12345").expect(t, 404, 40400)
+		if v := redeem(verif3, e.cardToken(m3.session), u3B); !v.Valid || v.Redemption == nil {
+			t.Fatalf("u3's own benefit: %+v", v)
+		}
+	})
+}
+
+// TestRedemptionLimitUnderConcurrency: 20 distinct tokens of one member
+// race for a benefit with a limit of 5; exactly 5 win. 10 copies of one
+// token race for another benefit; they make one redemption.
+func TestRedemptionLimitUnderConcurrency(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		m := tr.member(tr.u1)
+		b := e.newBenefit(tr.chair1, tr.u1, 5)
+		tokens := make([]string, 20)
+		for i := range tokens {
+			tokens[i] = e.cardToken(m.session)
+		}
+		statuses := make([]int, len(tokens))
+		codes := make([]int, len(tokens))
+		var wg sync.WaitGroup
+		for i, tok := range tokens {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := e.verifyCard(tr.verif1, tok, b)
+				statuses[i], codes[i] = r.Status, r.Code
+			}()
+		}
+		wg.Wait()
+		won, limited := 0, 0
+		for i := range statuses {
+			switch {
+			case statuses[i] == 200 && codes[i] == 0:
+				won++
+			case statuses[i] == 409 && codes[i] == 40903:
+				limited++
+			default:
+				t.Errorf("request %d: %d/%d", i, statuses[i], codes[i])
+			}
+		}
+		if won != 5 || limited != 15 {
+			t.Fatalf("%d redeemed, %d refused; want 5 and 15", won, limited)
+		}
+
+		once := e.newBenefit(tr.chair1, tr.u1, 1)
+		tok := e.cardToken(m.session)
+		ids := make([]string, 10)
+		for i := range ids {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var v verifyView
+				r := e.verifyCard(tr.verif1, tok, once)
+				if r.Status == 200 {
+					r.decode(t, &v)
+					if v.Redemption != nil {
+						ids[i] = v.Redemption.ID
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		for _, id := range ids {
+			if id == "" || id != ids[0] {
+				t.Fatalf("one token, several results: %v", ids)
+			}
+		}
+		// It counted once: the member's single use is taken.
+		e.verifyCard(tr.verif1, e.cardToken(m.session), once).expect(t, 409, 40903)
+	})
+}

@@ -1,0 +1,134 @@
+package api
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/card"
+)
+
+// benefitRequest is a new benefit (普惠服务项目).
+type benefitRequest struct {
+	OrgID       ID     `json:"org_id" swaggertype:"string"`
+	Title       string `json:"title" example:"职工体检优惠"`
+	Description string `json:"description" example:"凭电子会员卡享受体检套餐八折"`
+	StartsOn    string `json:"starts_on" example:"2026-12-01"`
+	EndsOn      string `json:"ends_on" example:"2026-12-31"`
+	// PerMemberLimit is how many times one member may redeem it; null or
+	// absent means no limit.
+	PerMemberLimit *int `json:"per_member_limit" example:"2"`
+}
+
+// benefitResponse is a benefit.
+type benefitResponse struct {
+	ID             string    `json:"id"`
+	OrgID          string    `json:"org_id"`
+	OrgName        string    `json:"org_name"`
+	Title          string    `json:"title"`
+	Description    string    `json:"description"`
+	StartsOn       string    `json:"starts_on" example:"2026-12-01"`
+	EndsOn         string    `json:"ends_on" example:"2026-12-31"`
+	PerMemberLimit *int      `json:"per_member_limit"`
+	CreatedAt      time.Time `json:"created_at"`
+}
+
+func toBenefitResponse(b model.BenefitWithOrg) benefitResponse {
+	return benefitResponse{ID: idString(b.ID), OrgID: idString(b.OrgID), OrgName: b.OrgName, Title: b.Title,
+		Description: b.Description, StartsOn: b.StartsOn, EndsOn: b.EndsOn, PerMemberLimit: b.PerMemberLimit,
+		CreatedAt: b.CreatedAt}
+}
+
+// createBenefit godoc
+//
+//	@Summary		Publish a benefit
+//	@Description	For an org in the caller's scope (federation_admin: subtree; union_chair: own union; 404 outside). The benefit is open to the members of the org's whole subtree from starts_on to ends_on (business dates, both included). 422 names every bad field.
+//	@Tags			benefits
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			body	body		benefitRequest	true	"the benefit"
+//	@Success		201		{object}	Envelope[benefitResponse]
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		404		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/admin/benefits [post]
+func (s *Server) createBenefit(c *gin.Context) {
+	var req benefitRequest
+	if err := readJSON(c, &req); err != nil {
+		fail(c, err)
+		return
+	}
+	b, err := s.Card.CreateBenefit(c.Request.Context(), scope(c), card.BenefitInput{OrgID: int64(req.OrgID),
+		Title: req.Title, Description: req.Description, StartsOn: req.StartsOn, EndsOn: req.EndsOn,
+		PerMemberLimit: req.PerMemberLimit})
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusCreated, toBenefitResponse(*b))
+}
+
+// listBenefits godoc
+//
+//	@Summary		Benefits in my scope
+//	@Description	Benefits offered by the orgs in the caller's scope, or by one of them (org_id; 404 outside the scope), newest first.
+//	@Tags			benefits
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			org_id	query		string	false	"one org (default: the whole scope)"
+//	@Param			limit	query		int		false	"page size (default 20, max 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	Envelope[listResponse[benefitResponse]]
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		404		{object}	ErrorResponse
+//	@Router			/admin/benefits [get]
+func (s *Server) listBenefits(c *gin.Context) {
+	p, err := pageParams(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	orgID, err := queryID(c, "org_id")
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := s.Card.Benefits(c.Request.Context(), scope(c), orgID, p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, listResponse[benefitResponse]{Items: items(rows, toBenefitResponse), NextCursor: next})
+}
+
+// memberBenefits godoc
+//
+//	@Summary		Benefits open to me
+//	@Description	For a member on the roll (404 otherwise): the benefits offered by the member's union or any ancestor of it that run today (business time zone), newest first.
+//	@Tags			benefits
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			limit	query		int		false	"page size (default 20, max 100)"
+//	@Param			cursor	query		string	false	"next_cursor of the previous page"
+//	@Success		200		{object}	Envelope[listResponse[benefitResponse]]
+//	@Failure		400		{object}	ErrorResponse
+//	@Failure		404		{object}	ErrorResponse
+//	@Router			/benefits [get]
+func (s *Server) memberBenefits(c *gin.Context) {
+	p, err := pageParams(c)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	rows, next, err := s.Card.OpenBenefits(c.Request.Context(), principal(c).UserID, p)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, listResponse[benefitResponse]{Items: items(rows, toBenefitResponse), NextCursor: next})
+}

@@ -1,0 +1,5 @@
+package card
+
+import "strconv"
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }

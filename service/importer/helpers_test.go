@@ -1,0 +1,120 @@
+package importer_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/blob"
+	"github.com/unionhub/unionhub/service/codes"
+	"github.com/unionhub/unionhub/service/importer"
+	"github.com/unionhub/unionhub/service/jobfile"
+	"github.com/unionhub/unionhub/service/jobs"
+	"github.com/unionhub/unionhub/service/pii"
+)
+
+// testClock is a settable clock.
+type testClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *testClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+
+func (c *testClock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.mu.Unlock() }
+
+// fixture is an import service on db with one grassroots union.
+type fixture struct {
+	db    *gorm.DB
+	clock *testClock
+	queue *jobs.Queue
+	svc   *importer.Service
+	union *model.Org
+	admin int64
+}
+
+func newFixture(t testing.TB, db *gorm.DB, stats importer.StatsRecorder, batch int) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	clk := &testClock{now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}
+	keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cipher, err := pii.New(keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	orgs := model.NewOrgStore(db)
+	now := clk.Now()
+	root := &model.Org{ID: model.NewID(), Type: model.OrgFederation, Name: "湖北省总工会", RegionCode: "420000",
+		Status: model.OrgActive, Version: 1, CreatedAt: now, UpdatedAt: now}
+	root.Path = model.RootPath(root.ID)
+	union := &model.Org{ID: model.NewID(), ParentID: &root.ID, Depth: 1, Type: model.OrgGrassroots,
+		Name: "武汉光谷制造有限公司工会", RegionCode: "420106", Status: model.OrgActive, Version: 1, CreatedAt: now, UpdatedAt: now}
+	union.Path = root.ChildPath(union.ID)
+	for _, o := range []*model.Org{root, union} {
+		if err := orgs.Create(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := jobs.NewQueue(db, clk.Now)
+	svc := importer.New(importer.Deps{DB: db, Queue: q, Files: jobfile.New(db, blobs, cipher, clk.Now, nil), PII: cipher,
+		Stats: stats, Now: clk.Now, Location: time.FixedZone("CST", 8*3600), BatchSize: batch})
+	return &fixture{db: db, clock: clk, queue: q, svc: svc, union: union, admin: 7}
+}
+
+// idNumber makes a valid resident ID number from a birth date and a
+// sequence number.
+func idNumber(birth time.Time, seq int) string {
+	first17 := "420111" + birth.Format("20060102") + fmt.Sprintf("%03d", seq%1000)
+	return first17 + string(codes.IDCheckChar(first17))
+}
+
+// sheet writes rows (the header first) as an .xlsx with text cells,
+// through excelize's StreamWriter so that big sheets stay cheap.
+func sheet(t testing.TB, rows func(yield func([]any) bool)) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for row := range rows {
+		n++
+		cell, _ := excelize.CoordinatesToCellName(1, n)
+		if err := sw.SetRow(cell, row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if _, err := f.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func countMembers(t testing.TB, db *gorm.DB, orgID int64) int64 {
+	t.Helper()
+	n, err := model.NewMemberStore(db).CountOnRoll(context.Background(), orgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
