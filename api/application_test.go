@@ -7,6 +7,7 @@ import (
 )
 
 func TestApplyAndApproveFlow(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		a := e.newApplicant("13812345678", idNumber("19900307", 123))
@@ -83,6 +84,7 @@ func TestApplyAndApproveFlow(t *testing.T) {
 }
 
 func TestApplicationValidation(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		a := e.newApplicant("13812340000", idNumber("19950101", 11))
@@ -153,6 +155,7 @@ func TestApplicationValidation(t *testing.T) {
 }
 
 func TestSubmitNeedsConsentAndPhone(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		s := e.login(uniqueOpenID(t))
@@ -186,6 +189,7 @@ func TestSubmitNeedsConsentAndPhone(t *testing.T) {
 }
 
 func TestReturnResubmitRejectWithdraw(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		a := e.newApplicant("13811112222", idNumber("19800808", 31))
@@ -238,6 +242,7 @@ func TestReturnResubmitRejectWithdraw(t *testing.T) {
 
 // Two reviewers approving at once make one member.
 func TestConcurrentApprovals(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		a := e.newApplicant("13866667777", idNumber("19910101", 41))
@@ -273,6 +278,7 @@ func TestConcurrentApprovals(t *testing.T) {
 }
 
 func TestIdempotentCreate(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		a := e.newApplicant("13855556666", idNumber("19930303", 51))
@@ -287,6 +293,7 @@ func TestIdempotentCreate(t *testing.T) {
 }
 
 func TestUploads(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		a := e.newApplicant("13844445555", idNumber("19890909", 61))
@@ -328,6 +335,7 @@ func TestUploads(t *testing.T) {
 
 // Full ID numbers and phones appear only in the reviewer's detail reply.
 func TestPIIOnlyInDetail(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		a := e.newApplicant("13833334444", idNumber("19870707", 71))

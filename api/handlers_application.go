@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -238,5 +237,3 @@ func (s *Server) myApplications(c *gin.Context) {
 	}
 	ok(c, http.StatusOK, listResponse[applicationResponse]{Items: out, NextCursor: next})
 }
-
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }

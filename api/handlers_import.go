@@ -148,7 +148,7 @@ func (s *Server) importStatus(c *gin.Context) {
 		return
 	}
 	ok(c, http.StatusOK, importStatusResponse{Status: st.Status, Total: st.Total, Imported: st.Imported,
-		Failed: st.Failed, ErrorsTotal: st.ErrorsTotal, Error: st.Progress.Error,
+		Failed: st.Failed, ErrorsTotal: st.ErrorsTotal, Error: st.Message,
 		Errors: items(st.Errors, func(e model.ImportError) importErrorItem {
 			return importErrorItem{Row: e.Row, Field: e.Field, Message: e.Message}
 		})})

@@ -229,6 +229,17 @@ func TestImportReportsBadRowsAndImportsTheRest(t *testing.T) {
 			t.Errorf("CHAN Tai Man %+v", c)
 		}
 
+		var overview struct {
+			Members struct {
+				Total      int `json:"total"`
+				Dispatched int `json:"dispatched"`
+			} `json:"members"`
+		}
+		e.do("GET", "/api/v1/admin/stats/overview?org_id="+tr.u1, nil, tr.chair1.Access).expect(t, 200, 0).decode(t, &overview)
+		if overview.Members.Total != 4 || overview.Members.Dispatched != 2 { // the approved applicant is dispatched too
+			t.Errorf("the counters missed the import: %+v", overview.Members)
+		}
+
 		// The same sheet again adds nobody: every good row is on the roll.
 		_, again := e.runImport(tr.chair1, tr.u1, sheet)
 		if again.Imported != 0 || again.Failed != 11 || len(e.rosterNames(tr.chair1, tr.u1)) != 4 {

@@ -19,6 +19,7 @@ type memberView struct {
 }
 
 func TestMemberStatusMoves(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		m := tr.member(tr.u1)
@@ -75,6 +76,7 @@ func TestMemberStatusMoves(t *testing.T) {
 }
 
 func TestMemberListAndCorrection(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		m1 := tr.member(tr.u1)
@@ -118,6 +120,7 @@ func TestMemberListAndCorrection(t *testing.T) {
 }
 
 func TestTransfer(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		m := tr.member(tr.u1)
@@ -171,6 +174,7 @@ func TestTransfer(t *testing.T) {
 }
 
 func TestLeaveAndClaim(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		m := tr.member(tr.u1)
@@ -210,6 +214,7 @@ func TestLeaveAndClaim(t *testing.T) {
 
 // Concurrent transfers in both directions neither deadlock nor lose anyone.
 func TestConcurrentTransfers(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		var ids []struct{ id, chair string }

@@ -9,6 +9,7 @@ import (
 )
 
 func TestCreateOrgValidation(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		good := validUSCC(t, 4242)
@@ -66,6 +67,7 @@ func nextChar(c byte) string {
 }
 
 func TestOrgReadAndEdit(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		var o struct {
@@ -116,6 +118,7 @@ func TestOrgReadAndEdit(t *testing.T) {
 }
 
 func TestDissolve(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.c2, map[string]any{"status": "dissolved"}, tr.rootAdmin.Access).expect(t, 409, 40900)
@@ -140,6 +143,7 @@ func TestDissolve(t *testing.T) {
 }
 
 func TestSearchAndPublicProfile(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u2, map[string]any{"accepts_applications": false}, tr.c1Admin.Access).expect(t, 200, 0)
@@ -203,6 +207,7 @@ func TestJoinQRCodeIsCached(t *testing.T) {
 }
 
 func TestInvitationRules(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		tests := []struct {
@@ -233,6 +238,7 @@ func TestInvitationRules(t *testing.T) {
 }
 
 func TestAcceptInvitation(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		var inv struct {
@@ -285,6 +291,7 @@ func TestAcceptInvitation(t *testing.T) {
 }
 
 func TestRolesAndRevocation(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		var me struct {
@@ -329,6 +336,7 @@ func TestRolesAndRevocation(t *testing.T) {
 
 // 换届: a new chair replaces the old one, whose unused invitations die too.
 func TestChairHandover(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		var pending struct {

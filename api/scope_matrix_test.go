@@ -126,6 +126,7 @@ var matrixFixtures = map[string]matrixFixture{
 // caller's scope: a role the table does not allow is 403; an allowed role
 // aimed outside its subtree is 404; inside it is neither.
 func TestScopeMatrix(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		callers := []struct {

@@ -75,20 +75,26 @@ func (s *StatsStore) Add(ctx context.Context, rows []OrgStat, months []OrgStatMo
 		return cmp.Or(cmp.Compare(a.OrgID, b.OrgID), cmp.Compare(a.Month, b.Month), cmp.Compare(a.Bucket, b.Bucket))
 	})
 	db := Conn(ctx, s.db)
-	if len(rows) > 0 {
+	for chunk := range slices.Chunk(rows, addChunk) {
 		err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "org_id"}, {Name: "bucket"}},
-			DoUpdates: addAssignments(db, statColumns)}).Create(&rows).Error
+			DoUpdates: addAssignments(db, statColumns)}).Create(&chunk).Error
 		if err := Translate(err); err != nil {
 			return err
 		}
 	}
-	if len(months) > 0 {
+	for chunk := range slices.Chunk(months, addChunk) {
 		err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "org_id"}, {Name: "month"}, {Name: "bucket"}},
-			DoUpdates: addAssignments(db, monthColumns)}).Create(&months).Error
-		return Translate(err)
+			DoUpdates: addAssignments(db, monthColumns)}).Create(&chunk).Error
+		if err := Translate(err); err != nil {
+			return err
+		}
 	}
 	return nil
 }
+
+// addChunk rows per statement keep a large fix (every org of a province)
+// under the placeholder limits; a change's own rows fit in one.
+const addChunk = 500
 
 // addAssignments adds the inserted value to the existing one on conflict:
 // VALUES(col) on MySQL and TiDB, excluded.col on SQLite.

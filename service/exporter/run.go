@@ -45,7 +45,7 @@ func (s *Service) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 		fw.Abort()
 		var se *service.Error
 		if errors.As(err, &se) {
-			return Progress{Rows: rows, Error: se.Message}, err
+			return Progress{Rows: rows, Message: se.Message}, err
 		}
 		return nil, err
 	}

@@ -18,7 +18,9 @@ import (
 type Progress struct {
 	Rows   int    `json:"rows"`
 	Prefix string `json:"prefix,omitempty"`
-	Error  string `json:"error,omitempty"`
+	// Message says why the export failed, in words for the requester
+	// (not "error", which the jobs Worker writes with an internal cause).
+	Message string `json:"message,omitempty"`
 }
 
 // Status is what the requester sees of an export.
@@ -74,7 +76,10 @@ func (s *Service) Status(ctx context.Context, sc access.Scope, id int64) (*Statu
 	if err != nil {
 		return nil, err
 	}
-	out := &Status{Status: v.status, Format: v.payload.Format, Rows: v.progress.Rows, Error: v.progress.Error}
+	out := &Status{Status: v.status, Format: v.payload.Format, Rows: v.progress.Rows, Error: v.progress.Message}
+	if out.Status == model.JobFailed && out.Error == "" {
+		out.Error = "导出未能完成，请重新导出"
+	}
 	if v.status == model.JobDone {
 		if f, err := s.Files.Get(ctx, id); err == nil && s.Now().Before(f.ExpiresAt) {
 			out.ExpiresAt = &f.ExpiresAt

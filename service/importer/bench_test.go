@@ -16,6 +16,7 @@ import (
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/importer"
 	"github.com/unionhub/unionhub/service/jobs"
+	"github.com/unionhub/unionhub/service/stats"
 )
 
 // benchEnv turns on TestImport100k, which is too slow for every run.
@@ -42,7 +43,8 @@ func TestImport100k(t *testing.T) {
 	t.Logf("sheet: %d rows, %.1f MiB", rows, float64(len(data))/(1<<20))
 	for _, be := range modeltest.Backends() {
 		t.Run(be.Name, func(t *testing.T) {
-			f := newFixture(t, modeltest.Open(t, be), nil, 500)
+			db := modeltest.Open(t, be)
+			f := newFixture(t, db, stats.New(stats.Deps{DB: db}), 500) // the counters, as in production
 			runtime.GC()
 			debug.FreeOSMemory()
 			resetPeakRSS(t)

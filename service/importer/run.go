@@ -33,7 +33,7 @@ func (s *Service) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 		if err := json.Unmarshal(j.Result, &r.p); err != nil {
 			return nil, fmt.Errorf("import %d: progress: %w", j.ID, err)
 		}
-		r.p.Error = ""
+		r.p.Message = ""
 	}
 	r.resumeAfter = r.p.Row
 	o, err := s.orgs.Get(ctx, j.OrgID)
@@ -95,7 +95,7 @@ func (s *Service) openSheet(ctx context.Context, jobID int64) (*excelize.File, e
 func (r *run) fail(err error) (any, error) {
 	var se *sheetError
 	if errors.As(err, &se) {
-		r.p.Error = se.msg
+		r.p.Message = se.msg
 		return r.p, err
 	}
 	return nil, err

@@ -19,8 +19,10 @@ type Progress struct {
 	// Row is the last sheet row whose outcome is committed: a job taken
 	// over after a crash goes on after it.
 	Row int `json:"row"`
-	// Error says why the whole import failed (no sheet, no required column).
-	Error string `json:"error,omitempty"`
+	// Message says why the whole import failed (no sheet, no required
+	// column), in words for the admin. The key is not "error", which the
+	// jobs Worker writes with an internal cause.
+	Message string `json:"message,omitempty"`
 }
 
 // MaxListedErrors is how many error lines Status returns; ErrorsTotal
@@ -60,5 +62,8 @@ func (s *Service) Status(ctx context.Context, sc access.Scope, id int64) (*Statu
 		return nil, err
 	}
 	out.ErrorsTotal = max(out.Progress.Errors, len(out.Errors))
+	if out.Status == model.JobFailed && out.Message == "" {
+		out.Message = "导入未能完成，请稍后重新导入"
+	}
 	return out, nil
 }

@@ -66,22 +66,18 @@ func (s *Service) Reconcile(ctx context.Context) ([]Drift, error) {
 			drifts = appendDrift(drifts, id, "", stateFields(model.OrgStat{}), stateFields(*want))
 		}
 	}
-	type mk struct {
-		org   int64
-		month string
-	}
-	seenM := map[mk]bool{}
+	seenM := map[monthKey]bool{}
 	for _, got := range gotMonths {
-		k := mk{got.OrgID, got.Month}
+		k := monthKey{got.OrgID, got.Month}
 		seenM[k] = true
-		want := wantMonths[monthKey{got.OrgID, got.Month}]
+		want := wantMonths[k]
 		if want == nil {
 			want = &model.OrgStatMonth{}
 		}
 		drifts = appendDrift(drifts, got.OrgID, got.Month, monthFields(got), monthFields(*want))
 	}
 	for k, want := range wantMonths {
-		if !seenM[mk{k.org, k.month}] {
+		if !seenM[k] {
 			drifts = appendDrift(drifts, k.org, k.month, monthFields(model.OrgStatMonth{}), monthFields(*want))
 		}
 	}

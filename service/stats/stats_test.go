@@ -265,3 +265,30 @@ func TestOverviewCached(t *testing.T) {
 		}
 	})
 }
+
+// TestFixAtScale: a fix touching more rows than one statement takes
+// (every org of a province) goes through in chunks.
+func TestFixAtScale(t *testing.T) {
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		w := newWorld(t, db)
+		w.join(w.u1, person{})
+		var rows []model.OrgStat
+		var months []model.OrgStatMonth
+		for i := range 600 {
+			id := int64(1_000_000 + i)
+			rows = append(rows, model.OrgStat{OrgID: id, Bucket: i % 3, MembersTotal: 7, Pending: 1})
+			months = append(months, model.OrgStatMonth{OrgID: id, Month: "2026-10", Joined: 2})
+		}
+		if err := model.NewStatsStore(db).Add(context.Background(), rows, months); err != nil {
+			t.Fatal(err)
+		}
+		drifts, err := w.st.Reconcile(context.Background())
+		if err != nil || len(drifts) != 1200 {
+			t.Fatalf("drifts: %d, %v", len(drifts), err)
+		}
+		if err := w.st.Fix(context.Background(), drifts); err != nil {
+			t.Fatal(err)
+		}
+		w.noDrift()
+	})
+}
