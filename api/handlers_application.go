@@ -2,18 +2,13 @@ package api
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 )
-
-const idempotencyTTL = 24 * time.Hour
 
 // renderApplication renders a for its applicant.
 func (s *Server) renderApplication(c *gin.Context, a *model.Application) (applicationResponse, error) {
@@ -57,55 +52,18 @@ func (s *Server) createApplication(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	uid := principal(c).UserID
-	key := c.GetHeader("Idempotency-Key")
-	if len(key) > 64 {
-		fail(c, malformed("Idempotency-Key 不能超过64个字符"))
-		return
-	}
-	const route = "POST /applications"
-	if key != "" && s.replayIdempotent(c, uid, key, route) {
-		return
-	}
-	var body []byte
-	a, err := s.Applications.Create(c.Request.Context(), uid, req.form(), req.Submit, func(ctx context.Context, a *model.Application) error {
-		if key == "" {
-			return nil
-		}
-		r, err := s.renderApplication(c.Copy(), a)
-		if err != nil {
-			return err
-		}
-		if body, err = json.Marshal(r); err != nil {
-			return err
-		}
-		now := s.Now().UTC()
-		return s.Idempotency.Save(ctx, &model.IdempotencyKey{UserID: uid, IdemKey: key, Route: route,
-			Status: http.StatusCreated, Body: string(body), CreatedAt: now}, now.Add(-idempotencyTTL))
+	s.createIdempotent(c, "POST /applications", func(save saveReply) (any, error) {
+		var reply applicationResponse
+		_, err := s.Applications.Create(c.Request.Context(), principal(c).UserID, req.form(), req.Submit,
+			func(ctx context.Context, a *model.Application) error {
+				var err error
+				if reply, err = s.renderApplication(c, a); err != nil {
+					return err
+				}
+				return save(ctx, reply)
+			})
+		return reply, err
 	})
-	if errors.Is(err, model.ErrDuplicate) && key != "" && s.replayIdempotent(c, uid, key, route) {
-		return // a concurrent retry with the same key won
-	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if body != nil {
-		ok(c, http.StatusCreated, json.RawMessage(body))
-		return
-	}
-	s.replyApplication(c, http.StatusCreated, a)
-}
-
-// replayIdempotent answers with a stored first reply, when there is one.
-func (s *Server) replayIdempotent(c *gin.Context, uid int64, key, route string) bool {
-	k, err := s.Idempotency.Get(c.Request.Context(), uid, key, route, s.Now().UTC().Add(-idempotencyTTL))
-	if err != nil {
-		return false
-	}
-	c.Header("Idempotent-Replayed", "true")
-	ok(c, k.Status, json.RawMessage(k.Body))
-	return true
 }
 
 // updateApplication godoc

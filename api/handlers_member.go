@@ -130,21 +130,9 @@ func (s *Server) replyMember(c *gin.Context, m *model.Member) {
 //	@Failure		404		{object}	ErrorResponse
 //	@Router			/admin/members [get]
 func (s *Server) listMembers(c *gin.Context) {
-	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	p, orgID, good := s.adminListParams(c)
+	if !good {
 		return
-	}
-	orgID, err := queryID(c, "org_id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if orgID != 0 {
-		if _, err := s.Orgs.Get(c.Request.Context(), scope(c), orgID); err != nil {
-			fail(c, err)
-			return
-		}
 	}
 	rows, next, err := s.Members.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("q"), p)
 	if err != nil {

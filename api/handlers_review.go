@@ -47,21 +47,9 @@ type approvedMember struct {
 //	@Failure		404		{object}	ErrorResponse
 //	@Router			/admin/applications [get]
 func (s *Server) reviewQueue(c *gin.Context) {
-	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	p, orgID, good := s.adminListParams(c)
+	if !good {
 		return
-	}
-	orgID, err := queryID(c, "org_id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if orgID != 0 {
-		if _, err := s.Orgs.Get(c.Request.Context(), scope(c), orgID); err != nil {
-			fail(c, err)
-			return
-		}
 	}
 	rows, next, err := s.Applications.Queue(c.Request.Context(), scope(c), orgID, c.Query("status"), p)
 	if err != nil {

@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"net/http"
 	"time"
 
@@ -64,36 +62,15 @@ func (s *Server) requestTransfer(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	uid := principal(c).UserID
-	key := c.GetHeader("Idempotency-Key")
-	if len(key) > 64 {
-		fail(c, malformed("Idempotency-Key 不能超过64个字符"))
-		return
-	}
-	const route = "POST /me/transfers"
-	if key != "" && s.replayIdempotent(c, uid, key, route) {
-		return
-	}
-	t, err := s.Members.RequestTransfer(c.Request.Context(), uid, int64(req.ToOrgID), req.Reason, func(ctx context.Context, t *model.Transfer) error {
-		if key == "" {
-			return nil
-		}
-		body, err := json.Marshal(toTransferResponse(*t))
-		if err != nil {
-			return err
-		}
-		now := s.Now().UTC()
-		return s.Idempotency.Save(ctx, &model.IdempotencyKey{UserID: uid, IdemKey: key, Route: route,
-			Status: http.StatusCreated, Body: string(body), CreatedAt: now}, now.Add(-idempotencyTTL))
+	s.createIdempotent(c, "POST /me/transfers", func(save saveReply) (any, error) {
+		var reply transferResponse
+		_, err := s.Members.RequestTransfer(c.Request.Context(), principal(c).UserID, int64(req.ToOrgID), req.Reason,
+			func(ctx context.Context, t *model.Transfer) error {
+				reply = toTransferResponse(*t)
+				return save(ctx, reply)
+			})
+		return reply, err
 	})
-	if errors.Is(err, model.ErrDuplicate) && key != "" && s.replayIdempotent(c, uid, key, route) {
-		return
-	}
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	ok(c, http.StatusCreated, toTransferResponse(*t))
 }
 
 // listTransfers godoc
@@ -109,21 +86,9 @@ func (s *Server) requestTransfer(c *gin.Context) {
 //	@Success	200		{object}	Envelope[listResponse[transferResponse]]
 //	@Router		/admin/transfers [get]
 func (s *Server) listTransfers(c *gin.Context) {
-	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	p, orgID, good := s.adminListParams(c)
+	if !good {
 		return
-	}
-	orgID, err := queryID(c, "org_id")
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	if orgID != 0 {
-		if _, err := s.Orgs.Get(c.Request.Context(), scope(c), orgID); err != nil {
-			fail(c, err)
-			return
-		}
 	}
 	rows, next, err := s.Members.Transfers(c.Request.Context(), scope(c), orgID, c.Query("status"), p)
 	if err != nil {

@@ -90,3 +90,21 @@ func items[T, R any](rows []T, conv func(T) R) []R {
 	}
 	return out
 }
+
+// adminListParams reads the page and the optional org_id of an admin list;
+// an org_id outside the caller's scope is 404 like an unknown one. On
+// error it has already answered, and ok is false.
+func (s *Server) adminListParams(c *gin.Context) (p model.Page, orgID int64, ok bool) {
+	p, err := pageParams(c)
+	if err == nil {
+		orgID, err = queryID(c, "org_id")
+	}
+	if err == nil && orgID != 0 {
+		_, err = s.Orgs.Get(c.Request.Context(), scope(c), orgID)
+	}
+	if err != nil {
+		fail(c, err)
+		return p, 0, false
+	}
+	return p, orgID, true
+}
