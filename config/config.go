@@ -39,6 +39,19 @@ type Config struct {
 	WeChat WeChat `yaml:"wechat"`
 	Keys   Keys   `yaml:"keys"`
 	HTTP   HTTP   `yaml:"http"`
+	S3     S3     `yaml:"s3"`
+}
+
+// S3 names S3-compatible object storage for uploads and job files; an
+// empty Endpoint keeps them under DataDir.
+type S3 struct {
+	Endpoint  string `yaml:"endpoint" env:"S3_ENDPOINT"`
+	Region    string `yaml:"region" env:"S3_REGION"`
+	Bucket    string `yaml:"bucket" env:"S3_BUCKET"`
+	AccessKey string `yaml:"access_key" env:"S3_ACCESS_KEY"`
+	SecretKey string `yaml:"secret_key" env:"S3_SECRET_KEY"`
+	UseTLS    bool   `yaml:"use_tls" env:"S3_USE_TLS"`
+	Prefix    string `yaml:"prefix" env:"S3_PREFIX"`
 }
 
 // DB selects and tunes the database.
@@ -218,6 +231,13 @@ func (c Config) Validate() error {
 		}
 		if _, err := netip.ParseAddr(p); err != nil {
 			bad("TRUSTED_PROXIES", "%q is neither an IP address nor a CIDR", p)
+		}
+	}
+	if c.S3.Endpoint != "" {
+		for name, v := range map[string]string{"S3_BUCKET": c.S3.Bucket, "S3_ACCESS_KEY": c.S3.AccessKey, "S3_SECRET_KEY": c.S3.SecretKey} {
+			if v == "" {
+				bad(name, "is required when UNIONHUB_S3_ENDPOINT is set")
+			}
 		}
 	}
 	if c.Production() {

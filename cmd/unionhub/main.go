@@ -44,6 +44,8 @@ commands:
   migrate      apply pending database migrations and exit
   bootstrap    create the root federation (--name, --region) if there is none and
                print {"org_id","invitation_code"}: a one-time federation_admin invitation
+  seed-demo    fill an empty database with a small demo province (3 cities, 6 districts,
+               36 grassroots unions) and print the root admin invitation
   fakewechat   run the fake WeChat server for local development (--addr)
   audit head   print the audit chain's head: {"seq","hash"}
   audit verify walk the audit chain; exit 1 at the first broken link
@@ -51,6 +53,8 @@ commands:
                    drift as a JSON line; exit 1 on drift unless --fix rewrites them
   stats report     --org ID --month YYYY-MM [--out FILE]: the month's progress report
                    (定期通报) of the org's children as .xlsx
+  seed-bench   --unions N --members M: fill an empty database with a generated
+               province (tree, members, applications, counters) for load tests
 
 Configuration comes from --config (YAML) and UNIONHUB_* environment
 variables; the environment wins. See README.md.`
@@ -67,6 +71,9 @@ func run(ctx context.Context, args []string, e env) error {
 	}
 	if cmd == "stats" {
 		return statsCmd(ctx, args, e)
+	}
+	if cmd == "seed-bench" {
+		return seedBenchCmd(ctx, args, e)
 	}
 	fs := flag.NewFlagSet("unionhub "+cmd, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -96,6 +103,8 @@ func run(ctx context.Context, args []string, e env) error {
 		return migrateCmd(ctx, cfg, log)
 	case "bootstrap":
 		return bootstrapCmd(ctx, cfg, log, *rootName, *rootRegion, e)
+	case "seed-demo":
+		return seedDemoCmd(ctx, cfg, log, e)
 	case "audit":
 		if sub == "" {
 			sub = fs.Arg(0)

@@ -187,3 +187,24 @@ func TestBootstrapCommand(t *testing.T) {
 		t.Errorf("bootstrap without --name: %v", err)
 	}
 }
+
+func TestSeedDemo(t *testing.T) {
+	vars := map[string]string{"UNIONHUB_DATA_DIR": t.TempDir()}
+	var out, logs lockedBuffer
+	if err := run(context.Background(), []string{"seed-demo"}, env{stdout: &out, stderr: &logs, lookup: lookupFrom(vars)}); err != nil {
+		t.Fatalf("seed-demo: %v\n%s", err, logs.String())
+	}
+	var res struct {
+		OrgID  string `json:"org_id"`
+		Code   string `json:"invitation_code"`
+		Unions int    `json:"grassroots_unions"`
+	}
+	if err := json.Unmarshal([]byte(out.String()), &res); err != nil || res.Unions != 36 || len(res.Code) != 12 {
+		t.Fatalf("output %q: %v", out.String(), err)
+	}
+	var again lockedBuffer
+	err := run(context.Background(), []string{"seed-demo"}, env{stdout: &again, stderr: &logs, lookup: lookupFrom(vars)})
+	if err == nil || !strings.Contains(err.Error(), "already") {
+		t.Errorf("second seed-demo: %v", err)
+	}
+}

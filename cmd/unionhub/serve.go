@@ -92,7 +92,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env) erro
 	notices := application.Notices{Service: bg.Notify, Template: cfg.WeChat.TemplateApplicationResult}
 	apps.SetNotifier(notices)
 	members.SetNotifier(notices)
-	files, err := blob.NewLocal(filepath.Join(cfg.DataDir, "uploads"))
+	files, err := openBlobs(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -226,4 +226,24 @@ func migrateCmd(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	v, err := model.SchemaVersion(ctx, db)
 	log.Info("schema up to date", "version", v)
 	return err
+}
+
+// openBlobs returns the file store: S3-compatible object storage when
+// configured (checked at start, so a wrong bucket fails now), else a
+// directory under the data dir.
+func openBlobs(ctx context.Context, cfg config.Config) (blob.Store, error) {
+	if cfg.S3.Endpoint == "" {
+		return blob.NewLocal(filepath.Join(cfg.DataDir, "uploads"))
+	}
+	s3, err := blob.NewS3(blob.S3Config{Endpoint: cfg.S3.Endpoint, Region: cfg.S3.Region, Bucket: cfg.S3.Bucket,
+		AccessKey: cfg.S3.AccessKey, SecretKey: cfg.S3.SecretKey, UseTLS: cfg.S3.UseTLS, Prefix: cfg.S3.Prefix})
+	if err != nil {
+		return nil, fmt.Errorf("UNIONHUB_S3_*: %w", err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s3.Check(cctx); err != nil {
+		return nil, fmt.Errorf("object storage: %w", err)
+	}
+	return s3, nil
 }

@@ -41,6 +41,14 @@ type EmploymentForm struct {
 	DispatchAgencyUSCC string
 }
 
+// Validate checks a form the way a save (complete false) or a submission
+// (complete true) does, without the database: every bad field, each under
+// its JSON path with a Chinese message.
+func Validate(f Form, complete bool, now time.Time, loc *time.Location) []service.FieldError {
+	_, bad := validate(&f, complete, now, loc)
+	return bad
+}
+
 // checked is a form that passed validation, ready to store.
 type checked struct {
 	person     model.Person
