@@ -1,6 +1,10 @@
 package access
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/unionhub/unionhub/model"
+)
 
 // Binding is one live role binding of the caller, with its org's path.
 type Binding struct {
@@ -80,4 +84,25 @@ func minimalPaths(paths []string) []string {
 		}
 	}
 	return out
+}
+
+// SingleUnion returns the grassroots union when the caller may take action
+// in exactly that one union (a chair or staff). Lists then filter on the
+// union's id itself, which lets the database read the (org_id, status,
+// created_at, id) index in order instead of sorting the subtree's rows.
+func (s Scope) SingleUnion(action Action) (int64, bool) {
+	var found *Binding
+	for i, b := range s.Bindings {
+		if !Allowed(b.Role, action) {
+			continue
+		}
+		if found != nil && found.OrgID != b.OrgID {
+			return 0, false
+		}
+		found = &s.Bindings[i]
+	}
+	if found == nil || found.OrgType != model.OrgGrassroots {
+		return 0, false
+	}
+	return found.OrgID, true
 }

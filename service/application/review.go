@@ -29,6 +29,9 @@ type Approved struct {
 // Queue lists the applications in the reviewer's scope, newest first.
 // Drafts are the applicant's alone and never listed.
 func (s *Service) Queue(ctx context.Context, sc access.Scope, orgID int64, status string, p model.Page) ([]model.Application, *string, error) {
+	if id, single := sc.SingleUnion(access.Review); orgID == 0 && single {
+		orgID = id
+	}
 	f := model.ReviewFilter{Paths: sc.Paths(access.Review), OrgID: orgID}
 	if status != "" {
 		switch status {

@@ -20,6 +20,9 @@ var memberNoPattern = regexp.MustCompile(`^[0-9]{14}$`)
 // List lists members in the caller's scope, newest first. q finds a member
 // by exact name or member number; status filters.
 func (s *Service) List(ctx context.Context, sc access.Scope, orgID int64, status, q string, p model.Page) ([]model.Member, *string, error) {
+	if id, single := sc.SingleUnion(access.Review); orgID == 0 && single {
+		orgID = id
+	}
 	f := model.MemberFilter{Paths: sc.Paths(access.Review), OrgID: orgID}
 	if status != "" {
 		if _, ok := codes.MemberStatus().ByCode(status); !ok {

@@ -79,6 +79,9 @@ func (s *Service) Transfers(ctx context.Context, sc access.Scope, orgID int64, s
 	default:
 		return nil, nil, service.E(service.KindMalformed, "参数 status 应为 pending、approved 或 rejected")
 	}
+	if id, single := sc.SingleUnion(access.Review); orgID == 0 && single {
+		orgID = id
+	}
 	rows, err := s.transfers.ListForDestination(ctx, sc.Paths(access.Review), orgID, status, p)
 	if err != nil {
 		return nil, nil, err
