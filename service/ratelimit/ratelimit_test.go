@@ -23,8 +23,8 @@ type fixture struct {
 	prefix  string
 }
 
-// forEachCache runs test on the in-process cache, and on Redis when the
-// test environment names one.
+// forEachCache runs test on the in-process cache, on Redis when the test
+// environment names one, and on a Redis Cluster of the test binary's own.
 func forEachCache(t *testing.T, start time.Time, test func(t *testing.T, f fixture)) {
 	backends := []struct {
 		name string
@@ -36,6 +36,8 @@ func forEachCache(t *testing.T, start time.Time, test func(t *testing.T, f fixtu
 			return m
 		}},
 		{"redis", func(t *testing.T, _ *cachetest.Clock) cache.Cache { return cachetest.Redis(t) }},
+		// The cluster is the test binary's own and dies with it: nothing to clean.
+		{"cluster", func(t *testing.T, _ *cachetest.Clock) cache.Cache { return cachetest.Cluster(t) }},
 	}
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
