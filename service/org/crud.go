@@ -122,6 +122,9 @@ func (s *Service) Update(ctx context.Context, sc access.Scope, id int64, version
 			return err
 		}
 		next.Version = o.Version + 1
+		if err := s.forgetBoundAt(ctx, o.ID); err != nil {
+			return err
+		}
 		if err := s.counted(ctx, o, &next); err != nil {
 			return err
 		}

@@ -122,20 +122,17 @@ func (s *Service) counted(ctx context.Context, before, after *model.Org) error {
 	return s.counter.OrgChanged(ctx, before, after)
 }
 
-// Scope resolves the caller's live bindings. It reads the table on every
-// call, so a revoked role stops working at once on every node.
+// Scope resolves the caller's live bindings, from the shared cache that
+// every change to them clears in its own transaction (rolecache.go), so a
+// revoked role stops working at once on every node.
 func (s *Service) Scope(ctx context.Context, userID int64) (access.Scope, error) {
-	rows, err := s.roles.ActiveForUser(ctx, userID)
+	bs, err := s.liveBindings(ctx, userID)
 	if err != nil {
 		return access.Scope{}, err
 	}
 	sc := access.Scope{UserID: userID}
-	for _, r := range rows {
-		if r.OrgStatus == model.OrgDissolved {
-			continue // a dissolved org's roles act nowhere
-		}
-		sc.Bindings = append(sc.Bindings, access.Binding{ID: r.ID, OrgID: r.OrgID, OrgPath: r.OrgPath,
-			OrgName: r.OrgName, OrgType: r.OrgType, Role: access.Role(r.Role)})
+	if len(bs) > 0 {
+		sc.Bindings = bs
 	}
 	return sc, nil
 }

@@ -150,6 +150,9 @@ func (s *Service) Accept(ctx context.Context, userID int64, code string) (*model
 		if err := s.roles.Create(ctx, &b); err != nil {
 			return err
 		}
+		if err := s.ForgetRoles(ctx, userID); err != nil {
+			return err
+		}
 		out = &model.BindingWithOrg{RoleBinding: b, OrgPath: o.Path, OrgType: o.Type, OrgName: o.Name, OrgStatus: o.Status}
 		return s.record(ctx, AuditEntry{ActorID: userID, OrgID: o.ID, Action: "invitation.accept",
 			Target: "invitation:" + itoa(inv.ID), Detail: map[string]any{"role": inv.Role, "binding_id": itoa(b.ID)}})
@@ -174,6 +177,9 @@ func (s *Service) replaceChair(ctx context.Context, o *model.Org, by int64, now 
 
 func (s *Service) revokeBinding(ctx context.Context, b model.RoleBinding, orgPath string, by int64, now time.Time) error {
 	if err := s.roles.Revoke(ctx, b.ID, by, now); err != nil && !errors.Is(err, model.ErrConflict) {
+		return err
+	}
+	if err := s.ForgetRoles(ctx, b.UserID); err != nil {
 		return err
 	}
 	if _, err := s.invitations.RevokeOpenBy(ctx, b.UserID, orgPath, now); err != nil {

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync/atomic"
+	"text/tabwriter"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// request is one request a scenario sends.
+type request struct {
+	method, path, token string
+	body                []byte
+}
+
+// scenario is a named stream of requests and the reference it is
+// measured against.
+type scenario struct {
+	name, reference, base string
+	next                  func(i uint64) request
+}
+
+// attackOptions bound every run.
+type attackOptions struct {
+	Duration time.Duration
+	Rate     int // requests per second; 0 is as fast as Workers allow
+	Workers  int
+}
+
+// result is one scenario's figures.
+type result struct {
+	Scenario    string         `json:"scenario"`
+	Reference   string         `json:"reference,omitempty"`
+	Requests    uint64         `json:"requests"`
+	RPS         float64        `json:"rps"` // successful requests per second
+	RefRPS      float64        `json:"reference_rps,omitempty"`
+	Ratio       float64        `json:"ratio,omitempty"`
+	Success     float64        `json:"success"`
+	P50MS       float64        `json:"p50_ms"`
+	P95MS       float64        `json:"p95_ms"`
+	P99MS       float64        `json:"p99_ms"`
+	StatusCodes map[string]int `json:"status_codes"`
+	Errors      []string       `json:"errors,omitempty"`
+}
+
+// attack runs s against base for o.Duration and returns its figures.
+func attack(base string, s scenario, o attackOptions) result {
+	var n atomic.Uint64
+	targeter := func(t *vegeta.Target) error {
+		r := s.next(n.Add(1) - 1)
+		t.Method, t.URL, t.Body = r.method, base+r.path, r.body
+		t.Header = http.Header{}
+		if r.body != nil {
+			t.Header.Set("Content-Type", "application/json")
+		}
+		if r.token != "" {
+			t.Header.Set("Authorization", "Bearer "+r.token)
+		}
+		return nil
+	}
+	w := uint64(o.Workers)
+	a := vegeta.NewAttacker(vegeta.Workers(w), vegeta.MaxWorkers(w), vegeta.Connections(o.Workers),
+		vegeta.MaxConnections(o.Workers), vegeta.KeepAlive(true), vegeta.Timeout(30*time.Second))
+	var m vegeta.Metrics
+	for res := range a.Attack(targeter, vegeta.Rate{Freq: o.Rate, Per: time.Second}, o.Duration, s.name) {
+		m.Add(res)
+	}
+	m.Close()
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	errs := m.Errors
+	if len(errs) > 5 {
+		errs = errs[:5]
+	}
+	return result{Scenario: s.name, Reference: s.reference, Requests: m.Requests, RPS: round(m.Throughput),
+		Success: round(m.Success * 100), P50MS: ms(m.Latencies.P50), P95MS: ms(m.Latencies.P95), P99MS: ms(m.Latencies.P99),
+		StatusCodes: m.StatusCodes, Errors: errs}
+}
+
+func round(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
+
+// writeTable prints the results as a table.
+func writeTable(w io.Writer, rs []result) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "scenario\treference\treq/s\tref req/s\tratio\tp50 ms\tp95 ms\tp99 ms\tsuccess %\tstatus\t")
+	for _, r := range rs {
+		ratio, ref := "", ""
+		if r.Reference != "" {
+			ratio, ref = strconv.FormatFloat(r.Ratio, 'f', 3, 64), strconv.FormatFloat(r.RefRPS, 'f', 1, 64)
+		}
+		codes := make([]string, 0, len(r.StatusCodes))
+		for c, k := range r.StatusCodes {
+			codes = append(codes, c+":"+strconv.Itoa(k))
+		}
+		sort.Strings(codes)
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.1f\t%v\t\n", r.Scenario, r.Reference, r.RPS, ref, ratio,
+			r.P50MS, r.P95MS, r.P99MS, r.Success, codes)
+	}
+	tw.Flush()
+}
+
+// writeJSON prints the results and the run's settings as JSON.
+func writeJSON(w io.Writer, run map[string]any, rs []result) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	run["results"] = rs
+	return enc.Encode(run)
+}
