@@ -52,12 +52,7 @@ func toAuditLog(r audit.Row) auditLogResponse {
 //	@Failure		404		{object}	ErrorResponse
 //	@Router			/admin/audit-logs [get]
 func (s *Server) listAuditLogs(c *gin.Context) {
-	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	orgID, err := queryID(c, "org_id")
+	p, orgID, err := listQuery(c)
 	if err != nil {
 		fail(c, err)
 		return

@@ -88,12 +88,7 @@ func (s *Server) createBenefit(c *gin.Context) {
 //	@Failure		404		{object}	ErrorResponse
 //	@Router			/admin/benefits [get]
 func (s *Server) listBenefits(c *gin.Context) {
-	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	orgID, err := queryID(c, "org_id")
+	p, orgID, err := listQuery(c)
 	if err != nil {
 		fail(c, err)
 		return

@@ -121,12 +121,7 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 //	@Failure		404		{object}	ErrorResponse
 //	@Router			/admin/roles [get]
 func (s *Server) listRoles(c *gin.Context) {
-	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	orgID, err := queryID(c, "org_id")
+	p, orgID, err := listQuery(c)
 	if err != nil {
 		fail(c, err)
 		return

@@ -91,14 +91,22 @@ func items[T, R any](rows []T, conv func(T) R) []R {
 	return out
 }
 
+// listQuery reads an admin list's page and optional org_id; the service
+// checks the org against the scope of its own action.
+func listQuery(c *gin.Context) (model.Page, int64, error) {
+	p, err := pageParams(c)
+	if err != nil {
+		return p, 0, err
+	}
+	orgID, err := queryID(c, "org_id")
+	return p, orgID, err
+}
+
 // adminListParams reads the page and the optional org_id of an admin list;
 // an org_id outside the caller's scope is 404 like an unknown one. On
 // error it has already answered, and ok is false.
 func (s *Server) adminListParams(c *gin.Context) (p model.Page, orgID int64, ok bool) {
-	p, err := pageParams(c)
-	if err == nil {
-		orgID, err = queryID(c, "org_id")
-	}
+	p, orgID, err := listQuery(c)
 	if err == nil && orgID != 0 {
 		_, err = s.Orgs.Get(c.Request.Context(), scope(c), orgID)
 	}
