@@ -20,9 +20,12 @@ type AdminRoute struct {
 // caller's bindings are resolved into a scope (from the table, so a revoked
 // role stops at once), 403 when no binding allows the action; the handler
 // and the stores then hold every query to the scope (404 outside it).
-func (s *Server) guarded(g *gin.RouterGroup, method, path string, action access.Action, h gin.HandlerFunc) {
+// more names further cache keys the handler reads, prefetched with the
+// session and the bindings.
+func (s *Server) guarded(g *gin.RouterGroup, method, path string, action access.Action, h gin.HandlerFunc,
+	more ...cacheKeys) {
 	s.adminRoutes = append(s.adminRoutes, AdminRoute{Method: method, Path: g.BasePath() + path, Action: action})
-	g.Handle(method, path, s.requireUser(), s.requireAction(action), h)
+	g.Handle(method, path, s.requireUser(append([]cacheKeys{rolesCacheKey}, more...)...), s.requireAction(action), h)
 }
 
 func (s *Server) requireAction(action access.Action) gin.HandlerFunc {

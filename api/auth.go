@@ -8,6 +8,7 @@ import (
 
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/org"
 )
 
 const (
@@ -15,9 +16,15 @@ const (
 	ctxUserID    = "user_id"
 )
 
+// cacheKeys names cache keys a route is going to read for the caller,
+// so that requireUser reads them in the same round trip as the session.
+type cacheKeys func(c *gin.Context, p identity.Principal) []string
+
 // requireUser authenticates the bearer token; without a valid one the
-// request ends with 401 (40101 when it merely expired).
-func (s *Server) requireUser() gin.HandlerFunc {
+// request ends with 401 (40101 when it merely expired). The session's
+// cache entry is read together with the keys of more (cache.Prefetch):
+// one round trip to the cache for all of them.
+func (s *Server) requireUser(more ...cacheKeys) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		h := c.GetHeader("Authorization")
 		token, found := strings.CutPrefix(h, "Bearer ")
@@ -25,8 +32,23 @@ func (s *Server) requireUser() gin.HandlerFunc {
 			fail(c, service.ErrUnauthenticated)
 			return
 		}
-		p, err := s.Identity.Authenticate(c.Request.Context(), strings.TrimSpace(token))
+		p, err := s.Identity.ParseAccess(strings.TrimSpace(token))
 		if err != nil {
+			fail(c, err)
+			return
+		}
+		ctx := c.Request.Context()
+		if len(more) > 0 {
+			keys := []string{identity.SessionCacheKey(p)}
+			for _, k := range more {
+				keys = append(keys, k(c, p)...)
+			}
+			if pctx := s.Cache.Prefetch(ctx, keys...); pctx != ctx {
+				ctx = pctx
+				c.Request = c.Request.WithContext(ctx)
+			}
+		}
+		if err := s.Identity.CheckSession(ctx, p); err != nil {
 			fail(c, err)
 			return
 		}
@@ -34,6 +56,11 @@ func (s *Server) requireUser() gin.HandlerFunc {
 		c.Set(ctxUserID, p.UserID)
 		c.Next()
 	}
+}
+
+// rolesCacheKey names the caller's role bindings, which requireAction reads.
+func rolesCacheKey(_ *gin.Context, p identity.Principal) []string {
+	return []string{org.RolesCacheKey(p.UserID)}
 }
 
 func principal(c *gin.Context) identity.Principal {

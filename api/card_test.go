@@ -218,3 +218,49 @@ func flipFirst(seg string) string {
 	}
 	return "A" + seg[1:]
 }
+
+// TestMyCardFollowsEveryChange warms the card (its state and the user's
+// hint sit in the cache) before each change and checks that the next GET
+// /me/card shows the change: a corrected name, a transfer to another
+// union, a claim by another WeChat account, leaving the roll.
+func TestMyCardFollowsEveryChange(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		m := tr.member(tr.u1)
+		before := e.myCard(m.session)
+		if before.Name != "张三" || before.OrgID != tr.u1 || before.MemberID != m.MemberID {
+			t.Fatalf("card: %+v", before)
+		}
+		e.myCard(m.session) // from the cache now
+
+		e.do("PATCH", "/api/v1/admin/members/"+m.MemberID, map[string]any{"version": 1, "reason": "姓名录错", "name": "张三丰"},
+			tr.chair1.Access).expect(t, 200, 0)
+		if c := e.myCard(m.session); c.Name != "张三丰" || c.QR == nil {
+			t.Fatalf("after the correction: %+v", c)
+		}
+
+		var tf struct {
+			ID string `json:"id"`
+		}
+		e.do("POST", "/api/v1/me/transfers", map[string]any{"to_org_id": tr.u3, "reason": "换工作"}, m.Access).expect(t, 201, 0).decode(t, &tf)
+		e.myCard(m.session)
+		e.do("POST", "/api/v1/admin/transfers/"+tf.ID+"/approve", nil, tr.chair3.Access).expect(t, 200, 0)
+		if c := e.myCard(m.session); c.OrgID != tr.u3 || c.UnionName == before.UnionName || c.MemberNo != before.MemberNo {
+			t.Fatalf("after the transfer: %+v (before %+v)", c, before)
+		}
+
+		s2 := e.login(uniqueOpenID(t))
+		e.bindPhone(s2, m.phone)
+		e.do("GET", "/api/v1/me/card", nil, s2.Access).expect(t, 404, 40400)
+		e.do("POST", "/api/v1/me/card/claim", map[string]any{"name": "张三丰", "id_number": m.idNumber}, s2.Access).expect(t, 200, 0)
+		e.do("GET", "/api/v1/me/card", nil, m.Access).expect(t, 404, 40400)
+		if c := e.myCard(s2); c.MemberID != m.MemberID || c.QR == nil {
+			t.Fatalf("claimed card: %+v", c)
+		}
+
+		e.do("POST", "/api/v1/me/membership/leave", map[string]any{"reason": "离职"}, s2.Access).expect(t, 200, 0)
+		e.do("GET", "/api/v1/me/card", nil, s2.Access).expect(t, 404, 40400)
+		e.do("GET", "/api/v1/me/card", nil, s2.Access).expect(t, 404, 40400)
+	})
+}

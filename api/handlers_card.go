@@ -10,6 +10,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/identity"
 )
 
 // cardResponse is the member's e-member card.
@@ -65,6 +67,12 @@ func (s *Server) myCard(c *gin.Context) {
 	}
 	c.Header("Cache-Control", "private, no-store")
 	ok(c, http.StatusOK, r)
+}
+
+// myCardCacheKeys names the user's hint to their member record, read by
+// MyCard first.
+func myCardCacheKeys(_ *gin.Context, p identity.Principal) []string {
+	return []string{card.UserCacheKey(p.UserID)}
 }
 
 // photoURL turns a photo link token into the link (absolute when

@@ -1,12 +1,16 @@
 package api
 
 import (
+	"bytes"
+	"encoding/json"
+	"io"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/identity"
 )
 
 // verifyRequest is a card presented at a counter.
@@ -74,6 +78,34 @@ func (s *Server) verify(c *gin.Context) {
 	}
 	ok(c, http.StatusOK, s.toVerifyResponse(res))
 }
+
+// verifyCacheKeys names the cached state of the member the presented token
+// names, read by Verify after the token's checks. It reads the body ahead
+// of the handler and puts it back as it was (a read error included, so a
+// body over the limit still ends in 413); the token is only peeked at.
+func verifyCacheKeys(c *gin.Context, _ identity.Principal) []string {
+	body, err := io.ReadAll(c.Request.Body)
+	rest := io.Reader(bytes.NewReader(body))
+	if err != nil {
+		rest = io.MultiReader(rest, errReader{err})
+	}
+	c.Request.Body = io.NopCloser(rest)
+	var req struct {
+		Token string `json:"token"`
+	}
+	if err != nil || json.Unmarshal(body, &req) != nil {
+		return nil
+	}
+	if key, ok := card.TokenCacheKey(req.Token); ok {
+		return []string{key}
+	}
+	return nil
+}
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 func (s *Server) toVerifyResponse(res *card.Result) verifyResponse {
 	if !res.Valid {

@@ -176,7 +176,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cards, err := card.New(card.Deps{DB: db, Cache: c, Keys: cardKeys, Photos: uploads, Audit: audit.ForOrg(aud),
+	cards, err := card.New(card.Deps{DB: db, Cache: c, Keys: cardKeys, PII: cipher, Photos: uploads, Audit: audit.ForOrg(aud),
 		Now: clk.Now, Location: cfg.Location(), Log: log}, card.Config{})
 	if err != nil {
 		t.Fatal(err)

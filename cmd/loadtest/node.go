@@ -124,7 +124,7 @@ func startNode(ctx context.Context, cfg config.Config, log *slog.Logger) (n *nod
 		return n, err
 	}
 	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), nil, log)
-	cards, err := card.New(card.Deps{DB: db, Cache: c, Keys: cardKeys, Photos: uploads, Audit: audit.ForOrg(aud),
+	cards, err := card.New(card.Deps{DB: db, Cache: c, Keys: cardKeys, PII: cipher, Photos: uploads, Audit: audit.ForOrg(aud),
 		Location: cfg.Location(), Log: log}, card.Config{})
 	if err != nil {
 		return n, err

@@ -11,6 +11,7 @@ import (
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/pii"
 )
 
 // cardFlushTimeout bounds the last write of the verification log on
@@ -21,9 +22,9 @@ const cardFlushTimeout = 10 * time.Second
 // until ctx ends. stop waits for the writer, then writes what is still
 // queued: call it after the HTTP servers stopped and before the database
 // closes.
-func startCards(ctx context.Context, cfg config.Config, keys card.Keys, db *gorm.DB, c cache.Cache,
+func startCards(ctx context.Context, cfg config.Config, keys card.Keys, cipher *pii.Cipher, db *gorm.DB, c cache.Cache,
 	photos card.PhotoOpener, aud *audit.Service, log *slog.Logger) (cards *card.Service, stop func(), err error) {
-	cards, err = card.New(card.Deps{DB: db, Cache: c, Keys: keys, Photos: photos, Audit: audit.ForOrg(aud),
+	cards, err = card.New(card.Deps{DB: db, Cache: c, Keys: keys, PII: cipher, Photos: photos, Audit: audit.ForOrg(aud),
 		Location: cfg.Location(), Log: log}, card.Config{})
 	if err != nil {
 		return nil, nil, err

@@ -109,7 +109,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env) erro
 	})
 	// The verification log is written until the servers stopped (defers
 	// run last in, first out) and before the database closes.
-	cards, stopCards, err := startCards(ctx, cfg, keys.card, db, c, uploads, aud, log)
+	cards, stopCards, err := startCards(ctx, cfg, keys.card, cipher, db, c, uploads, aud, log)
 	if err != nil {
 		return err
 	}

@@ -40,6 +40,11 @@ type Cache interface {
 	// extend the expiry (fixed windows for rate limits), and a key that exists
 	// without an expiry keeps none.
 	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	// Prefetch reads keys in one round trip and returns a context under
+	// which the next Get of each of them answers from that read (see
+	// prefetch.go). It never fails: a key it could not read is read again
+	// by its Get. A backend without round trips returns ctx as it is.
+	Prefetch(ctx context.Context, keys ...string) context.Context
 	// Ping reports whether the backend answers.
 	Ping(ctx context.Context) error
 	// Close releases the backend's resources; later calls fail with

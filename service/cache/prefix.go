@@ -44,3 +44,12 @@ func (p *Prefixed) SetNX(ctx context.Context, key, value string, ttl time.Durati
 func (p *Prefixed) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
 	return p.Cache.Incr(ctx, p.prefix+key, ttl)
 }
+
+// Prefetch reads prefix+key for each key.
+func (p *Prefixed) Prefetch(ctx context.Context, keys ...string) context.Context {
+	full := make([]string, len(keys))
+	for i, k := range keys {
+		full[i] = p.prefix + k
+	}
+	return p.Cache.Prefetch(ctx, full...)
+}

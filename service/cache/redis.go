@@ -36,6 +36,9 @@ func NewRedis(client redis.UniversalClient) *Redis {
 
 // Get returns the value of key, or ErrMiss.
 func (r *Redis) Get(ctx context.Context, key string) (string, error) {
+	if v, err, found := takePrefetched(ctx, key); found {
+		return v, err
+	}
 	v, err := r.client.Get(ctx, key).Result()
 	if errors.Is(err, redis.Nil) {
 		return "", ErrMiss
@@ -49,6 +52,7 @@ func (r *Redis) Get(ctx context.Context, key string) (string, error) {
 // Set stores value under key for ttl (ttl <= 0 means no expiry), replacing
 // any earlier value and expiry.
 func (r *Redis) Set(ctx context.Context, key, value string, ttl time.Duration) error {
+	dropPrefetched(ctx, key)
 	if err := r.client.Set(ctx, key, value, redisTTL(ttl)).Err(); err != nil {
 		return wrap("set", err)
 	}
@@ -59,6 +63,7 @@ func (r *Redis) Set(ctx context.Context, key, value string, ttl time.Duration) e
 // deleted one command each, in one pipeline, because in a cluster they may
 // live in different slots (a multi-key DEL would fail with CROSSSLOT).
 func (r *Redis) Delete(ctx context.Context, keys ...string) error {
+	dropPrefetched(ctx, keys...)
 	var err error
 	switch len(keys) {
 	case 0:
@@ -82,6 +87,7 @@ func (r *Redis) Delete(ctx context.Context, keys ...string) error {
 // SetNX stores value under key for ttl only when key does not exist, and
 // reports whether it did.
 func (r *Redis) SetNX(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
+	dropPrefetched(ctx, key)
 	ok, err := r.client.SetNX(ctx, key, value, redisTTL(ttl)).Result()
 	if err != nil {
 		return false, wrap("setnx", err)
@@ -92,11 +98,39 @@ func (r *Redis) SetNX(ctx context.Context, key, value string, ttl time.Duration)
 // Incr adds one to the integer under key and returns the new value. A key
 // created by this call expires after ttl; later calls keep its expiry.
 func (r *Redis) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	dropPrefetched(ctx, key)
 	n, err := incrScript.Run(ctx, r.client, []string{key}, redisTTL(ttl).Milliseconds()).Int64()
 	if err != nil {
 		return 0, wrap("incr", err)
 	}
 	return n, nil
+}
+
+// Prefetch reads keys with one GET each, sent together in one pipeline
+// (a Redis Cluster client splits it by node; no command spans slots), and
+// carries the answers in the returned context for the keys' next Get.
+func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
+	if len(keys) < 2 {
+		return ctx // nothing to save
+	}
+	cmds := make([]*redis.StringCmd, len(keys))
+	_, _ = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+		for i, k := range keys {
+			cmds[i] = p.Get(ctx, k)
+		}
+		return nil
+	}) // per-command errors are read below
+	answers := make(map[string]answer, len(keys))
+	for i, cmd := range cmds {
+		v, err := cmd.Result()
+		switch {
+		case err == nil:
+			answers[keys[i]] = answer{value: v}
+		case errors.Is(err, redis.Nil):
+			answers[keys[i]] = answer{err: ErrMiss}
+		}
+	}
+	return withPrefetched(ctx, answers)
 }
 
 // Ping reports whether the server answers.

@@ -7,12 +7,16 @@
 // A member's status and card version are read from the cache (one key per
 // member, {m:ID}:card) and filled from the database on a miss. Whoever
 // changes either calls Invalidate after the change, so a suspension or a
-// reissue stops every earlier token at once on every node.
+// reissue stops every earlier token at once on every node. The same entry
+// answers GET /me/card, found through a hint from the user to the member
+// ({u:ID}:member) that is checked against the entry, so neither the
+// counter nor the member's phone waits for the database while it is warm.
 package card
 
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"log/slog"
 	"slices"
 	"time"
@@ -24,6 +28,7 @@ import (
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/pii"
 )
 
 // Token lifetimes (API.md §6: a token expires at most 120 s after it is
@@ -45,6 +50,7 @@ type Deps struct {
 	DB       *gorm.DB
 	Cache    cache.Cache
 	Keys     Keys
+	PII      *pii.Cipher // seals the holder's name in the cached card state
 	Photos   PhotoOpener
 	Audit    org.Auditor // nil: nothing recorded
 	Now      func() time.Time
@@ -69,6 +75,7 @@ type Service struct {
 	benefits    *model.BenefitStore
 	redemptions *model.RedemptionStore
 	photos      PhotoOpener
+	pii         *pii.Cipher
 	audit       org.Auditor
 	now         func() time.Time
 	loc         *time.Location
@@ -92,6 +99,9 @@ func New(d Deps, cfg Config) (*Service, error) {
 	if err := d.Keys.Validate(); err != nil {
 		return nil, err
 	}
+	if d.PII == nil {
+		return nil, errors.New("card: Deps.PII is required")
+	}
 	if d.Now == nil {
 		d.Now = time.Now
 	}
@@ -103,7 +113,7 @@ func New(d Deps, cfg Config) (*Service, error) {
 	}
 	s := &Service{db: d.DB, cache: d.Cache, cards: model.NewCardStore(d.DB), orgs: model.NewOrgStore(d.DB),
 		uploads: model.NewUploadStore(d.DB), benefits: model.NewBenefitStore(d.DB),
-		redemptions: model.NewRedemptionStore(d.DB), photos: d.Photos, audit: d.Audit,
+		redemptions: model.NewRedemptionStore(d.DB), photos: d.Photos, pii: d.PII, audit: d.Audit,
 		now: d.Now, loc: d.Location, log: d.Log, keys: map[string]*ringKey{}}
 	for _, k := range d.Keys.Keys {
 		rk := &ringKey{Key: k, photo: k.photoKey()}

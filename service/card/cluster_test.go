@@ -23,7 +23,7 @@ func TestClusterStatusCache(t *testing.T) {
 	f := newFixture(t, modeltest.Backends()[0])
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	node := func() *card.Service {
-		svc, err := card.New(card.Deps{DB: f.db, Cache: c, Keys: f.ring, Now: f.clock.Now, Location: loc,
+		svc, err := card.New(card.Deps{DB: f.db, Cache: c, Keys: f.ring, PII: f.cipher, Now: f.clock.Now, Location: loc,
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, card.Config{})
 		if err != nil {
 			t.Fatal(err)

@@ -18,18 +18,26 @@ import (
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/cache/cachetest"
 	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/pii"
 )
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}
 
 // fixture is a card service over a fresh database with one union and
 // members in it.
 type fixture struct {
-	t     testing.TB
-	db    *gorm.DB
-	clock *cachetest.Clock
-	cache cache.Cache
-	svc   *card.Service
-	ring  card.Keys
-	union *model.Org
+	t      testing.TB
+	db     *gorm.DB
+	clock  *cachetest.Clock
+	cache  cache.Cache
+	svc    *card.Service
+	ring   card.Keys
+	cipher *pii.Cipher
+	union  *model.Org
 	// verifier is a verifier bound at the union.
 	verifier access.Scope
 	n        int
@@ -60,12 +68,17 @@ func newFixture(t testing.TB, b modeltest.Backend) *fixture {
 	c := cache.NewMemory(clk.Now)
 	t.Cleanup(func() { _ = c.Close() })
 	loc, _ := time.LoadLocation("Asia/Shanghai")
-	svc, err := card.New(card.Deps{DB: db, Cache: c, Keys: keys, Now: clk.Now, Location: loc,
+	cipher, err := pii.New(pii.Keys{ActiveKeyID: "t1", EncKeys: map[string][]byte{"t1": randomBytes(32)},
+		IndexKey: randomBytes(32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := card.New(card.Deps{DB: db, Cache: c, Keys: keys, PII: cipher, Now: clk.Now, Location: loc,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, card.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{t: t, db: db, clock: clk, cache: c, svc: svc, ring: keys}
+	f := &fixture{t: t, db: db, clock: clk, cache: c, svc: svc, ring: keys, cipher: cipher}
 	f.union = f.org(nil, "武汉光谷制造有限公司工会")
 	f.verifier = access.Scope{UserID: model.NewID(), Bindings: []access.Binding{{ID: 1, OrgID: f.union.ID,
 		OrgPath: f.union.Path, Role: access.Verifier}}}

@@ -72,7 +72,7 @@ func TestKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	ring := card.Keys{Keys: append(oldKeys.Keys, newKeys.Keys...), Active: "k2"}
-	svc, err := card.New(card.Deps{DB: f.db, Cache: cache.NewMemory(f.clock.Now), Keys: ring, Now: f.clock.Now}, card.Config{})
+	svc, err := card.New(card.Deps{DB: f.db, Cache: cache.NewMemory(f.clock.Now), Keys: ring, PII: f.cipher, Now: f.clock.Now}, card.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

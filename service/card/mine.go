@@ -3,6 +3,7 @@ package card
 import (
 	"context"
 	"errors"
+	"strconv"
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/access"
@@ -30,27 +31,57 @@ type Card struct {
 // says so; a suspended member still gets the card, with status suspended
 // and no QR token, so the app can show that the card is stopped.
 func (s *Service) MyCard(ctx context.Context, userID int64) (*Card, error) {
-	r, err := s.cards.ForUser(ctx, userID)
-	if errors.Is(err, model.ErrNotFound) {
-		return nil, errNotMember
-	}
+	memberID, st, err := s.stateOfUser(ctx, userID)
 	if err != nil {
 		return nil, err
 	}
-	c := &Card{MemberID: r.ID, MemberNo: r.MemberNo, Name: r.Name, UnionName: r.OrgName, OrgID: r.OrgID,
-		Status: r.Status, JoinedOn: r.JoinedOn}
-	if r.PhotoUploadID != nil {
-		c.PhotoToken = s.photoLink(r.ID, *r.PhotoUploadID, cardPhotoExpiry(s.now()))
+	name, err := s.pii.Decrypt(st.SealedName)
+	if err != nil {
+		return nil, err
 	}
-	st := stateOf(r)
+	c := &Card{MemberID: memberID, MemberNo: st.MemberNo, Name: name, UnionName: st.UnionName, OrgID: st.OrgID,
+		Status: st.Status, JoinedOn: st.JoinedOn}
+	if st.PhotoID != 0 {
+		c.PhotoToken = s.photoLink(memberID, st.PhotoID, cardPhotoExpiry(s.now()))
+	}
 	if st.active() {
-		t, err := s.issue(r.ID, r.MemberNo, r.CardVersion)
+		t, err := s.issue(memberID, st.MemberNo, st.CardVersion)
 		if err != nil {
 			return nil, err
 		}
 		c.QR = &t
 	}
 	return c, nil
+}
+
+// stateOfUser returns the user's member record on the roll and its state:
+// from the cache when the user's hint names a member whose cached state
+// says it is this user's and on the roll (the state is invalidated on
+// every change, the hint needs not be), else from the database, refreshing
+// both. errNotMember when the user is not on the roll.
+func (s *Service) stateOfUser(ctx context.Context, userID int64) (int64, *state, error) {
+	if v, err := s.cache.Get(ctx, userKey(userID)); err == nil {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			if st, err := s.cachedState(ctx, id); err == nil && st.UserID == userID && st.onRoll() {
+				return id, st, nil
+			}
+		}
+	}
+	r, err := s.cards.ForUser(ctx, userID)
+	if errors.Is(err, model.ErrNotFound) {
+		_ = s.cache.Delete(ctx, userKey(userID)) // a failure costs a later lookup only
+		return 0, nil, errNotMember
+	}
+	if err != nil {
+		return 0, nil, err
+	}
+	st, err := s.stateOf(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	s.fill(ctx, r.ID, st) // kept out by a tombstone of a change moments ago
+	_ = s.cache.Set(ctx, userKey(userID), strconv.FormatInt(r.ID, 10), userHintTTL)
+	return r.ID, st, nil
 }
 
 // ReissueMine stops every card token the user's member record was issued

@@ -22,7 +22,7 @@ func verificationsOf(t *testing.T, f *fixture, verifier int64) []model.Verificat
 // otherService is a second node on the fixture's database and cache.
 func (f *fixture) otherService(t *testing.T, cfg card.Config) *card.Service {
 	t.Helper()
-	svc, err := card.New(card.Deps{DB: f.db, Cache: f.cache, Keys: f.ring, Now: f.clock.Now}, cfg)
+	svc, err := card.New(card.Deps{DB: f.db, Cache: f.cache, Keys: f.ring, PII: f.cipher, Now: f.clock.Now}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

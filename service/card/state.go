@@ -2,10 +2,13 @@ package card
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/unionhub/unionhub/model"
@@ -13,17 +16,21 @@ import (
 	"github.com/unionhub/unionhub/service/pii"
 )
 
-// state is what a verification needs of a member, as cached: status and
-// card version decide validity; the rest is what the counter is shown. The
-// name is kept masked only, so the cache holds no full name.
+// state is what a verification and the member's card need of a member,
+// as cached: status and card version decide validity; the rest is what
+// the counter and the card show. The full name is kept sealed with the
+// PII cipher, so the cache holds no name in the clear.
 type state struct {
 	Status      string `json:"s"`
 	CardVersion int    `json:"v"`
 	MemberNo    string `json:"no"`
 	NameMasked  string `json:"n"`
+	SealedName  string `json:"sn"`
+	UserID      int64  `json:"uid,omitempty"`
 	OrgID       int64  `json:"o"`
 	OrgPath     string `json:"p"`
 	UnionName   string `json:"u"`
+	JoinedOn    string `json:"j"`
 	PhotoID     int64  `json:"ph,omitempty"`
 }
 
@@ -37,19 +44,64 @@ const (
 	// before the change cannot put the old status back.
 	tombstoneTTL = 10 * time.Second
 	tombstone    = "-"
+	// userHintTTL bounds how long a user's hint to their member record is
+	// kept; it is only a hint (checked against the member's state), so its
+	// age never changes an answer.
+	userHintTTL = time.Hour
 )
 
 // stateKey is the member's cache key, hash-tagged so every per-member key
 // lives in one Redis Cluster slot.
 func stateKey(memberID int64) string { return "{m:" + strconv.FormatInt(memberID, 10) + "}:card" }
 
-func stateOf(r *model.CardRow) *state {
+// userKey is the cache key of a user's hint to their member record.
+func userKey(userID int64) string { return "{u:" + strconv.FormatInt(userID, 10) + "}:member" }
+
+// UserCacheKey is the cache key MyCard reads first for the user, so that a
+// caller can prefetch it with other keys in one round trip.
+func UserCacheKey(userID int64) string { return userKey(userID) }
+
+// TokenCacheKey is the cache key Verify reads for the member a card token
+// names. The token is not checked here (Verify checks it): this only lets
+// a caller prefetch the key with others in one round trip. ok is false
+// when the token names no member.
+func TokenCacheKey(token string) (key string, ok bool) {
+	_, rest, found := strings.Cut(strings.TrimSpace(token), ".")
+	payload, _, found2 := strings.Cut(rest, ".")
+	if !found || !found2 || len(token) > maxTokenLen {
+		return "", false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	if err != nil {
+		return "", false
+	}
+	var c struct {
+		Subject string `json:"sub"`
+	}
+	if json.Unmarshal(raw, &c) != nil {
+		return "", false
+	}
+	id, err := strconv.ParseInt(c.Subject, 10, 64)
+	if err != nil || id <= 0 {
+		return "", false
+	}
+	return stateKey(id), true
+}
+
+func (s *Service) stateOf(r *model.CardRow) (*state, error) {
+	sealed, err := s.pii.Encrypt(r.Name)
+	if err != nil {
+		return nil, err
+	}
 	st := &state{Status: r.Status, CardVersion: r.CardVersion, MemberNo: r.MemberNo, NameMasked: pii.MaskName(r.Name),
-		OrgID: r.OrgID, OrgPath: r.OrgPath, UnionName: r.OrgName}
+		SealedName: sealed, OrgID: r.OrgID, OrgPath: r.OrgPath, UnionName: r.OrgName, JoinedOn: r.JoinedOn}
+	if r.UserID != nil {
+		st.UserID = *r.UserID
+	}
 	if r.PhotoUploadID != nil {
 		st.PhotoID = *r.PhotoUploadID
 	}
-	return st
+	return st, nil
 }
 
 // active reports whether the status lets the card verify: a retained
@@ -58,29 +110,51 @@ func (st *state) active() bool {
 	return st.Status == model.MemberActive || st.Status == model.MemberRetained
 }
 
+// onRoll reports whether the member is on the roll (has a card at all).
+func (st *state) onRoll() bool { return slices.Contains(model.OnRollStatuses, st.Status) }
+
 // memberState returns the member's state from the cache, or from the
 // database on a miss (filling the cache) or when the cache fails
 // (ErrNotFound when there is no such member).
 func (s *Service) memberState(ctx context.Context, memberID int64) (*state, error) {
-	key := stateKey(memberID)
-	v, err := s.cache.Get(ctx, key)
-	if err == nil && v != tombstone {
-		var st state
-		if json.Unmarshal([]byte(v), &st) == nil {
-			return &st, nil
-		}
+	st, err := s.cachedState(ctx, memberID)
+	if err == nil {
+		return st, nil
 	}
-	fill := errors.Is(err, cache.ErrMiss)
 	r, derr := s.cards.ForMember(ctx, memberID)
 	if derr != nil {
 		return nil, derr
 	}
-	st := stateOf(r)
-	if fill {
+	if st, derr = s.stateOf(r); derr != nil {
+		return nil, derr
+	}
+	if errors.Is(err, cache.ErrMiss) {
 		s.fill(ctx, memberID, st)
 	}
 	return st, nil
 }
+
+// cachedState returns the member's state as cached: ErrMiss when the key
+// is missing or undecodable, errInvalidated under a tombstone, or the
+// cache's error.
+func (s *Service) cachedState(ctx context.Context, memberID int64) (*state, error) {
+	v, err := s.cache.Get(ctx, stateKey(memberID))
+	switch {
+	case err != nil:
+		return nil, err
+	case v == tombstone:
+		return nil, errInvalidated
+	}
+	var st state
+	if json.Unmarshal([]byte(v), &st) != nil {
+		return nil, cache.ErrMiss
+	}
+	return &st, nil
+}
+
+// errInvalidated: the member changed moments ago; read the database and
+// do not fill the cache.
+var errInvalidated = errors.New("card: state invalidated")
 
 // fill caches st unless the key holds anything, a tombstone included. A
 // failure only costs the next reader a database query.
@@ -93,7 +167,7 @@ func (s *Service) fill(ctx context.Context, memberID int64, st *state) {
 
 // Invalidate drops the cached state of a member; call it after every
 // committed change of the member's status, card version, name, member
-// number, union or photo. It leaves a short tombstone rather than deleting
+// number, union, user, join date or photo. It leaves a short tombstone rather than deleting
 // the key, so a concurrent reader holding the old row cannot cache it again
 // (calling it before the commit is therefore safe too, when the commit
 // follows within seconds). An error means the cache could not be told:

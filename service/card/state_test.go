@@ -56,7 +56,7 @@ func TestCacheFailureFallsBackToTheDatabase(t *testing.T) {
 	tok := f.token(m)
 	broken := cache.NewMemory(f.clock.Now)
 	_ = broken.Close() // every call now fails with ErrUnavailable
-	svc, err := card.New(card.Deps{DB: f.db, Cache: broken, Keys: f.ring, Now: f.clock.Now}, card.Config{})
+	svc, err := card.New(card.Deps{DB: f.db, Cache: broken, Keys: f.ring, PII: f.cipher, Now: f.clock.Now}, card.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,5 +72,50 @@ func TestCacheFailureFallsBackToTheDatabase(t *testing.T) {
 	}
 	if err := svc.Invalidate(context.Background(), m.ID); err == nil {
 		t.Error("Invalidate on a dead cache reports nothing")
+	}
+}
+
+// TestMyCardHint: GET /me/card finds the member through the user's hint
+// in the cache and trusts it only when the member's cached state (which
+// every change invalidates) still names this user on the roll: a record
+// claimed by another user, or one that left, is not shown through a hint
+// that still points at it, even once the state was cached again.
+func TestMyCardHint(t *testing.T) {
+	for _, b := range modeltest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			f := newFixture(t, b)
+			ctx := context.Background()
+			m := f.member(f.union)
+			old := *m.UserID
+			tok := f.token(m) // fills the state and the hint
+			if v, err := f.cache.Get(ctx, fmt.Sprintf("{u:%d}:member", old)); err != nil || v != fmt.Sprint(m.ID) {
+				t.Fatalf("hint = %q, %v", v, err)
+			}
+			// Claimed by another user: the state is invalidated, then
+			// cached again (by a verification) once the tombstone is gone.
+			other := model.NewID()
+			if err := f.db.Model(&model.Member{}).Where("id = ?", m.ID).Update("user_id", other).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := f.svc.Invalidate(ctx, m.ID); err != nil {
+				t.Fatal(err)
+			}
+			f.clock.Advance(11 * time.Second)
+			expectReason(t, f, tok, card.Valid)
+			if _, err := f.svc.MyCard(ctx, old); err == nil {
+				t.Fatal("the old user still gets the claimed card through the hint")
+			}
+			c, err := f.svc.MyCard(ctx, other)
+			if err != nil || c.MemberID != m.ID || c.Name != "张三丰" {
+				t.Fatalf("the new user's card = %+v, %v", c, err)
+			}
+			// Left the roll: same.
+			f.setStatus(m, model.MemberLeft)
+			f.clock.Advance(11 * time.Second)
+			expectReason(t, f, tok, card.ReasonNotActive)
+			if _, err := f.svc.MyCard(ctx, other); err == nil {
+				t.Fatal("a member who left still gets the card through the hint")
+			}
+		})
 	}
 }

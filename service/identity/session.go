@@ -22,39 +22,52 @@ const (
 
 func sessionKey(sid int64) string { return "sess:" + strconv.FormatInt(sid, 10) }
 
-// Authenticate checks an access token and that its session is live. The
-// session state comes from the cache; on a miss (or a cache failure) from
-// the table, and a miss is filled with SetNX so that it can never
-// overwrite a revocation written meanwhile.
+// SessionCacheKey is the cache key CheckSession reads for p, so that a
+// caller can prefetch it with other keys in one round trip.
+func SessionCacheKey(p Principal) string { return sessionKey(p.SessionID) }
+
+// Authenticate checks an access token (ParseAccess) and that its session
+// is live (CheckSession).
 func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
-	p, err := s.parseAccess(token)
+	p, err := s.ParseAccess(token)
 	if err != nil {
 		return Principal{}, err
 	}
+	if err := s.CheckSession(ctx, p); err != nil {
+		return Principal{}, err
+	}
+	return p, nil
+}
+
+// CheckSession checks that the session of an access token is live. The
+// session state comes from the cache; on a miss (or a cache failure) from
+// the table, and a miss is filled with SetNX so that it can never
+// overwrite a revocation written meanwhile.
+func (s *Service) CheckSession(ctx context.Context, p Principal) error {
 	key := sessionKey(p.SessionID)
 	state, err := s.cache.Get(ctx, key)
 	switch {
 	case err == nil:
 		if state == stateActive {
-			return p, nil
+			return nil
 		}
-		return Principal{}, errSessionEnded
+		return errSessionEnded
 	case !errors.Is(err, cache.ErrMiss):
 		s.log.WarnContext(ctx, "session cache unavailable; reading the table", "err", err)
 	}
 	sess, err := s.sessions.Get(ctx, p.SessionID)
 	if errors.Is(err, model.ErrNotFound) {
-		return Principal{}, errSessionEnded
+		return errSessionEnded
 	}
 	if err != nil {
-		return Principal{}, service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err)
+		return service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err)
 	}
 	if !sess.Active(s.now()) || sess.UserID != p.UserID {
 		_, _ = s.cache.SetNX(ctx, key, stateRevoked, s.cfg.AccessTTL)
-		return Principal{}, errSessionEnded
+		return errSessionEnded
 	}
 	_, _ = s.cache.SetNX(ctx, key, stateActive, activeTTL)
-	return p, nil
+	return nil
 }
 
 // revoke ends a session in the table, then marks it revoked in the cache

@@ -37,8 +37,9 @@ func (s *Service) signAccess(userID, sessionID int64) (string, error) {
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.cfg.TokenKey)
 }
 
-// parseAccess checks an access token's signature and expiry.
-func (s *Service) parseAccess(token string) (Principal, error) {
+// ParseAccess checks an access token's signature and expiry; it reads
+// nothing (see CheckSession).
+func (s *Service) ParseAccess(token string) (Principal, error) {
 	var claims accessClaims
 	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.cfg.TokenKey, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),

@@ -31,6 +31,10 @@ const (
 // rolesKey is the cache key of a user's live bindings.
 func rolesKey(userID int64) string { return "{u:" + strconv.FormatInt(userID, 10) + "}:roles" }
 
+// RolesCacheKey is the cache key Scope reads for the user, so that a
+// caller can prefetch it with other keys in one round trip.
+func RolesCacheKey(userID int64) string { return rolesKey(userID) }
+
 // liveBindings returns the user's live bindings at orgs that are not
 // dissolved, from the cache when it holds them.
 func (s *Service) liveBindings(ctx context.Context, userID int64) ([]access.Binding, error) {

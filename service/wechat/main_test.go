@@ -60,7 +60,8 @@ func (downCache) Get(context.Context, string) (string, error) { return "", cache
 func (downCache) Set(context.Context, string, string, time.Duration) error {
 	return cache.ErrUnavailable
 }
-func (downCache) Delete(context.Context, ...string) error { return cache.ErrUnavailable }
+func (downCache) Delete(context.Context, ...string) error                   { return cache.ErrUnavailable }
+func (downCache) Prefetch(ctx context.Context, _ ...string) context.Context { return ctx }
 func (downCache) SetNX(context.Context, string, string, time.Duration) (bool, error) {
 	return false, cache.ErrUnavailable
 }

@@ -39,6 +39,7 @@ func Run(t *testing.T, newCache NewFunc) {
 		{"IncrExpiryFixedOnCreate", testIncrExpiryFixedOnCreate},
 		{"ConcurrentIncr", testConcurrentIncr},
 		{"ConcurrentSetNX", testConcurrentSetNX},
+		{"Prefetch", testPrefetch},
 		{"PingClose", testPingClose},
 	}
 	for _, tt := range tests {
@@ -230,5 +231,50 @@ func testIncrExpiryFixedOnCreate(e *env) {
 	}
 	if got := e.incr(k, e.ttl); got != 1 {
 		e.t.Fatalf("Incr after expiry = %d, want 1", got)
+	}
+}
+
+// testPrefetch checks what holds on every backend: a prefetched key reads
+// as it was written, a miss stays a miss, and a write of a key under the
+// prefetching context is seen by the next Get there (read your writes),
+// as is a write from elsewhere once the prefetched answer was used.
+// Redis's own test checks that the answers really come from the one read.
+func testPrefetch(e *env) {
+	a, b, c, d, n := e.key("a"), e.key("b"), e.key("c"), e.key("d"), e.key("n")
+	e.set(a, "1", 0)
+	e.set(b, "2", 0)
+	e.set(d, "4", 0)
+	pctx := e.c.Prefetch(e.ctx, a, b, c, d, n)
+	get := func(key, want string) {
+		e.t.Helper()
+		got, err := e.c.Get(pctx, key)
+		if want == "" && !errors.Is(err, cache.ErrMiss) || want != "" && (err != nil || got != want) {
+			e.t.Fatalf("Get(%q) after Prefetch = %q, %v; want %q (empty: a miss)", key, got, err, want)
+		}
+	}
+	get(a, "1")
+	get(c, "")
+	if err := e.c.Set(pctx, b, "3", 0); err != nil {
+		e.t.Fatal(err)
+	}
+	get(b, "3")
+	if ok, err := e.c.SetNX(pctx, n, "x", 0); err != nil || !ok {
+		e.t.Fatalf("SetNX of a prefetched miss = %v, %v", ok, err)
+	}
+	get(n, "x")
+	if err := e.c.Delete(pctx, d); err != nil {
+		e.t.Fatal(err)
+	}
+	get(d, "")
+	e.set(a, "9", 0) // from elsewhere, after the answer was used
+	get(a, "9")
+	if got := e.c.Prefetch(e.ctx); got == nil {
+		e.t.Fatal("Prefetch of no keys returned a nil context")
+	}
+
+	_ = e.c.Close()
+	pctx = e.c.Prefetch(e.ctx, a, b)
+	if _, err := e.c.Get(pctx, a); !errors.Is(err, cache.ErrUnavailable) {
+		e.t.Fatalf("Get after Prefetch on a closed cache = %v, want ErrUnavailable", err)
 	}
 }
