@@ -1,6 +1,8 @@
 package api
 
 import (
+	"maps"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/unionhub/unionhub/service"
@@ -42,6 +44,42 @@ func (s *Server) requireAction(action access.Action) gin.HandlerFunc {
 		c.Set(ctxScope, sc)
 		c.Next()
 	}
+}
+
+// scopedOrgNames names the orgs of ids: on an admin route, the orgs the
+// caller is bound at from the scope (their names are current: an org's
+// change drops the cached bindings of everyone bound at it); the others
+// from the table in one query.
+func (s *Server) scopedOrgNames(c *gin.Context, ids []int64) (map[int64]string, error) {
+	sc, admin := c.Get(ctxScope)
+	names := make(map[int64]string, len(ids))
+	var missing []int64
+	for _, id := range ids {
+		if _, found := names[id]; found {
+			continue
+		}
+		if b, bound := bindingAt(sc, admin, id); bound {
+			names[id] = b.OrgName
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return names, nil
+	}
+	rest, err := s.Orgs.Names(c.Request.Context(), missing)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(names, rest)
+	return names, nil
+}
+
+func bindingAt(sc any, admin bool, orgID int64) (access.Binding, bool) {
+	if !admin {
+		return access.Binding{}, false
+	}
+	return sc.(access.Scope).BindingAt(orgID)
 }
 
 func scope(c *gin.Context) access.Scope {

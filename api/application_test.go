@@ -21,15 +21,26 @@ func TestApplyAndApproveFlow(t *testing.T) {
 		// The chair's queue shows it masked.
 		var q struct {
 			Items []struct {
-				ID, NameMasked, IDNumberMasked string
-				Status                         string
+				ID             string `json:"id"`
+				IDNumberMasked string `json:"id_number_masked"`
+				OrgName        string `json:"org_name"`
+				Status         string `json:"status"`
+				Version        int    `json:"version"`
+				SubmittedAt    string `json:"submitted_at"`
 			} `json:"items"`
 		}
-		r := e.do("GET", "/api/v1/admin/applications?status=submitted", nil, tr.chair1.Access).expect(t, 200, 0)
-		r.decode(t, &q)
-		if len(q.Items) != 1 || q.Items[0].ID != v.ID {
-			t.Fatalf("queue: %s", r.Raw)
+		for _, by := range []session{tr.chair1, tr.rootAdmin} { // bound at the union, and above it
+			r := e.do("GET", "/api/v1/admin/applications?status=submitted", nil, by.Access).expect(t, 200, 0)
+			r.decode(t, &q)
+			if len(q.Items) != 1 || q.Items[0].ID != v.ID {
+				t.Fatalf("queue: %s", r.Raw)
+			}
+			if it := q.Items[0]; it.IDNumberMasked != v.IDNumberMasked || it.OrgName != v.OrgName || it.Status != "submitted" ||
+				it.Version != v.Version || it.SubmittedAt == "" {
+				t.Errorf("queue item %+v, want the application %+v", it, v)
+			}
 		}
+		r := e.do("GET", "/api/v1/admin/applications?status=submitted", nil, tr.chair1.Access).expect(t, 200, 0)
 		if !strings.Contains(r.Raw, `"name_masked":"张*"`) {
 			t.Errorf("queue name not masked: %s", r.Raw)
 		}

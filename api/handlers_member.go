@@ -80,7 +80,7 @@ func (s *Server) renderMembers(c *gin.Context, rows []model.Member) ([]memberRes
 	for i, m := range rows {
 		ids[i] = m.OrgID
 	}
-	names, err := s.Orgs.Names(c.Request.Context(), ids)
+	names, err := s.scopedOrgNames(c, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -60,7 +60,7 @@ func (s *Server) reviewQueue(c *gin.Context) {
 	for i, a := range rows {
 		ids[i] = a.OrgID
 	}
-	names, err := s.Orgs.Names(c.Request.Context(), ids)
+	names, err := s.scopedOrgNames(c, ids)
 	if err != nil {
 		fail(c, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -168,14 +169,22 @@ func (c Config) AutoMigrate() bool {
 	return !c.Production()
 }
 
-// Location returns the business time zone.
+// Location returns the business time zone. Zones are loaded once per
+// name: loading one reads the zone database, and handlers ask per request.
 func (c Config) Location() *time.Location {
+	if loc, found := locations.Load(c.Timezone); found {
+		return loc.(*time.Location)
+	}
 	loc, err := time.LoadLocation(c.Timezone)
 	if err != nil {
-		return time.FixedZone(c.Timezone, 8*3600)
+		loc = time.FixedZone(c.Timezone, 8*3600)
 	}
+	locations.Store(c.Timezone, loc)
 	return loc
 }
+
+// locations holds the zones Location loaded, by name.
+var locations sync.Map
 
 // Validate reports every setting that is wrong, naming each one.
 func (c Config) Validate() error {

@@ -86,6 +86,16 @@ func minimalPaths(paths []string) []string {
 	return out
 }
 
+// BindingAt returns one of the caller's bindings at orgID itself.
+func (s Scope) BindingAt(orgID int64) (Binding, bool) {
+	for _, b := range s.Bindings {
+		if b.OrgID == orgID {
+			return b, true
+		}
+	}
+	return Binding{}, false
+}
+
 // SingleUnion returns the grassroots union when the caller may take action
 // in exactly that one union (a chair or staff). Lists then filter on the
 // union's id itself, which lets the database read the (org_id, status,
