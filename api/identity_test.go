@@ -1,11 +1,15 @@
 package api_test
 
 import (
+	"bytes"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/unionhub/unionhub/config"
 )
@@ -102,6 +106,25 @@ func TestWeChatFailures(t *testing.T) {
 func TestAuthRequired(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		s := e.login(uniqueOpenID(t))
+		var claims jwt.MapClaims
+		if _, _, err := jwt.NewParser().ParseUnverified(s.Access, &claims); err != nil {
+			t.Fatal(err)
+		}
+		ourKey := bytes.Repeat([]byte("k"), 32) // the harness's token key
+		with := func(k string, v any) jwt.MapClaims {
+			c := jwt.MapClaims{}
+			maps.Copy(c, claims)
+			c[k] = v
+			return c
+		}
+		forge := func(m jwt.SigningMethod, key any, c jwt.MapClaims) string {
+			tok, err := jwt.NewWithClaims(m, c).SignedString(key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return "Bearer " + tok
+		}
+		past := float64(e.clock.Now().Add(-time.Hour).Unix())
 		tests := []struct {
 			name, header string
 			status, code int
@@ -110,6 +133,14 @@ func TestAuthRequired(t *testing.T) {
 			{"not bearer", "Basic abc", 401, 40100},
 			{"garbage token", "Bearer abc.def.ghi", 401, 40100},
 			{"tampered token", "Bearer " + s.Access[:len(s.Access)-2] + "xx", 401, 40100},
+			{"alg none", forge(jwt.SigningMethodNone, jwt.UnsafeAllowNoneSignatureType, claims), 401, 40100},
+			{"other key", forge(jwt.SigningMethodHS256, []byte("another-key-another-key-another!"), claims), 401, 40100},
+			{"HS512, our key", forge(jwt.SigningMethodHS512, ourKey, claims), 401, 40100},
+			{"expired, other key", forge(jwt.SigningMethodHS256, []byte("another-key-another-key-another!"), with("exp", past)), 401, 40100},
+			{"other issuer, our key", forge(jwt.SigningMethodHS256, ourKey, with("iss", "someone")), 401, 40100},
+			{"no expiry, our key", forge(jwt.SigningMethodHS256, ourKey, with("exp", nil)), 401, 40100},
+			{"expired, our key", forge(jwt.SigningMethodHS256, ourKey, with("exp", past)), 401, 40101},
+			{"re-signed, our key", forge(jwt.SigningMethodHS256, ourKey, claims), 200, 0},
 			{"valid token", "Bearer " + s.Access, 200, 0},
 		}
 		for _, tc := range tests {

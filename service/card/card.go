@@ -21,12 +21,12 @@ import (
 	"slices"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
 	"gorm.io/gorm"
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/internal/jws"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 )
@@ -84,14 +84,15 @@ type Service struct {
 	keys      map[string]*ringKey
 	active    *ringKey
 	published []PublicKey
-	parser    *jwt.Parser
 	rec       *recorder
 }
 
-// ringKey is a signing key with its derived photo-link key.
+// ringKey is a signing key with its derived photo-link key and the
+// encoded header of the tokens it signs.
 type ringKey struct {
 	Key
-	photo []byte
+	photo  []byte
+	header string
 }
 
 // New returns the card service. The keys must be valid (Keys.Validate).
@@ -116,7 +117,7 @@ func New(d Deps, cfg Config) (*Service, error) {
 		redemptions: model.NewRedemptionStore(d.DB), photos: d.Photos, pii: d.PII, audit: d.Audit,
 		now: d.Now, loc: d.Location, log: d.Log, keys: map[string]*ringKey{}}
 	for _, k := range d.Keys.Keys {
-		rk := &ringKey{Key: k, photo: k.photoKey()}
+		rk := &ringKey{Key: k, photo: k.photoKey(), header: jws.EdDSAHeader(k.ID)}
 		s.keys[k.ID] = rk
 		if k.ID == d.Keys.Active {
 			s.active = rk
@@ -125,8 +126,6 @@ func New(d Deps, cfg Config) (*Service, error) {
 			s.published = append(s.published, PublicKey{ID: k.ID, Key: k.Public})
 		}
 	}
-	s.parser = jwt.NewParser(jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
-		jwt.WithLeeway(ClockSkew), jwt.WithTimeFunc(s.now), jwt.WithExpirationRequired())
 	s.rec = newRecorder(model.NewVerificationStore(d.DB), cfg, d.Log)
 	return s, nil
 }

@@ -4,12 +4,11 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/golang-jwt/jwt/v5"
+	"github.com/unionhub/unionhub/service/internal/jws"
 )
 
 // Reason says why a card token was refused (API.md §7), in the order the
@@ -30,10 +29,14 @@ const (
 // claims are a card token's claims: sub (member id), no (member number),
 // iat, exp, jti, and cv, the card version the token was issued under (a
 // reissue moves it on, which revokes the token). No name, no ID number.
+// Times are NumericDates (seconds; a fraction is allowed when reading).
 type claims struct {
-	No string `json:"no"`
-	CV int    `json:"cv"`
-	jwt.RegisteredClaims
+	No  string   `json:"no"`
+	CV  int      `json:"cv"`
+	Sub string   `json:"sub"`
+	Exp *float64 `json:"exp"`
+	Iat *float64 `json:"iat"`
+	Jti string   `json:"jti"`
 }
 
 // Token is a signed card token and its times.
@@ -49,18 +52,13 @@ func (s *Service) issue(memberID int64, memberNo string, cardVersion int) (Token
 	now := s.now().Truncate(time.Second)
 	var jti [16]byte
 	_, _ = rand.Read(jti[:])
-	c := claims{No: memberNo, CV: cardVersion, RegisteredClaims: jwt.RegisteredClaims{
-		Subject:   strconv.FormatInt(memberID, 10),
-		IssuedAt:  jwt.NewNumericDate(now),
-		ExpiresAt: jwt.NewNumericDate(now.Add(TokenTTL)),
-		ID:        base64.RawURLEncoding.EncodeToString(jti[:]),
-	}}
-	t := jwt.NewWithClaims(jwt.SigningMethodEdDSA, c)
-	t.Header["kid"] = s.active.ID
-	signed, err := t.SignedString(s.active.Private)
+	iat, exp := float64(now.Unix()), float64(now.Add(TokenTTL).Unix())
+	raw, err := json.Marshal(claims{No: memberNo, CV: cardVersion, Sub: strconv.FormatInt(memberID, 10),
+		Exp: &exp, Iat: &iat, Jti: base64.RawURLEncoding.EncodeToString(jti[:])})
 	if err != nil {
 		return Token{}, err
 	}
+	signed := jws.SignEd25519(s.active.header, raw, s.active.Private)
 	return Token{Token: signed, IssuedAt: now, ExpiresAt: now.Add(TokenTTL), RefreshAfter: now.Add(RefreshAfter)}, nil
 }
 
@@ -77,52 +75,39 @@ const maxTokenLen = 2048
 
 // check runs the offline checks in the contract's order: malformed,
 // unknown_key, bad_signature, expired. authentic reports that the
-// signature is ours (so the claims can be trusted even when expired).
-// The header is read here, before the JWT library sees the token, so an
-// unknown alg (none, HS256 …) is malformed rather than anything later.
+// signature is ours (so the claims can be trusted even when expired). An
+// alg other than EdDSA (none, HS256 …) is malformed rather than anything
+// later; so is a token whose claims are not JSON or lack exp.
 func (s *Service) check(token string) (c checked, reason Reason, authentic bool) {
-	token = strings.TrimSpace(token)
-	if token == "" || len(token) > maxTokenLen {
+	t, err := jws.Parse(strings.TrimSpace(token), maxTokenLen)
+	if err != nil || t.Header.Alg != algEdDSA || t.Header.Kid == "" {
 		return c, ReasonMalformed, false
 	}
-	head, _, found := strings.Cut(token, ".")
-	if !found || strings.Count(token, ".") != 2 {
-		return c, ReasonMalformed, false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(head)
-	if err != nil {
-		return c, ReasonMalformed, false
-	}
-	var h struct {
-		Alg string `json:"alg"`
-		Kid string `json:"kid"`
-	}
-	if err := json.Unmarshal(raw, &h); err != nil || h.Alg != jwt.SigningMethodEdDSA.Alg() || h.Kid == "" {
-		return c, ReasonMalformed, false
-	}
-	pub, known := s.publicKey(h.Kid)
+	pub, known := s.publicKey(t.Header.Kid)
 	if !known {
 		return c, ReasonUnknownKey, false
 	}
 	var cl claims
-	_, err = s.parser.ParseWithClaims(token, &cl, func(*jwt.Token) (any, error) { return pub, nil })
+	if err := t.Claims(&cl); err != nil {
+		return c, ReasonMalformed, false
+	}
+	good, err := t.VerifyEd25519(pub)
 	switch {
-	case err == nil:
-		authentic = true
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+	case err != nil:
+		return c, ReasonMalformed, false
+	case !good:
 		return c, ReasonBadSignature, false
-	case errors.Is(err, jwt.ErrTokenExpired):
-		authentic, reason = true, ReasonExpired
-	default:
+	}
+	id, err := strconv.ParseInt(cl.Sub, 10, 64)
+	if err != nil || id <= 0 || cl.Jti == "" || len(cl.Jti) > 64 || cl.Iat == nil || cl.Exp == nil {
 		return c, ReasonMalformed, false
 	}
-	id, err := strconv.ParseInt(cl.Subject, 10, 64)
-	if err != nil || id <= 0 || cl.ID == "" || len(cl.ID) > 64 || cl.IssuedAt == nil {
-		return c, ReasonMalformed, false
+	c = checked{MemberID: id, MemberNo: cl.No, CardVersion: cl.CV, TokenID: cl.Jti}
+	if !s.now().Before(jws.Time(*cl.Exp).Add(ClockSkew)) {
+		return c, ReasonExpired, true
 	}
-	c = checked{MemberID: id, MemberNo: cl.No, CardVersion: cl.CV, TokenID: cl.ID}
-	if reason == "" {
-		reason = Valid
-	}
-	return c, reason, authentic
+	return c, Valid, true
 }
+
+// algEdDSA is the only alg of card tokens.
+const algEdDSA = "EdDSA"

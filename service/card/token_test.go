@@ -46,6 +46,20 @@ func TestVerifyReasonsInOrder(t *testing.T) {
 			}
 			tampered["no"] = "42010699999999"
 			forgedPayload, _ := json.Marshal(tampered)
+			with := func(k string, v any) map[string]any {
+				c := map[string]any{}
+				for k, v := range cl {
+					c[k] = v
+				}
+				if v == nil {
+					delete(c, k)
+				} else {
+					c[k] = v
+				}
+				return c
+			}
+			ours := f.ring.Keys[0].Private
+			exp := cl["exp"].(float64)
 			tests := []struct {
 				name  string
 				token string
@@ -61,6 +75,15 @@ func TestVerifyReasonsInOrder(t *testing.T) {
 				{"known kid, other key", sign("k1", other.Keys[1].Private, cl), card.ReasonBadSignature},
 				{"tampered payload", parts[0] + "." + base64.RawURLEncoding.EncodeToString(forgedPayload) + "." + parts[2], card.ReasonBadSignature},
 				{"tampered signature", parts[0] + "." + parts[1] + "." + flip(parts[2]), card.ReasonBadSignature},
+				{"signature not base64", parts[0] + "." + parts[1] + ".!!", card.ReasonMalformed},
+				{"header not JSON", base64.RawURLEncoding.EncodeToString([]byte("{")) + "." + parts[1] + "." + parts[2], card.ReasonMalformed},
+				{"claims not JSON", parts[0] + "." + base64.RawURLEncoding.EncodeToString([]byte("[1")) + "." + parts[2], card.ReasonMalformed},
+				{"ours, without exp", sign("k1", ours, with("exp", nil)), card.ReasonMalformed},
+				{"ours, without jti", sign("k1", ours, with("jti", nil)), card.ReasonMalformed},
+				{"ours, sub not a number", sign("k1", ours, with("sub", "x1")), card.ReasonMalformed},
+				{"ours, fractional exp", sign("k1", ours, with("exp", exp+0.5)), card.Valid},
+				{"ours, long expired", sign("k1", ours, with("exp", exp-3600)), card.ReasonExpired},
+				{"long expired, other key", sign("k1", other.Keys[1].Private, with("exp", exp-3600)), card.ReasonBadSignature},
 			}
 			for _, tc := range tests {
 				t.Run(tc.name, func(t *testing.T) {

@@ -5,13 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"strconv"
 	"strings"
 
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/internal/jws"
 )
 
 // accessClaims are the claims of an access token: the user and the session
@@ -37,20 +37,31 @@ func (s *Service) signAccess(userID, sessionID int64) (string, error) {
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.cfg.TokenKey)
 }
 
-// ParseAccess checks an access token's signature and expiry; it reads
-// nothing (see CheckSession).
+// ParseAccess checks an access token's alg (HS256 only), signature,
+// issuer and expiry, in that order (an expired token whose signature is
+// not ours is not "expired"); it reads nothing (see CheckSession).
 func (s *Service) ParseAccess(token string) (Principal, error) {
-	var claims accessClaims
-	_, err := jwt.ParseWithClaims(token, &claims, func(*jwt.Token) (any, error) { return s.cfg.TokenKey, nil },
-		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
-		jwt.WithIssuer(accessIssuer),
-		jwt.WithExpirationRequired(),
-		jwt.WithTimeFunc(s.now))
-	if errors.Is(err, jwt.ErrTokenExpired) {
-		return Principal{}, service.ErrTokenExpired
-	}
-	if err != nil {
+	t, err := jws.Parse(token, maxAccessLen)
+	if err != nil || t.Header.Alg != jwt.SigningMethodHS256.Alg() {
 		return Principal{}, service.ErrUnauthenticated
+	}
+	var claims struct {
+		SessionID string   `json:"sid"`
+		Issuer    string   `json:"iss"`
+		Subject   string   `json:"sub"`
+		ExpiresAt *float64 `json:"exp"`
+	}
+	if err := t.Claims(&claims); err != nil {
+		return Principal{}, service.ErrUnauthenticated
+	}
+	if good, err := t.VerifyHS256(s.cfg.TokenKey); err != nil || !good {
+		return Principal{}, service.ErrUnauthenticated
+	}
+	if claims.Issuer != accessIssuer || claims.ExpiresAt == nil {
+		return Principal{}, service.ErrUnauthenticated
+	}
+	if !s.now().Before(jws.Time(*claims.ExpiresAt)) {
+		return Principal{}, service.ErrTokenExpired
 	}
 	uid, err1 := strconv.ParseInt(claims.Subject, 10, 64)
 	sid, err2 := strconv.ParseInt(claims.SessionID, 10, 64)
@@ -59,6 +70,9 @@ func (s *Service) ParseAccess(token string) (Principal, error) {
 	}
 	return Principal{UserID: uid, SessionID: sid}, nil
 }
+
+// maxAccessLen bounds the work a hostile access token causes.
+const maxAccessLen = 4096
 
 // newRefreshToken returns "<session id>.<256 random bits>" and its hash.
 // Only the hash is stored; the id lets refresh find the session.
