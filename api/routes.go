@@ -6,10 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/prometheus/client_golang/prometheus"
-	swaggerFiles "github.com/swaggo/files"
-	ginSwagger "github.com/swaggo/gin-swagger"
 
-	_ "github.com/unionhub/unionhub/docs" // the generated OpenAPI
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 )
@@ -57,7 +54,7 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 		r.GET("/metrics", metricsHandler(d.Metrics))
 	}
 	if d.Config.SwaggerEnabled() {
-		r.GET("/swagger/*any", ginSwagger.WrapHandler(swaggerFiles.Handler))
+		r.GET("/swagger/*any", swaggerHandler())
 	}
 
 	v1 := r.Group("/api/v1")

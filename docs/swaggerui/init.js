@@ -1,0 +1,10 @@
+window.onload = function () {
+  window.ui = SwaggerUIBundle({
+    url: "./doc.json",
+    dom_id: "#swagger-ui",
+    deepLinking: true,
+    presets: [SwaggerUIBundle.presets.apis],
+    plugins: [SwaggerUIBundle.plugins.DownloadUrl],
+    layout: "BaseLayout",
+  });
+};
