@@ -454,7 +454,8 @@ func (b *bench) member(r *rand.Rand, u *model.Org, idx int, m *model.Member) err
 
 // applications inserts submitted applications, each by a user of its own:
 // three quarters at the first union (its chair's pending queue), the rest
-// spread over the others.
+// spread over the others. They are committed in chunks, so a million rows
+// never make one transaction.
 func (b *bench) applications(ctx context.Context) (int, error) {
 	n := b.o.Applications
 	if n <= 0 {
@@ -462,31 +463,46 @@ func (b *bench) applications(ctx context.Context) (int, error) {
 	}
 	r := rand.New(rand.NewPCG(b.o.Seed, 1<<62))
 	now := b.o.Now
-	users := make([]model.User, n)
-	apps := make([]model.Application, n)
-	for i := range apps {
-		u := b.unions[0]
-		if i%4 == 3 {
-			u = b.unions[r.IntN(len(b.unions))]
+	chunk := 10 * b.batch
+	users := make([]model.User, 0, chunk)
+	apps := make([]model.Application, 0, chunk)
+	start := time.Now()
+	for done := 0; done < n; {
+		users, apps = users[:0], apps[:0]
+		for i := done; i < n && i < done+chunk; i++ {
+			u := b.unions[0]
+			if i%4 == 3 {
+				u = b.unions[r.IntN(len(b.unions))]
+			}
+			var m model.Member
+			// Beyond the members' indexes: distinct from every member's ID number.
+			if err := b.member(r, u, b.o.Members+i, &m); err != nil {
+				return 0, err
+			}
+			user := model.User{ID: model.NewID(), OpenID: fmt.Sprintf("bench-applicant-%d-%d", b.o.Seed, i),
+				CreatedAt: now, UpdatedAt: now}
+			users = append(users, user)
+			at := now.Add(-time.Duration(r.Int64N(int64(10 * 24 * time.Hour))))
+			apps = append(apps, model.Application{ID: model.NewID(), UserID: user.ID, OrgID: u.ID,
+				Status: model.AppSubmitted, Version: 1, OpenKey: &users[len(users)-1].ID, Person: m.Person,
+				IDNumberEnc: &m.IDNumberEnc, IDNumberIdx: &m.IDNumberIdx, PhoneEnc: m.PhoneEnc,
+				Employment: m.Employment, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at})
 		}
-		var m model.Member
-		// Beyond the members' indexes: distinct from every member's ID number.
-		if err := b.member(r, u, b.o.Members+i, &m); err != nil {
+		err := model.InTx(ctx, b.db, func(ctx context.Context) error {
+			db := model.Conn(ctx, b.db)
+			if err := db.CreateInBatches(users, b.batch).Error; err != nil {
+				return model.Translate(err)
+			}
+			return model.Translate(db.CreateInBatches(apps, b.batch).Error)
+		})
+		if err != nil {
 			return 0, err
 		}
-		users[i] = model.User{ID: model.NewID(), OpenID: fmt.Sprintf("bench-applicant-%d-%d", b.o.Seed, i),
-			CreatedAt: now, UpdatedAt: now}
-		at := now.Add(-time.Duration(r.Int64N(int64(10 * 24 * time.Hour))))
-		apps[i] = model.Application{ID: model.NewID(), UserID: users[i].ID, OrgID: u.ID, Status: model.AppSubmitted,
-			Version: 1, OpenKey: &users[i].ID, Person: m.Person, IDNumberEnc: &m.IDNumberEnc, IDNumberIdx: &m.IDNumberIdx,
-			PhoneEnc: m.PhoneEnc, Employment: m.Employment, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at}
-	}
-	err := model.InTx(ctx, b.db, func(ctx context.Context) error {
-		db := model.Conn(ctx, b.db)
-		if err := db.CreateInBatches(users, b.batch).Error; err != nil {
-			return model.Translate(err)
+		before := done
+		done += len(apps)
+		if done/50000 != before/50000 || done == n {
+			b.progress("applications: %d/%d (%.0f/s)", done, n, float64(done)/time.Since(start).Seconds())
 		}
-		return model.Translate(db.CreateInBatches(apps, b.batch).Error)
-	})
-	return n, err
+	}
+	return n, nil
 }
