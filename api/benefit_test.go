@@ -136,10 +136,16 @@ func TestRedeemBenefit(t *testing.T) {
 		if again := redeem(tr.verif1, tok, b); !again.Valid || again.Redemption == nil || again.Redemption.ID != first.Redemption.ID {
 			t.Fatalf("retry: %+v", again)
 		}
-		if second := redeem(tr.verif1, e.cardToken(m.session), b); second.Redemption == nil || second.Redemption.ID == first.Redemption.ID {
+		secondTok := e.cardToken(m.session)
+		second := redeem(tr.verif1, secondTok, b)
+		if second.Redemption == nil || second.Redemption.ID == first.Redemption.ID {
 			t.Fatalf("second redemption: %+v", second)
 		}
 		e.verifyCard(tr.verif1, e.cardToken(m.session), b).expect(t, 409, 40903)
+		// At the limit, a retry of a redemption still returns it.
+		if again := redeem(tr.verif1, secondTok, b); !again.Valid || again.Redemption == nil || again.Redemption.ID != second.Redemption.ID {
+			t.Fatalf("retry at the limit: %+v", again)
+		}
 		// An expired token redeems nothing.
 		if v := redeem(tr.verif1, tok, c1B); v.Valid || v.Reason != "expired" {
 			t.Fatalf("expired token for another benefit: %+v", v)
@@ -157,8 +163,20 @@ func TestRedeemBenefit(t *testing.T) {
 		e.verifyCard(tr.verif1, fresh, later).expect(t, 404, 40400)
 		e.verifyCard(tr.verif1, e.cardToken(m3.session), b).expect(t, 404, 40400)
 		e.verifyCard(tr.verif1, fresh, "12345").expect(t, 404, 40400)
-		if v := redeem(verif3, e.cardToken(m3.session), u3B); !v.Valid || v.Redemption == nil {
-			t.Fatalf("u3's own benefit: %+v", v)
+		m3Tok := e.cardToken(m3.session)
+		own := redeem(verif3, m3Tok, u3B)
+		if !own.Valid || own.Redemption == nil {
+			t.Fatalf("u3's own benefit: %+v", own)
+		}
+		// Once the member is suspended, a retry of the redemption still
+		// returns it; the card itself is refused.
+		e.do("POST", "/api/v1/admin/members/"+m3.MemberID+"/status", map[string]any{"status": "suspended", "reason": "卡片挂失处理"},
+			tr.chair3.Access).expect(t, 200, 0)
+		if again := redeem(verif3, m3Tok, u3B); !again.Valid || again.Redemption == nil || again.Redemption.ID != own.Redemption.ID {
+			t.Fatalf("retry after the suspension: %+v", again)
+		}
+		if got := e.verifyReason(t, verif3, m3Tok); got != "not_active" {
+			t.Fatalf("suspended card: %s", got)
 		}
 	})
 }

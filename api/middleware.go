@@ -84,6 +84,9 @@ func accessLogMiddleware(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
+		if !log.Enabled(c.Request.Context(), slog.LevelInfo) {
+			return
+		}
 		attrs := []any{
 			"request_id", requestID(c),
 			"method", c.Request.Method,

@@ -65,16 +65,7 @@ func (s *Service) Verify(ctx context.Context, sc access.Scope, token string, ben
 	if authentic {
 		logRow.MemberID, logRow.TokenID = &c.MemberID, &c.TokenID
 	}
-	if b != nil && authentic {
-		// A retry of a redemption returns the first result, even once the
-		// token has expired: it is not a second redemption.
-		if first, err := s.redemptions.ByToken(ctx, b.ID, c.TokenID); err == nil {
-			logRow.Result = string(Valid)
-			return s.replayed(ctx, c.MemberID, first)
-		} else if !errors.Is(err, model.ErrNotFound) {
-			return nil, err
-		}
-	}
+	var notOpen error
 	if reason == Valid {
 		st, err := s.memberState(ctx, c.MemberID)
 		switch {
@@ -87,8 +78,29 @@ func (s *Service) Verify(ctx context.Context, sc access.Scope, token string, ben
 		case st.CardVersion != c.CardVersion:
 			reason = ReasonRevoked
 		default:
-			return s.accept(ctx, sc, b, c, st, &logRow)
+			// A retry of a redemption meets the first one in redeem (the
+			// unique token) and returns it.
+			res, err := s.accept(ctx, sc, b, c, st, &logRow)
+			if !errors.Is(err, errBenefitNotFound) {
+				return res, err
+			}
+			notOpen = err // unless the member moved since a first redemption
 		}
+	}
+	if b != nil && authentic {
+		// A retry of a redemption returns the first result, even once the
+		// token has expired or the member changed: it is not a second
+		// redemption. Looked up only when the card would be refused, so a
+		// plain redemption costs no extra query.
+		if first, err := s.redemptions.ByToken(ctx, b.ID, c.TokenID); err == nil {
+			logRow.Result = string(Valid)
+			return s.replayed(ctx, c.MemberID, first)
+		} else if !errors.Is(err, model.ErrNotFound) {
+			return nil, err
+		}
+	}
+	if notOpen != nil {
+		return nil, notOpen
 	}
 	logRow.Result = string(reason)
 	return &Result{Reason: reason}, nil
