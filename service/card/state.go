@@ -21,17 +21,17 @@ import (
 // the counter and the card show. The full name is kept sealed with the
 // PII cipher, so the cache holds no name in the clear.
 type state struct {
-	Status      string `json:"s"`
-	CardVersion int    `json:"v"`
-	MemberNo    string `json:"no"`
-	NameMasked  string `json:"n"`
-	SealedName  string `json:"sn"`
-	UserID      int64  `json:"uid,omitempty"`
-	OrgID       int64  `json:"o"`
-	OrgPath     string `json:"p"`
-	UnionName   string `json:"u"`
-	JoinedOn    string `json:"j"`
-	PhotoID     int64  `json:"ph,omitempty"`
+	Status      string
+	CardVersion int
+	MemberNo    string
+	NameMasked  string
+	SealedName  string
+	UserID      int64 // 0: no user (imported, not claimed)
+	OrgID       int64
+	OrgPath     string
+	UnionName   string
+	JoinedOn    string
+	PhotoID     int64 // 0: no photo
 }
 
 const (
@@ -145,11 +145,11 @@ func (s *Service) cachedState(ctx context.Context, memberID int64) (*state, erro
 	case v == tombstone:
 		return nil, errInvalidated
 	}
-	var st state
-	if json.Unmarshal([]byte(v), &st) != nil {
+	st, err := decodeState(v)
+	if err != nil {
 		return nil, cache.ErrMiss
 	}
-	return &st, nil
+	return st, nil
 }
 
 // errInvalidated: the member changed moments ago; read the database and
@@ -159,8 +159,7 @@ var errInvalidated = errors.New("card: state invalidated")
 // fill caches st unless the key holds anything, a tombstone included. A
 // failure only costs the next reader a database query.
 func (s *Service) fill(ctx context.Context, memberID int64, st *state) {
-	raw, _ := json.Marshal(st)
-	if _, err := s.cache.SetNX(ctx, stateKey(memberID), string(raw), stateTTL); err != nil {
+	if _, err := s.cache.SetNX(ctx, stateKey(memberID), st.encode(), stateTTL); err != nil {
 		s.log.DebugContext(ctx, "card state not cached", "member_id", memberID, "err", err)
 	}
 }
