@@ -228,6 +228,16 @@ func TestMyCardFollowsEveryChange(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		m := tr.member(tr.u1)
+		// A token issued once the user is on the roll names the member.
+		var next struct {
+			AccessToken  string `json:"access_token"`
+			RefreshToken string `json:"refresh_token"`
+		}
+		e.do("POST", "/api/v1/auth/refresh", map[string]string{"refresh_token": m.Refresh}, "").expect(t, 200, 0).decode(t, &next)
+		if _, _, claims := tokenParts(t, next.AccessToken); claims["mid"] != m.MemberID {
+			t.Fatalf("access token claims %v, want mid %s", claims, m.MemberID)
+		}
+		m.Access, m.Refresh = next.AccessToken, next.RefreshToken
 		before := e.myCard(m.session)
 		if before.Name != "张三" || before.OrgID != tr.u1 || before.MemberID != m.MemberID {
 			t.Fatalf("card: %+v", before)

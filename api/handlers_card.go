@@ -54,7 +54,8 @@ type cardQR struct {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/me/card [get]
 func (s *Server) myCard(c *gin.Context) {
-	cd, err := s.Card.MyCard(c.Request.Context(), principal(c).UserID)
+	p := principal(c)
+	cd, err := s.Card.MyCardHinted(c.Request.Context(), p.UserID, p.MemberHint)
 	if err != nil {
 		fail(c, err)
 		return
@@ -69,10 +70,9 @@ func (s *Server) myCard(c *gin.Context) {
 	ok(c, http.StatusOK, r)
 }
 
-// myCardCacheKeys names the user's hint to their member record, read by
-// MyCard first.
+// myCardCacheKeys names what MyCard reads first.
 func myCardCacheKeys(_ *gin.Context, p identity.Principal) []string {
-	return []string{card.UserCacheKey(p.UserID)}
+	return []string{card.MyCardCacheKey(p.UserID, p.MemberHint)}
 }
 
 // photoURL turns a photo link token into the link (absolute when

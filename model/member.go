@@ -92,6 +92,21 @@ func (s *MemberStore) OnRollForUser(ctx context.Context, userID int64) (*Member,
 	return &m, nil
 }
 
+// OnRollIDForUser returns the id of the user's member record on the roll,
+// or ErrNotFound.
+func (s *MemberStore) OnRollIDForUser(ctx context.Context, userID int64) (int64, error) {
+	var ids []int64
+	err := Conn(ctx, s.db).Model(&Member{}).Where("user_id = ? AND status IN ?", userID, OnRollStatuses).
+		Limit(1).Pluck("id", &ids).Error
+	if err != nil {
+		return 0, Translate(err)
+	}
+	if len(ids) == 0 {
+		return 0, ErrNotFound
+	}
+	return ids[0], nil
+}
+
 // CountOnRoll counts the members on the roll of org.
 func (s *MemberStore) CountOnRoll(ctx context.Context, orgID int64) (int64, error) {
 	var n int64

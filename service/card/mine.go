@@ -31,7 +31,13 @@ type Card struct {
 // says so; a suspended member still gets the card, with status suspended
 // and no QR token, so the app can show that the card is stopped.
 func (s *Service) MyCard(ctx context.Context, userID int64) (*Card, error) {
-	memberID, st, err := s.stateOfUser(ctx, userID)
+	return s.MyCardHinted(ctx, userID, 0)
+}
+
+// MyCardHinted is MyCard with a hint to the user's member record (from
+// the access token; 0 for none), checked like the cached one.
+func (s *Service) MyCardHinted(ctx context.Context, userID, memberHint int64) (*Card, error) {
+	memberID, st, err := s.stateOfUser(ctx, userID, memberHint)
 	if err != nil {
 		return nil, err
 	}
@@ -55,11 +61,17 @@ func (s *Service) MyCard(ctx context.Context, userID int64) (*Card, error) {
 }
 
 // stateOfUser returns the user's member record on the roll and its state:
-// from the cache when the user's hint names a member whose cached state
-// says it is this user's and on the roll (the state is invalidated on
-// every change, the hint needs not be), else from the database, refreshing
-// both. errNotMember when the user is not on the roll.
-func (s *Service) stateOfUser(ctx context.Context, userID int64) (int64, *state, error) {
+// from the cache when memberHint, or else the user's hint in the cache,
+// names a member whose cached state says it is this user's and on the
+// roll (the state is invalidated on every change, hints need not be),
+// else from the database, refreshing the cache. errNotMember when the
+// user is not on the roll.
+func (s *Service) stateOfUser(ctx context.Context, userID, memberHint int64) (int64, *state, error) {
+	if memberHint != 0 {
+		if st, err := s.cachedState(ctx, memberHint); err == nil && st.UserID == userID && st.onRoll() {
+			return memberHint, st, nil
+		}
+	}
 	if v, err := s.cache.Get(ctx, userKey(userID)); err == nil {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
 			if st, err := s.cachedState(ctx, id); err == nil && st.UserID == userID && st.onRoll() {

@@ -57,9 +57,15 @@ func stateKey(memberID int64) string { return "{m:" + strconv.FormatInt(memberID
 // userKey is the cache key of a user's hint to their member record.
 func userKey(userID int64) string { return "{u:" + strconv.FormatInt(userID, 10) + "}:member" }
 
-// UserCacheKey is the cache key MyCard reads first for the user, so that a
-// caller can prefetch it with other keys in one round trip.
-func UserCacheKey(userID int64) string { return userKey(userID) }
+// MyCardCacheKey is the cache key MyCard reads first, so that a caller can
+// prefetch it with other keys in one round trip: the state of the member
+// hinted at, or without a hint the user's own hint.
+func MyCardCacheKey(userID, memberHint int64) string {
+	if memberHint != 0 {
+		return stateKey(memberHint)
+	}
+	return userKey(userID)
+}
 
 // TokenCacheKey is the cache key Verify reads for the member a card token
 // names. The token is not checked here (Verify checks it): this only lets

@@ -105,6 +105,12 @@ func TestMyCardHint(t *testing.T) {
 			if _, err := f.svc.MyCard(ctx, old); err == nil {
 				t.Fatal("the old user still gets the claimed card through the hint")
 			}
+			if _, err := f.svc.MyCardHinted(ctx, old, m.ID); err == nil {
+				t.Fatal("the old user still gets the claimed card through the token's hint")
+			}
+			if c, err := f.svc.MyCardHinted(ctx, other, m.ID); err != nil || c.MemberID != m.ID {
+				t.Fatalf("the new user's card through a hint = %+v, %v", c, err)
+			}
 			c, err := f.svc.MyCard(ctx, other)
 			if err != nil || c.MemberID != m.ID || c.Name != "张三丰" {
 				t.Fatalf("the new user's card = %+v, %v", c, err)
@@ -115,6 +121,9 @@ func TestMyCardHint(t *testing.T) {
 			expectReason(t, f, tok, card.ReasonNotActive)
 			if _, err := f.svc.MyCard(ctx, other); err == nil {
 				t.Fatal("a member who left still gets the card through the hint")
+			}
+			if _, err := f.svc.MyCardHinted(ctx, other, m.ID); err == nil {
+				t.Fatal("a member who left still gets the card through the token's hint")
 			}
 		})
 	}

@@ -45,6 +45,7 @@ type Service struct {
 	db       *gorm.DB
 	users    *model.UserStore
 	sessions *model.SessionStore
+	members  *model.MemberStore
 	cache    cache.Cache
 	wx       WeChat
 	pii      *pii.Cipher
@@ -69,7 +70,7 @@ func New(db *gorm.DB, c cache.Cache, wx WeChat, cipher *pii.Cipher, limiter *rat
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: db, users: model.NewUserStore(db), sessions: model.NewSessionStore(db),
+	return &Service{db: db, users: model.NewUserStore(db), sessions: model.NewSessionStore(db), members: model.NewMemberStore(db),
 		cache: c, wx: wx, pii: cipher, limiter: limiter, cfg: cfg, now: now, log: log}
 }
 
@@ -77,6 +78,10 @@ func New(db *gorm.DB, c cache.Cache, wx WeChat, cipher *pii.Cipher, limiter *rat
 type Principal struct {
 	UserID    int64
 	SessionID int64
+	// MemberHint is the user's member record on the roll when the token
+	// was issued (0: none then). Only a hint, to find the card without a
+	// lookup: whoever uses it checks it against the member's current state.
+	MemberHint int64
 }
 
 // Tokens is what login and refresh hand out.
@@ -113,7 +118,7 @@ func (s *Service) Login(ctx context.Context, code string) (*Tokens, error) {
 	if err := s.sessions.Create(ctx, sess); err != nil {
 		return nil, err
 	}
-	return s.issue(sess, refresh, u)
+	return s.issue(ctx, sess, refresh, u)
 }
 
 // Refresh rotates a refresh token. Presenting a spent one again revokes the
@@ -155,7 +160,7 @@ func (s *Service) Refresh(ctx context.Context, token string) (*Tokens, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.issue(sess, next, u)
+	return s.issue(ctx, sess, next, u)
 }
 
 // Logout ends the session at once, on every node.
@@ -180,8 +185,12 @@ func (s *Service) Phone(u *model.User) (string, error) {
 	return s.pii.Decrypt(*u.PhoneEnc)
 }
 
-func (s *Service) issue(sess *model.Session, refresh string, u *model.User) (*Tokens, error) {
-	access, err := s.signAccess(sess.UserID, sess.ID)
+func (s *Service) issue(ctx context.Context, sess *model.Session, refresh string, u *model.User) (*Tokens, error) {
+	mid, err := s.members.OnRollIDForUser(ctx, sess.UserID)
+	if err != nil && !errors.Is(err, model.ErrNotFound) {
+		return nil, err
+	}
+	access, err := s.signAccess(sess.UserID, sess.ID, mid)
 	if err != nil {
 		return nil, err
 	}

@@ -18,12 +18,14 @@ import (
 // it belongs to, so a revoked session stops its tokens.
 type accessClaims struct {
 	SessionID string `json:"sid"`
+	// MemberHint is Principal.MemberHint, when there is one.
+	MemberHint string `json:"mid,omitempty"`
 	jwt.RegisteredClaims
 }
 
 const accessIssuer = "unionhub"
 
-func (s *Service) signAccess(userID, sessionID int64) (string, error) {
+func (s *Service) signAccess(userID, sessionID, memberHint int64) (string, error) {
 	now := s.now()
 	claims := accessClaims{
 		SessionID: strconv.FormatInt(sessionID, 10),
@@ -33,6 +35,9 @@ func (s *Service) signAccess(userID, sessionID int64) (string, error) {
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(s.cfg.AccessTTL)),
 		},
+	}
+	if memberHint != 0 {
+		claims.MemberHint = strconv.FormatInt(memberHint, 10)
 	}
 	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(s.cfg.TokenKey)
 }
@@ -46,10 +51,11 @@ func (s *Service) ParseAccess(token string) (Principal, error) {
 		return Principal{}, service.ErrUnauthenticated
 	}
 	var claims struct {
-		SessionID string   `json:"sid"`
-		Issuer    string   `json:"iss"`
-		Subject   string   `json:"sub"`
-		ExpiresAt *float64 `json:"exp"`
+		SessionID  string   `json:"sid"`
+		MemberHint string   `json:"mid"`
+		Issuer     string   `json:"iss"`
+		Subject    string   `json:"sub"`
+		ExpiresAt  *float64 `json:"exp"`
 	}
 	if err := t.Claims(&claims); err != nil {
 		return Principal{}, service.ErrUnauthenticated
@@ -68,7 +74,11 @@ func (s *Service) ParseAccess(token string) (Principal, error) {
 	if err1 != nil || err2 != nil {
 		return Principal{}, service.ErrUnauthenticated
 	}
-	return Principal{UserID: uid, SessionID: sid}, nil
+	p := Principal{UserID: uid, SessionID: sid}
+	if claims.MemberHint != "" {
+		p.MemberHint, _ = strconv.ParseInt(claims.MemberHint, 10, 64) // a hint: unreadable is none
+	}
+	return p, nil
 }
 
 // maxAccessLen bounds the work a hostile access token causes.
