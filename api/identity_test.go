@@ -307,10 +307,17 @@ func TestEnvelopeForUnknownRoutes(t *testing.T) {
 			t.Errorf("incoming request id not kept: %s", r.Raw)
 		}
 		e.do("GET", "/readyz", nil, "").expect(t, 200, 0)
+		e.do("GET", "/healthz", nil, "").expect(t, 200, 0)
+		e.do("BREW", "/api/v1/coffee", nil, "").expect(t, http.StatusNotFound, 40400)
 		m := e.do("GET", "/metrics", nil, "")
-		if m.Status != 200 || !strings.Contains(m.Raw, `unionhub_http_requests_total{method="GET",route="/healthz",status="200"}`) ||
-			!strings.Contains(m.Raw, "go_goroutines") {
-			t.Errorf("metrics missing series:\n%.500s", m.Raw)
+		for _, series := range []string{`unionhub_http_requests_total{method="GET",route="/healthz",status="200"} 2`,
+			`unionhub_http_requests_total{method="OTHER",route="unmatched",status="404"} 1`, "go_goroutines"} {
+			if m.Status != 200 || !strings.Contains(m.Raw, series) {
+				t.Errorf("metrics without %s:\n%s", series, m.Raw)
+			}
+		}
+		if strings.Contains(m.Raw, "BREW") {
+			t.Error("a client's method became a label value")
 		}
 	})
 }

@@ -2,7 +2,9 @@ package api
 
 import (
 	"errors"
+	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,6 +17,19 @@ import (
 type httpMetrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	// series caches each (route, method, status)'s counter and histogram,
+	// so a request costs no label hashing or formatting.
+	series sync.Map // seriesKey → *series
+}
+
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 func newHTTPMetrics(reg *prometheus.Registry) *httpMetrics {
@@ -48,10 +63,34 @@ func (m *httpMetrics) middleware() gin.HandlerFunc {
 		if route == "" {
 			route = "unmatched" // never the raw path: unbounded label values
 		}
-		status := strconv.Itoa(c.Writer.Status())
-		m.requests.WithLabelValues(route, c.Request.Method, status).Inc()
-		m.duration.WithLabelValues(route, c.Request.Method, status).Observe(time.Since(start).Seconds())
+		s := m.seriesOf(seriesKey{route: route, method: methodLabel(c.Request.Method), status: c.Writer.Status()})
+		s.requests.Inc()
+		s.duration.Observe(time.Since(start).Seconds())
 	}
+}
+
+// methodLabel keeps the label set bounded: a client may send any token as
+// its method.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
+		http.MethodHead, http.MethodOptions:
+		return method
+	}
+	return "OTHER"
+}
+
+// seriesOf returns the metrics of k, made on first use. Routes, methods
+// and statuses are bounded sets, so the cache is too.
+func (m *httpMetrics) seriesOf(k seriesKey) *series {
+	if s, found := m.series.Load(k); found {
+		return s.(*series)
+	}
+	status := strconv.Itoa(k.status)
+	s := &series{requests: m.requests.WithLabelValues(k.route, k.method, status),
+		duration: m.duration.WithLabelValues(k.route, k.method, status)}
+	actual, _ := m.series.LoadOrStore(k, s)
+	return actual.(*series)
 }
 
 // metricsHandler serves the registry in the Prometheus text format.

@@ -92,5 +92,8 @@ func NewUniversalClient(addr string, opts OpenOptions) (redis.UniversalClient, e
 		WriteTimeout:          writeTimeout,
 		ContextTimeoutEnabled: true,
 		PoolSize:              poolSize,
+		// RESP2: UnionHub uses no RESP3 feature, and RESP3 makes every
+		// read look for pending push notifications first.
+		Protocol: 2,
 	}), nil
 }
