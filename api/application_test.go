@@ -1,9 +1,11 @@
 package api_test
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 func TestApplyAndApproveFlow(t *testing.T) {
@@ -380,6 +382,45 @@ func TestDicts(t *testing.T) {
 			if len(d[key]) < min {
 				t.Errorf("%s has %d entries", key, len(d[key]))
 			}
+		}
+	})
+}
+
+// TestReviewQueuePages walks the chair's queue page by page: newest first,
+// every application once, a cursor until the last page.
+func TestReviewQueuePages(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		var want []string
+		for range 5 {
+			want = append([]string{tr.application(tr.u1).ID}, want...) // newest first
+			e.clock.Advance(time.Second)
+		}
+		tr.application(tr.u3) // another union's: not in the chair's queue
+		var got []string
+		path := "/api/v1/admin/applications?status=submitted&limit=2"
+		for pages := 0; ; pages++ {
+			if pages > 3 {
+				t.Fatalf("more pages than expected: %v", got)
+			}
+			var page struct {
+				Items []struct {
+					ID string `json:"id"`
+				} `json:"items"`
+				NextCursor *string `json:"next_cursor"`
+			}
+			e.do("GET", path, nil, tr.chair1.Access).expect(t, 200, 0).decode(t, &page)
+			for _, it := range page.Items {
+				got = append(got, it.ID)
+			}
+			if page.NextCursor == nil {
+				break
+			}
+			path = "/api/v1/admin/applications?status=submitted&limit=2&cursor=" + *page.NextCursor
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("pages gave %v, want %v", got, want)
 		}
 	})
 }
