@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -143,8 +144,12 @@ func (s *ApplicationStore) ListOwned(ctx context.Context, userID int64, p Page) 
 
 // ReviewFilter selects the review queue.
 type ReviewFilter struct {
-	Paths    []string
-	OrgID    int64    // 0: the whole scope
+	Paths []string
+	OrgID int64 // 0: the whole scope
+	// OrgPath is OrgID's path when the caller has it from its own role
+	// binding there. The store then checks here that it lies in Paths and
+	// filters by the id alone, without the subquery over orgs.
+	OrgPath  string
 	Statuses []string // nil: every status but draft
 }
 
@@ -152,9 +157,15 @@ type ReviewFilter struct {
 // columns a list shows only (reviewListColumns). The index (org_id,
 // status, created_at, id) serves it.
 func (s *ApplicationStore) ListForReview(ctx context.Context, f ReviewFilter, p Page) ([]Application, error) {
-	q := Conn(ctx, s.db).Scopes(OrgInSubtrees(f.Paths, "org_id"))
-	if f.OrgID != 0 {
+	q := Conn(ctx, s.db)
+	switch {
+	case f.OrgID != 0 && f.OrgPath != "" && underAny(f.OrgPath, f.Paths):
 		q = q.Where("org_id = ?", f.OrgID)
+	default:
+		q = q.Scopes(OrgInSubtrees(f.Paths, "org_id"))
+		if f.OrgID != 0 {
+			q = q.Where("org_id = ?", f.OrgID)
+		}
 	}
 	if f.Statuses != nil {
 		q = q.Where("status IN ?", f.Statuses)
@@ -177,6 +188,16 @@ func (s *ApplicationStore) ListForReview(ctx context.Context, f ReviewFilter, p 
 		out = append(out, a)
 	}
 	return out, Translate(rows.Err())
+}
+
+// underAny reports whether path lies in one of the subtrees paths.
+func underAny(path string, paths []string) bool {
+	for _, p := range paths {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // reviewListColumns are the columns a review list shows, in the order

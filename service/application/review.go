@@ -33,6 +33,9 @@ func (s *Service) Queue(ctx context.Context, sc access.Scope, orgID int64, statu
 		orgID = id
 	}
 	f := model.ReviewFilter{Paths: sc.Paths(access.Review), OrgID: orgID}
+	if b, bound := sc.BindingAt(orgID); bound && orgID != 0 {
+		f.OrgPath = b.OrgPath
+	}
 	if status != "" {
 		switch status {
 		case model.AppSubmitted, model.AppApproved, model.AppRejected, model.AppReturned, model.AppWithdrawn:

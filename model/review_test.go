@@ -1,0 +1,62 @@
+package model_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/model/modeltest"
+)
+
+// TestListForReviewScope: the review list holds to the scope's paths
+// whether the union's path comes with the filter (checked in the store,
+// filtered by id) or not (the subquery over orgs).
+func TestListForReviewScope(t *testing.T) {
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		orgs, apps := model.NewOrgStore(db), model.NewApplicationStore(db)
+		mk := func(name string) *model.Org {
+			id := model.NewID()
+			o := &model.Org{ID: id, Path: model.RootPath(id), Type: model.OrgGrassroots, Name: name, RegionCode: "420106",
+				Status: model.OrgActive, Version: 1}
+			if err := orgs.Create(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+			return o
+		}
+		a, b := mk("甲工会"), mk("乙工会")
+		now := time.Now().UTC()
+		for _, o := range []*model.Org{a, b} {
+			app := &model.Application{ID: model.NewID(), UserID: model.NewID(), OrgID: o.ID, Status: model.AppSubmitted,
+				Version: 1, Person: model.Person{Name: "张三", IDType: "resident_id"}, CreatedAt: now, UpdatedAt: now, SubmittedAt: &now}
+			if err := apps.Create(ctx, app); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tests := []struct {
+			name   string
+			filter model.ReviewFilter
+			want   int64 // the org of the one row expected; 0: none
+		}{
+			{"own union, path known", model.ReviewFilter{Paths: []string{a.Path}, OrgID: a.ID, OrgPath: a.Path}, a.ID},
+			{"own union, path unknown", model.ReviewFilter{Paths: []string{a.Path}, OrgID: a.ID}, a.ID},
+			{"other union, its path given", model.ReviewFilter{Paths: []string{a.Path}, OrgID: b.ID, OrgPath: b.Path}, 0},
+			{"other union", model.ReviewFilter{Paths: []string{a.Path}, OrgID: b.ID}, 0},
+			{"whole scope", model.ReviewFilter{Paths: []string{a.Path}}, a.ID},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				rows, err := apps.ListForReview(ctx, tc.filter, model.Page{Limit: 10})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if tc.want == 0 && len(rows) != 0 || tc.want != 0 && (len(rows) != 1 || rows[0].OrgID != tc.want || rows[0].Name != "张三") {
+					t.Fatalf("rows %+v, want one of org %d (0: none)", rows, tc.want)
+				}
+			})
+		}
+	})
+}
