@@ -50,9 +50,18 @@ type result struct {
 	Errors      []string       `json:"errors,omitempty"`
 }
 
-// attack runs s against base for o.Duration and returns its figures.
-func attack(base string, s scenario, o attackOptions) result {
-	var n atomic.Uint64
+// tally accumulates the slices of one scenario's run: its latencies and
+// status codes, and the successful requests over the time its slices took
+// (vegeta's own throughput would count the time between slices too).
+type tally struct {
+	m     vegeta.Metrics
+	ok    uint64
+	spent time.Duration
+}
+
+// feed runs s against base for d, continuing s's request sequence at *n,
+// and adds what it saw to every tally given.
+func feed(base string, s scenario, o attackOptions, d time.Duration, n *atomic.Uint64, into ...*tally) {
 	targeter := func(t *vegeta.Target) error {
 		r := s.next(n.Add(1) - 1)
 		t.Method, t.URL, t.Body = r.method, base+r.path, r.body
@@ -68,19 +77,39 @@ func attack(base string, s scenario, o attackOptions) result {
 	w := uint64(o.Workers)
 	a := vegeta.NewAttacker(vegeta.Workers(w), vegeta.MaxWorkers(w), vegeta.Connections(o.Workers),
 		vegeta.MaxConnections(o.Workers), vegeta.KeepAlive(true), vegeta.Timeout(30*time.Second))
-	var m vegeta.Metrics
-	for res := range a.Attack(targeter, vegeta.Rate{Freq: o.Rate, Per: time.Second}, o.Duration, s.name) {
-		m.Add(res)
+	start := time.Now()
+	for res := range a.Attack(targeter, vegeta.Rate{Freq: o.Rate, Per: time.Second}, d, s.name) {
+		for _, t := range into {
+			t.m.Add(res)
+			if res.Code >= 200 && res.Code < 400 {
+				t.ok++
+			}
+		}
 	}
-	m.Close()
+	spent := time.Since(start)
+	for _, t := range into {
+		t.spent += spent
+	}
+}
+
+func (t *tally) rps() float64 {
+	if t.spent <= 0 {
+		return 0
+	}
+	return float64(t.ok) / t.spent.Seconds()
+}
+
+// result returns the figures of scenario name.
+func (t *tally) result(name, reference string) result {
+	t.m.Close()
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-	errs := m.Errors
+	errs := t.m.Errors
 	if len(errs) > 5 {
 		errs = errs[:5]
 	}
-	return result{Scenario: s.name, Reference: s.reference, Requests: m.Requests, RPS: round(m.Throughput),
-		Success: round(m.Success * 100), P50MS: ms(m.Latencies.P50), P95MS: ms(m.Latencies.P95), P99MS: ms(m.Latencies.P99),
-		StatusCodes: m.StatusCodes, Errors: errs}
+	return result{Scenario: name, Reference: reference, Requests: t.m.Requests, RPS: round(t.rps()),
+		Success: round(t.m.Success * 100), P50MS: ms(t.m.Latencies.P50), P95MS: ms(t.m.Latencies.P95),
+		P99MS: ms(t.m.Latencies.P99), StatusCodes: t.m.StatusCodes, Errors: errs}
 }
 
 func round(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }

@@ -2,9 +2,9 @@
 // starts, in this process, an embedded node (on the configured database
 // and cache: the embedded default, or MariaDB and Redis as `unionhub
 // serve` reads them from UNIONHUB_* variables), the fake WeChat server
-// and two reference handlers, then runs each scenario for --duration and
-// reports its requests per second as a ratio to its reference, with
-// p50/p95/p99. The database must have been filled by `unionhub seed-bench`
+// and two reference handlers, then runs each scenario for --duration,
+// alternating with its reference in --rounds slices, and reports its
+// requests per second as a ratio to its reference, with p50/p95/p99. The database must have been filled by `unionhub seed-bench`
 // with the same configuration. Everything listens on loopback ports only.
 package main
 
@@ -21,6 +21,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -51,13 +52,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sessions := fs.Int("sessions", 500, "members logged in for GET /me/card")
 	tokens := fs.Int("tokens", 50000, "distinct card tokens for verify and redeem")
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the scenario runs to this file")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the scenario runs (and the reference slices between them) to this file")
+	rounds := fs.Int("rounds", 5, "slices each scenario and its reference alternate in")
 	logLevel := fs.String("log-level", "error", "the node's log level")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *duration <= 0 || *duration > 10*time.Minute || *workers < 1 || *rate < 0 || *tokens < 2 || *members < 1 {
-		return errors.New("--duration must be within (0, 10m], --workers ≥ 1, --rate ≥ 0, --tokens ≥ 2, --members ≥ 1")
+	if *duration <= 0 || *duration > 10*time.Minute || *workers < 1 || *rate < 0 || *tokens < 2 || *members < 1 ||
+		*rounds < 1 || *duration/time.Duration(*rounds) < 100*time.Millisecond {
+		return errors.New("--duration must be within (0, 10m], --workers ≥ 1, --rate ≥ 0, --tokens ≥ 2, --members ≥ 1, " +
+			"--rounds ≥ 1 with slices of at least 100ms")
 	}
 	cfg, err := config.Load(*configPath, os.LookupEnv)
 	if err != nil {
@@ -126,28 +130,48 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	defer func() { stopProfile() }()
+	// A scenario and its reference run in alternating slices, so that both
+	// meet the machine in the same state (a shared or throttled machine
+	// changes speed within seconds); the ratio compares the two.
 	o := attackOptions{Duration: *duration, Rate: *rate, Workers: *workers}
-	refs := map[string]result{}
+	slice := *duration / time.Duration(*rounds)
+	refTotals := map[string]*tally{}
+	refCounters := map[string]*atomic.Uint64{}
+	var refOrder []string
 	var results []result
 	for _, name := range selected {
 		s := all[name]
 		if ctx.Err() != nil {
 			break
 		}
-		if _, done := refs[s.reference]; s.reference != "" && !done {
-			fmt.Fprintf(stderr, "loadtest: running %s for %s\n", s.reference, *duration)
-			refs[s.reference] = attack(all[s.reference].base, all[s.reference], o)
-			results = append(results, refs[s.reference])
+		var paired *tally
+		if s.reference != "" {
+			if refTotals[s.reference] == nil {
+				refTotals[s.reference], refCounters[s.reference] = &tally{}, &atomic.Uint64{}
+				refOrder = append(refOrder, s.reference)
+			}
+			paired = &tally{}
 		}
-		fmt.Fprintf(stderr, "loadtest: running %s for %s\n", name, *duration)
+		fmt.Fprintf(stderr, "loadtest: running %s for %s (and %s), in %d slices\n", name, *duration, s.reference, *rounds)
 		if err := profile(); err != nil {
 			return err
 		}
-		r := attack(s.base, s, o)
-		if ref := refs[s.reference]; ref.RPS > 0 {
-			r.RefRPS, r.Ratio = ref.RPS, float64(int(r.RPS/ref.RPS*1000+0.5))/1000
+		own, n := &tally{}, &atomic.Uint64{}
+		for i := 0; i < *rounds && ctx.Err() == nil; i++ {
+			if paired != nil {
+				feed(all[s.reference].base, all[s.reference], o, slice, refCounters[s.reference], paired, refTotals[s.reference])
+			}
+			feed(s.base, s, o, slice, n, own)
+		}
+		r := own.result(name, s.reference)
+		if paired != nil && paired.rps() > 0 {
+			r.RefRPS = round(paired.rps())
+			r.Ratio = float64(int(r.RPS/r.RefRPS*1000+0.5)) / 1000
 		}
 		results = append(results, r)
+	}
+	for _, name := range refOrder {
+		results = append(results, refTotals[name].result(name, ""))
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
 	runInfo := map[string]any{"db": cfg.DB.Driver, "cache": cacheName(cfg.Redis.Addr), "duration": duration.String(),

@@ -106,12 +106,29 @@ func (r *Redis) Incr(ctx context.Context, key string, ttl time.Duration) (int64,
 	return n, nil
 }
 
-// Prefetch reads keys with one GET each, sent together in one pipeline
-// (a Redis Cluster client splits it by node; no command spans slots), and
-// carries the answers in the returned context for the keys' next Get.
+// Prefetch reads keys in one round trip and carries the answers in the
+// returned context for the keys' next Get: with one MGET on a Redis
+// server, with one GET each in a pipeline on a Redis Cluster (the client
+// splits it by node; an MGET across slots would fail with CROSSSLOT).
 func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
 	if len(keys) < 2 {
 		return ctx // nothing to save
+	}
+	if _, cluster := r.client.(*redis.ClusterClient); !cluster {
+		vals, err := r.client.MGet(ctx, keys...).Result()
+		if err != nil || len(vals) != len(keys) {
+			return ctx // each Get asks again and meets the failure itself
+		}
+		answers := make(map[string]answer, len(keys))
+		for i, v := range vals {
+			switch v := v.(type) {
+			case string:
+				answers[keys[i]] = answer{value: v}
+			case nil:
+				answers[keys[i]] = answer{err: ErrMiss}
+			}
+		}
+		return withPrefetched(ctx, answers)
 	}
 	cmds := make([]*redis.StringCmd, len(keys))
 	_, _ = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
