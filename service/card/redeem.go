@@ -54,19 +54,13 @@ func (s *Service) redeem(ctx context.Context, verifierID int64, b *model.Benefit
 	}
 	r := &model.Redemption{ID: model.NewID(), BenefitID: b.ID, MemberID: c.MemberID, TokenID: c.TokenID,
 		VerifierID: verifierID, CreatedAt: s.now().UTC()}
-	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
-		if err := s.redemptions.Create(ctx, r); err != nil {
-			return err
-		}
-		if !limited {
-			return nil
-		}
-		err := s.redemptions.TakeUsage(ctx, b.ID, c.MemberID, *b.PerMemberLimit)
-		if errors.Is(err, model.ErrConflict) {
-			return errLimitReached
-		}
-		return err
-	})
+	var err error
+	if !limited {
+		// One statement: atomic on its own, one round trip and one commit.
+		err = s.redemptions.Create(ctx, r)
+	} else {
+		err = s.limitedRedemption(ctx, b, c, r)
+	}
 	if errors.Is(err, model.ErrDuplicate) {
 		return s.redemptions.ByToken(ctx, b.ID, c.TokenID)
 	}
@@ -74,4 +68,19 @@ func (s *Service) redeem(ctx context.Context, verifierID int64, b *model.Benefit
 		return nil, err
 	}
 	return r, nil
+}
+
+// limitedRedemption records r and takes one of the member's uses of b in
+// one transaction; errLimitReached when none is left.
+func (s *Service) limitedRedemption(ctx context.Context, b *model.BenefitWithOrg, c checked, r *model.Redemption) error {
+	return model.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.redemptions.Create(ctx, r); err != nil {
+			return err
+		}
+		err := s.redemptions.TakeUsage(ctx, b.ID, c.MemberID, *b.PerMemberLimit)
+		if errors.Is(err, model.ErrConflict) {
+			return errLimitReached
+		}
+		return err
+	})
 }
