@@ -114,38 +114,39 @@ func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
 	if len(keys) < 2 {
 		return ctx // nothing to save
 	}
-	if _, cluster := r.client.(*redis.ClusterClient); !cluster {
-		vals, err := r.client.MGet(ctx, keys...).Result()
-		if err != nil || len(vals) != len(keys) {
-			return ctx // each Get asks again and meets the failure itself
+	values, errs := make([]string, len(keys)), make([]error, len(keys))
+	if _, cluster := r.client.(*redis.ClusterClient); cluster {
+		cmds := make([]*redis.StringCmd, len(keys))
+		_, _ = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, k := range keys {
+				cmds[i] = p.Get(ctx, k)
+			}
+			return nil
+		}) // per-command errors are read below
+		for i, cmd := range cmds {
+			values[i], errs[i] = cmd.Result()
 		}
-		answers := make(map[string]answer, len(keys))
-		for i, v := range vals {
-			switch v := v.(type) {
-			case string:
-				answers[keys[i]] = answer{value: v}
-			case nil:
-				answers[keys[i]] = answer{err: ErrMiss}
+	} else {
+		vals, err := r.client.MGet(ctx, keys...).Result()
+		for i := range keys {
+			switch {
+			case err != nil || len(vals) != len(keys):
+				errs[i] = ErrUnavailable
+			case vals[i] == nil:
+				errs[i] = redis.Nil
+			default:
+				values[i], _ = vals[i].(string)
 			}
 		}
-		return withPrefetched(ctx, answers)
 	}
-	cmds := make([]*redis.StringCmd, len(keys))
-	_, _ = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-		for i, k := range keys {
-			cmds[i] = p.Get(ctx, k)
-		}
-		return nil
-	}) // per-command errors are read below
 	answers := make(map[string]answer, len(keys))
-	for i, cmd := range cmds {
-		v, err := cmd.Result()
+	for i, k := range keys {
 		switch {
-		case err == nil:
-			answers[keys[i]] = answer{value: v}
-		case errors.Is(err, redis.Nil):
-			answers[keys[i]] = answer{err: ErrMiss}
-		}
+		case errs[i] == nil:
+			answers[k] = answer{value: values[i]}
+		case errors.Is(errs[i], redis.Nil):
+			answers[k] = answer{err: ErrMiss}
+		} // a failed read is not carried: its Get asks again
 	}
 	return withPrefetched(ctx, answers)
 }

@@ -60,6 +60,16 @@ func (s *Service) MyCardHinted(ctx context.Context, userID, memberHint int64) (*
 	return c, nil
 }
 
+// cachedCardOf returns the cached state of the member a hint names when it
+// says the member is the user's and on the roll.
+func (s *Service) cachedCardOf(ctx context.Context, memberID, userID int64) (*state, bool) {
+	if memberID == 0 {
+		return nil, false
+	}
+	st, err := s.cachedState(ctx, memberID)
+	return st, err == nil && st.UserID == userID && st.onRoll()
+}
+
 // stateOfUser returns the user's member record on the roll and its state:
 // from the cache when memberHint, or else the user's hint in the cache,
 // names a member whose cached state says it is this user's and on the
@@ -67,14 +77,12 @@ func (s *Service) MyCardHinted(ctx context.Context, userID, memberHint int64) (*
 // else from the database, refreshing the cache. errNotMember when the
 // user is not on the roll.
 func (s *Service) stateOfUser(ctx context.Context, userID, memberHint int64) (int64, *state, error) {
-	if memberHint != 0 {
-		if st, err := s.cachedState(ctx, memberHint); err == nil && st.UserID == userID && st.onRoll() {
-			return memberHint, st, nil
-		}
+	if st, found := s.cachedCardOf(ctx, memberHint, userID); found {
+		return memberHint, st, nil
 	}
 	if v, err := s.cache.Get(ctx, userKey(userID)); err == nil {
 		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
-			if st, err := s.cachedState(ctx, id); err == nil && st.UserID == userID && st.onRoll() {
+			if st, found := s.cachedCardOf(ctx, id, userID); found {
 				return id, st, nil
 			}
 		}

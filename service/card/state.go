@@ -2,8 +2,6 @@ package card
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/internal/jws"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -72,22 +71,15 @@ func MyCardCacheKey(userID, memberHint int64) string {
 // a caller prefetch the key with others in one round trip. ok is false
 // when the token names no member.
 func TokenCacheKey(token string) (key string, ok bool) {
-	_, rest, found := strings.Cut(strings.TrimSpace(token), ".")
-	payload, _, found2 := strings.Cut(rest, ".")
-	if !found || !found2 || len(token) > maxTokenLen {
-		return "", false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(payload)
+	t, err := jws.Parse(strings.TrimSpace(token), maxTokenLen)
 	if err != nil {
 		return "", false
 	}
-	var c struct {
-		Subject string `json:"sub"`
-	}
-	if json.Unmarshal(raw, &c) != nil {
+	var c claims
+	if t.Claims(&c) != nil {
 		return "", false
 	}
-	id, err := strconv.ParseInt(c.Subject, 10, 64)
+	id, err := strconv.ParseInt(c.Sub, 10, 64)
 	if err != nil || id <= 0 {
 		return "", false
 	}
