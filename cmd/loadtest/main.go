@@ -53,6 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	tokens := fs.Int("tokens", 50000, "distinct card tokens for verify and redeem")
 	asJSON := fs.Bool("json", false, "print the results as JSON instead of a table")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the scenario runs (and the reference slices between them) to this file")
+	memProfile := fs.String("memprofile", "", "write the allocation profile to this file (and one taken before the runs to this file + \".before\", for pprof -base)")
 	rounds := fs.Int("rounds", 5, "slices each scenario and its reference alternate in")
 	logLevel := fs.String("log-level", "error", "the node's log level")
 	if err := fs.Parse(args); err != nil {
@@ -139,6 +140,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	refCounters := map[string]*atomic.Uint64{}
 	var refOrder []string
 	var results []result
+	// The allocation profile holds totals since the start: a snapshot
+	// before the runs lets pprof -base leave out the fixtures.
+	if *memProfile != "" {
+		if err := writeAllocs(*memProfile + ".before"); err != nil {
+			return err
+		}
+	}
 	for _, name := range selected {
 		s := all[name]
 		if ctx.Err() != nil {
@@ -172,6 +180,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	for _, name := range refOrder {
 		results = append(results, refTotals[name].result(name, ""))
+	}
+	if *memProfile != "" {
+		if err := writeAllocs(*memProfile); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "loadtest: allocations of the runs: go tool pprof -sample_index=alloc_space -base %s.before %s\n",
+			*memProfile, *memProfile)
 	}
 	load, _ := os.ReadFile("/proc/loadavg")
 	runInfo := map[string]any{"db": cfg.DB.Driver, "cache": cacheName(cfg.Redis.Addr), "duration": duration.String(),
@@ -217,4 +232,19 @@ func sanity(ctx context.Context, base string, f *fixtures) error {
 		return fmt.Errorf("sanity: redeeming wrote no redemption (%s)", v.Reason)
 	}
 	return nil
+}
+
+// writeAllocs writes the allocation profile as it stands (after a GC, as
+// pprof's allocation profiles are as of the last one).
+func writeAllocs(path string) error {
+	runtime.GC()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }

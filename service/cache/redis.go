@@ -26,12 +26,13 @@ return n
 // Redis is the Cache over a Redis server or Redis Cluster.
 type Redis struct {
 	client redis.UniversalClient
+	reads  *coalescer // Prefetch's reads
 }
 
 // NewRedis returns a Cache over client and takes ownership of it: Close
 // closes the client.
 func NewRedis(client redis.UniversalClient) *Redis {
-	return &Redis{client: client}
+	return &Redis{client: client, reads: newCoalescer(client, nil)}
 }
 
 // Get returns the value of key, or ErrMiss.
@@ -108,36 +109,15 @@ func (r *Redis) Incr(ctx context.Context, key string, ttl time.Duration) (int64,
 
 // Prefetch reads keys in one round trip and carries the answers in the
 // returned context for the keys' next Get: with one MGET on a Redis
-// server, with one GET each in a pipeline on a Redis Cluster (the client
-// splits it by node; an MGET across slots would fail with CROSSSLOT).
+// server, with one GET each on a Redis Cluster. The reads of concurrent
+// requests go together (coalesce.go).
 func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
 	if len(keys) < 2 {
 		return ctx // nothing to save
 	}
-	values, errs := make([]string, len(keys)), make([]error, len(keys))
-	if _, cluster := r.client.(*redis.ClusterClient); cluster {
-		cmds := make([]*redis.StringCmd, len(keys))
-		_, _ = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, k := range keys {
-				cmds[i] = p.Get(ctx, k)
-			}
-			return nil
-		}) // per-command errors are read below
-		for i, cmd := range cmds {
-			values[i], errs[i] = cmd.Result()
-		}
-	} else {
-		vals, err := r.client.MGet(ctx, keys...).Result()
-		for i := range keys {
-			switch {
-			case err != nil || len(vals) != len(keys):
-				errs[i] = ErrUnavailable
-			case vals[i] == nil:
-				errs[i] = redis.Nil
-			default:
-				values[i], _ = vals[i].(string)
-			}
-		}
+	values, errs, ok := r.reads.read(ctx, keys)
+	if !ok {
+		values, errs = r.readAlone(ctx, keys)
 	}
 	answers := make(map[string]answer, len(keys))
 	for i, k := range keys {
@@ -151,6 +131,38 @@ func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
 	return withPrefetched(ctx, answers)
 }
 
+// readAlone reads keys in a round trip of their own (redis.Nil marks a
+// missing key): one MGET on a Redis server, a pipeline of GETs on a
+// Redis Cluster.
+func (r *Redis) readAlone(ctx context.Context, keys []string) ([]string, []error) {
+	values, errs := make([]string, len(keys)), make([]error, len(keys))
+	if _, cluster := r.client.(*redis.ClusterClient); cluster {
+		cmds := make([]*redis.StringCmd, len(keys))
+		_, _ = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
+			for i, k := range keys {
+				cmds[i] = p.Get(ctx, k)
+			}
+			return nil
+		}) // per-command errors are read below
+		for i, cmd := range cmds {
+			values[i], errs[i] = cmd.Result()
+		}
+		return values, errs
+	}
+	vals, err := r.client.MGet(ctx, keys...).Result()
+	for i := range keys {
+		switch {
+		case err != nil || len(vals) != len(keys):
+			errs[i] = ErrUnavailable
+		case vals[i] == nil:
+			errs[i] = redis.Nil
+		default:
+			values[i], _ = vals[i].(string)
+		}
+	}
+	return values, errs
+}
+
 // Ping reports whether the server answers.
 func (r *Redis) Ping(ctx context.Context) error {
 	if err := r.client.Ping(ctx).Err(); err != nil {
@@ -161,6 +173,7 @@ func (r *Redis) Ping(ctx context.Context) error {
 
 // Close closes the client.
 func (r *Redis) Close() error {
+	r.reads.close()
 	if err := r.client.Close(); err != nil {
 		return wrap("close", err)
 	}
