@@ -1,9 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
-	"io"
 	"net/http"
 	"time"
 
@@ -66,12 +63,16 @@ type redemptionJSON struct {
 //	@Failure		409		{object}	ErrorResponse
 //	@Router			/verify [post]
 func (s *Server) verify(c *gin.Context) {
-	var req verifyRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	v, _ := c.Get(ctxVerifyBody)
+	in, _ := v.(*verifyBody)
+	if in == nil { // verifyCacheKeys did not run
+		in = readVerifyBody(c)
+	}
+	if in.err != nil {
+		fail(c, in.err)
 		return
 	}
-	res, err := s.Card.Verify(c.Request.Context(), scope(c), req.Token, int64(req.BenefitID))
+	res, err := s.Card.VerifyPresented(c.Request.Context(), scope(c), in.presented, int64(in.req.BenefitID))
 	if err != nil {
 		fail(c, err)
 		return
@@ -79,33 +80,39 @@ func (s *Server) verify(c *gin.Context) {
 	ok(c, http.StatusOK, s.toVerifyResponse(res))
 }
 
+// verifyBody is the body of POST /verify, read and decoded once, with its
+// token split by card.Present, or why it could not be read.
+type verifyBody struct {
+	req       verifyRequest
+	presented card.Presented
+	err       error
+}
+
+const ctxVerifyBody = "verify_body"
+
+func readVerifyBody(c *gin.Context) *verifyBody {
+	in := &verifyBody{}
+	if in.err = readJSON(c, &in.req); in.err == nil {
+		in.presented = card.Present(in.req.Token)
+	}
+	return in
+}
+
 // verifyCacheKeys names the cached state of the member the presented token
 // names, read by Verify after the token's checks. It reads the body ahead
-// of the handler and puts it back as it was (a read error included, so a
-// body over the limit still ends in 413); the token is only peeked at.
+// of the handler, for the handler: a bad body is answered there, after the
+// session and the role were checked, as on every other route.
 func verifyCacheKeys(c *gin.Context, _ identity.Principal) []string {
-	body, err := io.ReadAll(c.Request.Body)
-	rest := io.Reader(bytes.NewReader(body))
-	if err != nil {
-		rest = io.MultiReader(rest, errReader{err})
-	}
-	c.Request.Body = io.NopCloser(rest)
-	var req struct {
-		Token string `json:"token"`
-	}
-	if err != nil || json.Unmarshal(body, &req) != nil {
+	in := readVerifyBody(c)
+	c.Set(ctxVerifyBody, in)
+	if in.err != nil {
 		return nil
 	}
-	if key, ok := card.TokenCacheKey(req.Token); ok {
+	if key, ok := in.presented.CacheKey(); ok {
 		return []string{key}
 	}
 	return nil
 }
-
-// errReader fails every read with err.
-type errReader struct{ err error }
-
-func (r errReader) Read([]byte) (int, error) { return 0, r.err }
 
 func (s *Server) toVerifyResponse(res *card.Result) verifyResponse {
 	if !res.Valid {

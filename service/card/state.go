@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/cache"
-	"github.com/unionhub/unionhub/service/internal/jws"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -64,26 +62,6 @@ func MyCardCacheKey(userID, memberHint int64) string {
 		return stateKey(memberHint)
 	}
 	return userKey(userID)
-}
-
-// TokenCacheKey is the cache key Verify reads for the member a card token
-// names. The token is not checked here (Verify checks it): this only lets
-// a caller prefetch the key with others in one round trip. ok is false
-// when the token names no member.
-func TokenCacheKey(token string) (key string, ok bool) {
-	t, err := jws.Parse(strings.TrimSpace(token), maxTokenLen)
-	if err != nil {
-		return "", false
-	}
-	var c claims
-	if t.Claims(&c) != nil {
-		return "", false
-	}
-	id, err := strconv.ParseInt(c.Sub, 10, 64)
-	if err != nil || id <= 0 {
-		return "", false
-	}
-	return stateKey(id), true
 }
 
 func (s *Service) stateOf(r *model.CardRow) (*state, error) {

@@ -73,24 +73,60 @@ type checked struct {
 // maxTokenLen bounds the work a hostile token can cause.
 const maxTokenLen = 2048
 
+// Presented is a card token as presented at a counter, split and decoded
+// once: for the cache key of its member's state, which a caller prefetches
+// with other keys (CacheKey), and then for Verify. Nothing in it is
+// trusted before Verify has checked the signature.
+type Presented struct {
+	token  *jws.Token // nil when not three segments with a JSON header
+	claims claims
+	good   bool // the claims are JSON
+}
+
+// Present splits and decodes a presented token; a malformed one is
+// reported as such by Verify.
+func Present(token string) Presented {
+	t, err := jws.Parse(strings.TrimSpace(token), maxTokenLen)
+	if err != nil {
+		return Presented{}
+	}
+	p := Presented{token: t}
+	p.good = t.Claims(&p.claims) == nil
+	return p
+}
+
+// CacheKey is the cache key Verify reads for the member the token names
+// (not yet checked: a wrong one costs a wasted read only). ok is false
+// when the token names no member.
+func (p Presented) CacheKey() (key string, ok bool) {
+	if !p.good {
+		return "", false
+	}
+	id, err := strconv.ParseInt(p.claims.Sub, 10, 64)
+	if err != nil || id <= 0 {
+		return "", false
+	}
+	return stateKey(id), true
+}
+
 // check runs the offline checks in the contract's order: malformed,
 // unknown_key, bad_signature, expired. authentic reports that the
 // signature is ours (so the claims can be trusted even when expired). An
 // alg other than EdDSA (none, HS256 …) is malformed rather than anything
 // later; so is a token whose claims are not JSON or lack exp.
-func (s *Service) check(token string) (c checked, reason Reason, authentic bool) {
-	t, err := jws.Parse(strings.TrimSpace(token), maxTokenLen)
-	if err != nil || t.Header.Alg != algEdDSA || t.Header.Kid == "" {
+func (s *Service) check(p Presented) (c checked, reason Reason, authentic bool) {
+	t := p.token
+	if t == nil || t.Header.Alg != algEdDSA || t.Header.Kid == "" {
 		return c, ReasonMalformed, false
 	}
 	pub, known := s.publicKey(t.Header.Kid)
 	if !known {
 		return c, ReasonUnknownKey, false
 	}
-	var cl claims
-	if err := t.Claims(&cl); err != nil {
+	if !p.good {
 		return c, ReasonMalformed, false
 	}
+	cl := p.claims
 	good, err := t.VerifyEd25519(pub)
 	switch {
 	case err != nil:

@@ -48,6 +48,11 @@ const (
 // or an ancestor, not running today, or not open to the member's union;
 // 40903 when the member reached the benefit's limit.
 func (s *Service) Verify(ctx context.Context, sc access.Scope, token string, benefitID int64) (*Result, error) {
+	return s.VerifyPresented(ctx, sc, Present(token), benefitID)
+}
+
+// VerifyPresented is Verify of a token already split by Present.
+func (s *Service) VerifyPresented(ctx context.Context, sc access.Scope, p Presented, benefitID int64) (*Result, error) {
 	logRow := model.Verification{ID: model.NewID(), VerifierID: sc.UserID, Result: resultError, CreatedAt: s.now().UTC()}
 	defer func() { s.rec.add(logRow) }()
 	var b *model.BenefitWithOrg
@@ -61,7 +66,7 @@ func (s *Service) Verify(ctx context.Context, sc access.Scope, token string, ben
 			return nil, err
 		}
 	}
-	c, reason, authentic := s.check(token)
+	c, reason, authentic := s.check(p)
 	if authentic {
 		logRow.MemberID, logRow.TokenID = &c.MemberID, &c.TokenID
 	}
