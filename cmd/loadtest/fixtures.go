@@ -37,7 +37,7 @@ type setupOptions struct {
 // admins log in through the fake WeChat and get their roles, members are
 // given users, card tokens are minted with the card service's own
 // issuing (GET /me/card's), members log in.
-func setup(ctx context.Context, n *node, o setupOptions) (*fixtures, error) {
+func setup(ctx context.Context, n *target, o setupOptions) (*fixtures, error) {
 	f := &fixtures{}
 	root, err := model.NewOrgStore(n.DB).Root(ctx)
 	if errors.Is(err, model.ErrNotFound) {
@@ -105,7 +105,7 @@ func setup(ctx context.Context, n *node, o setupOptions) (*fixtures, error) {
 
 // bind gives userID role at orgID unless it has it already. The binding is
 // written directly, as accepting an invitation would write it.
-func bind(ctx context.Context, n *node, userID, orgID int64, role string) error {
+func bind(ctx context.Context, n *target, userID, orgID int64, role string) error {
 	var have int64
 	err := n.DB.WithContext(ctx).Model(&model.RoleBinding{}).
 		Where("user_id = ? AND org_id = ? AND role = ? AND revoked_at IS NULL", userID, orgID, role).Count(&have).Error
@@ -123,7 +123,7 @@ func bind(ctx context.Context, n *node, userID, orgID int64, role string) error 
 // memberUsers gives up to count active members a WeChat user whose openid
 // the fake derives from a login name, and returns the users and names.
 // Members that have a user of another openid keep it and are left out.
-func memberUsers(ctx context.Context, n *node, count int) ([]int64, []string, error) {
+func memberUsers(ctx context.Context, n *target, count int) ([]int64, []string, error) {
 	var ms []model.Member
 	err := n.DB.WithContext(ctx).Select("id", "user_id").Where("status = ?", model.MemberActive).
 		Order("id").Limit(count).Find(&ms).Error
@@ -167,7 +167,7 @@ func memberUsers(ctx context.Context, n *node, count int) ([]int64, []string, er
 
 // mintTokens mints count distinct card tokens round the users with the
 // card service's own issuing (MyCard, what GET /me/card returns).
-func mintTokens(ctx context.Context, n *node, users []int64, count int) ([]string, error) {
+func mintTokens(ctx context.Context, n *target, users []int64, count int) ([]string, error) {
 	out := make([]string, count)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -263,6 +263,6 @@ func call(ctx context.Context, base, method, path, token string, body, out any) 
 
 // forgetRoles drops what the cache holds of userID's role bindings after
 // one was written directly.
-func forgetRoles(ctx context.Context, n *node, userID int64) error {
+func forgetRoles(ctx context.Context, n *target, userID int64) error {
 	return n.Orgs.ForgetRoles(ctx, userID)
 }

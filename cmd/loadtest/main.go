@@ -78,7 +78,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	_ = level.UnmarshalText([]byte(*logLevel))
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	n, err := startNode(ctx, cfg, log)
+	n, err := startTarget(ctx, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/audit"
@@ -18,12 +19,12 @@ func auditCmd(ctx context.Context, cfg config.Config, log *slog.Logger, sub stri
 		fmt.Fprintln(e.stderr, usage)
 		return fmt.Errorf("unknown audit command %q: use `audit head` or `audit verify`", sub)
 	}
-	db, err := openDB(ctx, cfg, log)
+	db, err := node.OpenDB(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer model.Close(db)
-	if err := ensureSchema(ctx, cfg, db, log); err != nil {
+	if err := node.EnsureSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
 	s := audit.New(db, nil, log)

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strconv"
 
+	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
@@ -20,12 +21,12 @@ import (
 // run while servers are up: they read orgs and invitations from the
 // database and see both at once.
 func bootstrapCmd(ctx context.Context, cfg config.Config, log *slog.Logger, name, region string, e env) error {
-	db, err := openDB(ctx, cfg, log)
+	db, err := node.OpenDB(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer model.Close(db)
-	if err := ensureSchema(ctx, cfg, db, log); err != nil {
+	if err := node.EnsureSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
 	orgs := org.New(org.Deps{DB: db, Log: log}, org.Config{})

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/service/card"
 )
@@ -29,8 +30,8 @@ func TestCardSecrets(t *testing.T) {
 
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
-	s, err := loadSecrets(cfg)
-	if err != nil || !s.generated || s.card.Validate() != nil {
+	s, err := node.LoadSecrets(cfg)
+	if err != nil || !s.Generated || s.Card.Validate() != nil {
 		t.Fatalf("development: %v", err)
 	}
 	if fi, err := os.Stat(filepath.Join(cfg.DataDir, card.DevKeysFile)); err != nil || fi.Mode().Perm() != 0o600 {
@@ -38,19 +39,19 @@ func TestCardSecrets(t *testing.T) {
 	}
 
 	cfg.Keys.CardKeys, cfg.Keys.CardActiveKey = spec+",2026b:"+base64.StdEncoding.EncodeToString(seed[:16]), "2026a"
-	if _, err := loadSecrets(cfg); err == nil || !strings.Contains(err.Error(), "UNIONHUB_CARD_KEYS") {
+	if _, err := node.LoadSecrets(cfg); err == nil || !strings.Contains(err.Error(), "UNIONHUB_CARD_KEYS") {
 		t.Fatalf("a short seed: %v", err)
 	}
 	cfg.Keys.CardKeys = spec
-	s, err = loadSecrets(cfg)
-	if err != nil || s.card.Active != "2026a" || len(s.card.Keys) != 1 {
-		t.Fatalf("configured: %+v %v", s.card, err)
+	s, err = node.LoadSecrets(cfg)
+	if err != nil || s.Card.Active != "2026a" || len(s.Card.Keys) != 1 {
+		t.Fatalf("configured: %+v %v", s.Card, err)
 	}
 
 	// Production refuses any generated key, the card key included.
 	cfg.Env = config.EnvProduction
 	cfg.Keys.CardKeys, cfg.Keys.CardActiveKey = "", ""
-	if _, err := loadSecrets(cfg); err == nil || !strings.Contains(err.Error(), "UNIONHUB_CARD_KEYS") {
+	if _, err := node.LoadSecrets(cfg); err == nil || !strings.Contains(err.Error(), "UNIONHUB_CARD_KEYS") {
 		t.Fatalf("production with a generated card key: %v", err)
 	}
 }

@@ -14,6 +14,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
@@ -275,11 +276,11 @@ func (n *twoNodes) seedMember(t *testing.T, union *model.Org, user int64, seq in
 	t.Helper()
 	cfg := config.Default()
 	cfg.DataDir = n.dataDir
-	keys, err := loadSecrets(cfg) // the nodes' development keys
+	keys, err := node.LoadSecrets(cfg) // the nodes' development keys
 	if err != nil {
 		t.Fatal(err)
 	}
-	cipher, err := pii.New(keys.pii)
+	cipher, err := pii.New(keys.PII)
 	if err != nil {
 		t.Fatal(err)
 	}

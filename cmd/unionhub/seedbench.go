@@ -14,6 +14,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/codes"
@@ -71,20 +72,20 @@ func seedBenchCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	log := newLogger(e.stderr, cfg.LogLevel)
-	keys, err := loadSecrets(cfg)
+	keys, err := node.LoadSecrets(cfg)
 	if err != nil {
 		return err
 	}
-	cipher, err := pii.New(keys.pii)
+	cipher, err := pii.New(keys.PII)
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, cfg, log)
+	db, err := node.OpenDB(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer model.Close(db)
-	if err := ensureSchema(ctx, cfg, db, log); err != nil {
+	if err := node.EnsureSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
 	if *workers <= 0 {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 
+	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/access"
@@ -40,12 +41,12 @@ var demoEmployers = []struct{ name, unitType, industry string }{
 // union for floating workers. It refuses a database that already has orgs
 // below the root.
 func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env) error {
-	db, err := openDB(ctx, cfg, log)
+	db, err := node.OpenDB(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer model.Close(db)
-	if err := ensureSchema(ctx, cfg, db, log); err != nil {
+	if err := node.EnsureSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
 	orgs := org.New(org.Deps{DB: db, Log: log}, org.Config{})

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/stats"
@@ -45,12 +46,12 @@ func statsCmd(ctx context.Context, args []string, e env) error {
 		return err
 	}
 	log := newLogger(e.stderr, cfg.LogLevel)
-	db, err := openDB(ctx, cfg, log)
+	db, err := node.OpenDB(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer model.Close(db)
-	if err := ensureSchema(ctx, cfg, db, log); err != nil {
+	if err := node.EnsureSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
 	st := stats.New(stats.Deps{DB: db, Location: cfg.Location(), Log: log})

@@ -1,4 +1,4 @@
-package main
+package node
 
 import (
 	"crypto/rand"
@@ -15,19 +15,19 @@ import (
 	"github.com/unionhub/unionhub/service/pii"
 )
 
-// secrets are the keys a node works with.
-type secrets struct {
-	pii       pii.Keys
-	tokenKey  []byte
-	card      card.Keys
-	generated bool // development keys from the data dir
+// Secrets are the keys a node works with.
+type Secrets struct {
+	PII       pii.Keys
+	TokenKey  []byte // signs access tokens
+	Card      card.Keys
+	Generated bool // development keys from the data dir
 }
 
-// loadSecrets takes the keys from configuration; in development, missing
+// LoadSecrets takes the keys from configuration; in development, missing
 // keys are generated once under the data dir (mode 0600) and reused.
 // Production never gets here without configured keys (config.Validate).
-func loadSecrets(cfg config.Config) (secrets, error) {
-	var s secrets
+func LoadSecrets(cfg config.Config) (Secrets, error) {
+	var s Secrets
 	if cfg.Keys.PIIKeys != "" {
 		enc, err := pii.ParseEncKeys(cfg.Keys.PIIKeys)
 		if err != nil {
@@ -37,15 +37,15 @@ func loadSecrets(cfg config.Config) (secrets, error) {
 		if err != nil {
 			return s, fmt.Errorf("UNIONHUB_BLIND_INDEX_KEY: %w", err)
 		}
-		s.pii = pii.Keys{EncKeys: enc, ActiveKeyID: cfg.Keys.PIIActiveKey, IndexKey: idx}
+		s.PII = pii.Keys{EncKeys: enc, ActiveKeyID: cfg.Keys.PIIActiveKey, IndexKey: idx}
 	} else {
 		k, err := pii.LoadOrCreateDevKeys(cfg.DataDir)
 		if err != nil {
 			return s, err
 		}
-		s.pii, s.generated = k, true
+		s.PII, s.Generated = k, true
 	}
-	if err := s.pii.Validate(); err != nil {
+	if err := s.PII.Validate(); err != nil {
 		return s, err
 	}
 	if cfg.Keys.TokenKey != "" {
@@ -53,28 +53,28 @@ func loadSecrets(cfg config.Config) (secrets, error) {
 		if err != nil {
 			return s, fmt.Errorf("UNIONHUB_TOKEN_KEY: %w", err)
 		}
-		s.tokenKey = k
+		s.TokenKey = k
 	} else {
 		k, err := devTokenKey(cfg.DataDir)
 		if err != nil {
 			return s, err
 		}
-		s.tokenKey, s.generated = k, true
+		s.TokenKey, s.Generated = k, true
 	}
 	if cfg.Keys.CardKeys != "" {
 		k, err := card.ParseKeys(cfg.Keys.CardKeys, cfg.Keys.CardActiveKey)
 		if err != nil {
 			return s, fmt.Errorf("UNIONHUB_CARD_KEYS: %w", err)
 		}
-		s.card = k
+		s.Card = k
 	} else {
 		k, err := card.LoadOrCreateDevKeys(cfg.DataDir)
 		if err != nil {
 			return s, err
 		}
-		s.card, s.generated = k, true
+		s.Card, s.Generated = k, true
 	}
-	if cfg.Production() && s.generated {
+	if cfg.Production() && s.Generated {
 		return s, errors.New("production refuses generated development keys: set UNIONHUB_PII_KEYS, UNIONHUB_BLIND_INDEX_KEY, UNIONHUB_TOKEN_KEY and UNIONHUB_CARD_KEYS")
 	}
 	return s, nil
