@@ -85,6 +85,8 @@ type Service struct {
 	active    *ringKey
 	published []PublicKey
 	rec       *recorder
+
+	benefitCache benefitCache // benefits, which never change (benefitcache.go)
 }
 
 // ringKey is a signing key with its derived photo-link key and the

@@ -13,7 +13,7 @@ import (
 // offers it (it is offered by that org or an ancestor) and it runs today
 // in the business time zone; otherwise 404.
 func (s *Service) benefitAtCounter(ctx context.Context, sc access.Scope, id int64) (*model.BenefitWithOrg, error) {
-	b, err := s.benefits.Get(ctx, id)
+	b, err := s.benefit(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, errBenefitNotFound
 	}
