@@ -154,8 +154,9 @@ type ReviewFilter struct {
 }
 
 // ListForReview lists applications in scope, newest first, with the
-// columns a list shows only (reviewListColumns). The index (org_id,
-// status, created_at, id) serves it.
+// columns a list shows only (reviewListColumns). The covering index
+// ix_applications_review (org_id, status, created_at, id, then those
+// columns) serves it without reading the rows.
 func (s *ApplicationStore) ListForReview(ctx context.Context, f ReviewFilter, p Page) ([]Application, error) {
 	q := Conn(ctx, s.db)
 	switch {
@@ -203,7 +204,8 @@ func underAny(path string, paths []string) bool {
 // reviewListColumns are the columns a review list shows, in the order
 // ListForReview scans them (the rest of each Application stays zero):
 // reading every column of every row, and scanning them by reflection,
-// was most of a page's cost.
+// was most of a page's cost. ix_applications_review holds each of them
+// (migration10): a column added here must be added there.
 const reviewListColumns = "id, org_id, status, version, name, id_type, gender, birth_date, id_number_enc, " +
 	"work_type, is_migrant_worker, is_dispatched, flagged, created_at, submitted_at"
 

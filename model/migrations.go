@@ -98,4 +98,5 @@ var migrations = []Migration{
 	migration7,
 	migration8,
 	migration9,
+	migration10,
 }

@@ -2,6 +2,7 @@ package model_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,6 +58,78 @@ func TestListForReviewScope(t *testing.T) {
 					t.Fatalf("rows %+v, want one of org %d (0: none)", rows, tc.want)
 				}
 			})
+		}
+	})
+}
+
+// TestReviewQueueCoveringIndex: a page of one union's queue is read from
+// ix_applications_review alone (no row lookups), on SQLite and MySQL.
+func TestReviewQueueCoveringIndex(t *testing.T) {
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		orgs, apps := model.NewOrgStore(db), model.NewApplicationStore(db)
+		var unions []*model.Org
+		for range 5 {
+			id := model.NewID()
+			o := &model.Org{ID: id, Path: model.RootPath(id), Type: model.OrgGrassroots, Name: "工会", RegionCode: "420106",
+				Status: model.OrgActive, Version: 1}
+			if err := orgs.Create(ctx, o); err != nil {
+				t.Fatal(err)
+			}
+			unions = append(unions, o)
+		}
+		now := time.Now().UTC()
+		for i := range 200 {
+			at := now.Add(-time.Duration(i) * time.Minute)
+			app := &model.Application{ID: model.NewID(), UserID: model.NewID(), OrgID: unions[i%5].ID,
+				Status: []string{model.AppSubmitted, model.AppApproved}[i%2], Version: 1,
+				Person: model.Person{Name: "张三", IDType: "resident_id"}, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at}
+			if err := apps.Create(ctx, app); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if model.Dialect(db) == model.DialectMySQL {
+			if err := db.Exec("ANALYZE TABLE applications").Error; err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The statement ListForReview sends, as sent.
+		var sql string
+		var vars []any
+		db = db.Session(&gorm.Session{})
+		if err := db.Callback().Row().After("gorm:row").Register("test:capture_review_sql", func(tx *gorm.DB) {
+			if tx.Statement.Table == "applications" {
+				sql, vars = tx.Statement.SQL.String(), tx.Statement.Vars
+			}
+		}); err != nil {
+			t.Fatal(err)
+		}
+		a := unions[0]
+		f := model.ReviewFilter{Paths: []string{a.Path}, OrgID: a.ID, OrgPath: a.Path, Statuses: []string{model.AppSubmitted}}
+		rows, err := model.NewApplicationStore(db).ListForReview(ctx, f, model.Page{Limit: 20})
+		if err != nil || len(rows) != 20 || sql == "" {
+			t.Fatalf("ListForReview: %d rows, %v; sql %q", len(rows), err, sql)
+		}
+		if model.Dialect(db) == model.DialectMySQL {
+			var plan []struct {
+				Key   *string
+				Extra *string
+			}
+			if err := db.Raw("EXPLAIN "+sql, vars...).Scan(&plan).Error; err != nil {
+				t.Fatal(err)
+			}
+			if len(plan) != 1 || plan[0].Key == nil || *plan[0].Key != "ix_applications_review" ||
+				plan[0].Extra == nil || !strings.Contains(*plan[0].Extra, "Using index") || strings.Contains(*plan[0].Extra, "filesort") {
+				t.Fatalf("EXPLAIN %s: %+v; want ix_applications_review, Using index, no filesort", sql, plan)
+			}
+			return
+		}
+		var plan []struct{ Detail string }
+		if err := db.Raw("EXPLAIN QUERY PLAN "+sql, vars...).Scan(&plan).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(plan) != 1 || !strings.Contains(plan[0].Detail, "COVERING INDEX ix_applications_review") {
+			t.Fatalf("EXPLAIN QUERY PLAN %s: %+v; want one step on the covering index", sql, plan)
 		}
 	})
 }
