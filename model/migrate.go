@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -37,13 +38,66 @@ const tableOptions = " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_uni
 
 // Migrate applies every migration newer than the database's, in order, and
 // records each. It is safe to run while servers are up and by several
-// processes at once: a second process finds the version recorded.
+// processes at once: one migrates while the others wait for it (a lock
+// per database on MySQL and TiDB; the write lock of one transaction on
+// SQLite, whose DDL is transactional), then find the versions recorded.
+// Without waiting, a second process could run a migration whose tables an
+// earlier one, still running in the first, had not created yet.
 func Migrate(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
 	return migrate(ctx, db, migrations, log)
 }
 
+// migrateLockWait bounds the wait for another process's migrations.
+const migrateLockWait = 10 * time.Minute
+
 func migrate(ctx context.Context, db *gorm.DB, list []Migration, log *slog.Logger) error {
 	db = db.WithContext(ctx)
+	if Dialect(db) == DialectSQLite {
+		return InTx(ctx, db, func(ctx context.Context) error {
+			return applyPending(Conn(ctx, db), list, log)
+		})
+	}
+	unlock, err := lockMigrations(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	return applyPending(db, list, log)
+}
+
+// lockMigrations takes the advisory lock of this database's migrations
+// (GET_LOCK on a connection of its own, so a process that dies releases
+// it with its connection) and returns its release.
+func lockMigrations(ctx context.Context, db *gorm.DB) (unlock func(), err error) {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migration lock: %w", err)
+	}
+	// One lock per database (the name may have 64 characters at most).
+	const name = "CONCAT('uh_migrate:', MD5(DATABASE()))"
+	var got sql.NullInt64
+	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK("+name+", ?)", int(migrateLockWait.Seconds())).Scan(&got); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("migration lock: %w", err)
+	}
+	if !got.Valid || got.Int64 != 1 {
+		conn.Close()
+		return nil, fmt.Errorf("migration lock: another process has been migrating for %s", migrateLockWait)
+	}
+	return func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT RELEASE_LOCK("+name+")")
+		conn.Close()
+	}, nil
+}
+
+// applyPending runs the migrations of list not recorded yet, in order,
+// recording each once its statements succeeded. The caller holds the
+// migration lock.
+func applyPending(db *gorm.DB, list []Migration, log *slog.Logger) error {
 	if err := db.Exec(createTable(db, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INT NOT NULL PRIMARY KEY,
 		name VARCHAR(200) NOT NULL,
@@ -70,21 +124,14 @@ func migrate(ctx context.Context, db *gorm.DB, list []Migration, log *slog.Logge
 		} else {
 			stmts = append(stmts, m.SQLite...)
 		}
-		// Claim the version first: a concurrent migrator fails on the
-		// primary key instead of running the DDL twice. MySQL commits DDL
-		// implicitly, so the claim is removed again if a statement fails.
-		claim := schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}
-		if err := Translate(db.Create(&claim).Error); err != nil {
-			if errorsIsDuplicate(err) {
-				continue
-			}
-			return fmt.Errorf("migration %d %s: %w", m.Version, m.Name, err)
-		}
 		for _, s := range stmts {
 			if err := db.Exec(createTable(db, s)).Error; err != nil {
-				db.Delete(&schemaMigration{}, "version = ?", m.Version)
 				return fmt.Errorf("migration %d %s: %w\n%s", m.Version, m.Name, err, s)
 			}
+		}
+		rec := schemaMigration{Version: m.Version, Name: m.Name, AppliedAt: time.Now().UTC()}
+		if err := Translate(db.Create(&rec).Error); err != nil {
+			return fmt.Errorf("migration %d %s: recording it: %w", m.Version, m.Name, err)
 		}
 		if log != nil {
 			log.Info("migration applied", "version", m.Version, "name", m.Name)

@@ -56,6 +56,51 @@ func TestConcurrentMigrateRunsEachOnce(t *testing.T) {
 	}
 }
 
+// TestMigratorsWait: a migrator that finds another at work waits for it
+// instead of running later migrations ahead of it. The first migration
+// here takes half a second (on MySQL) before it creates the table the
+// second one indexes; three migrators at once must all succeed.
+func TestMigratorsWait(t *testing.T) {
+	list := []model.Migration{
+		{Version: 1, Name: "slow table",
+			MySQL:  []string{"SELECT SLEEP(0.5)", "CREATE TABLE t_slow (id BIGINT NOT NULL PRIMARY KEY, n INT NOT NULL)"},
+			SQLite: []string{"CREATE TABLE t_slow (id BIGINT NOT NULL PRIMARY KEY, n INT NOT NULL)"}},
+		{Version: 2, Name: "its index", Up: []string{"CREATE INDEX ix_t_slow_n ON t_slow (n)"}},
+	}
+	for _, b := range modeltest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			dsn := modeltest.DSNFor(t, b)
+			var wg sync.WaitGroup
+			errs := make([]error, 3)
+			for i := range errs {
+				wg.Go(func() {
+					db, err := model.Open(context.Background(), model.Options{Driver: b.Driver, DSN: dsn})
+					if err != nil {
+						errs[i] = err
+						return
+					}
+					defer model.Close(db)
+					errs[i] = model.MigrateList(context.Background(), db, list, nil)
+				})
+			}
+			wg.Wait()
+			for i, err := range errs {
+				if err != nil {
+					t.Errorf("migrator %d: %v", i, err)
+				}
+			}
+			db, err := model.Open(context.Background(), model.Options{Driver: b.Driver, DSN: dsn})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer model.Close(db)
+			if v, err := model.SchemaVersion(context.Background(), db); err != nil || v != 2 {
+				t.Errorf("schema version %d, %v; want 2", v, err)
+			}
+		})
+	}
+}
+
 func TestTranslate(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
