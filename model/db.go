@@ -57,7 +57,7 @@ func Open(ctx context.Context, opts Options) (*gorm.DB, error) {
 			}
 			dsn = filepath.Join(opts.DataDir, "unionhub.db")
 		}
-		db, err = gorm.Open(sqlite.Open(sqliteDSN(dsn)), gcfg)
+		db, err = openSQLite(ctx, sqliteDSN(dsn), gcfg)
 	case DialectMySQL:
 		dsn, derr := mysqlDSN(opts.DSN)
 		if derr != nil {
@@ -91,6 +91,36 @@ func Open(ctx context.Context, opts Options) (*gorm.DB, error) {
 	}
 	return db, nil
 }
+
+// openSQLite opens a SQLite database, trying again for a while when the
+// file is busy: a connection that switches a new file to WAL while another
+// process is writing it (a migration, say) is refused at once, without
+// waiting out the busy timeout the way statements do.
+func openSQLite(ctx context.Context, dsn string, cfg *gorm.Config) (*gorm.DB, error) {
+	deadline := time.Now().Add(sqliteOpenWait)
+	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 250*time.Millisecond) {
+		db, err := gorm.Open(sqlite.Open(dsn), cfg)
+		if err == nil || !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().Add(wait).After(deadline) {
+			return db, err
+		}
+		if db != nil { // the pool the failed attempt opened
+			if sqlDB, derr := db.DB(); derr == nil {
+				_ = sqlDB.Close()
+			}
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// sqliteOpenWait is how long Open waits for a busy SQLite file, as long as
+// a statement waits for a lock (busy_timeout).
+const sqliteOpenWait = 10 * time.Second
 
 // Dialect names the database behind db.
 func Dialect(db *gorm.DB) string {
