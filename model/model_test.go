@@ -3,6 +3,7 @@ package model_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -30,28 +31,7 @@ func TestMigrateIsIdempotent(t *testing.T) {
 func TestConcurrentMigrateRunsEachOnce(t *testing.T) {
 	for _, b := range modeltest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
-			dsn := modeltest.DSNFor(t, b)
-			var wg sync.WaitGroup
-			errs := make([]error, 3)
-			for i := range errs {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					db, err := model.Open(context.Background(), model.Options{Driver: b.Driver, DSN: dsn})
-					if err != nil {
-						errs[i] = err
-						return
-					}
-					defer model.Close(db)
-					errs[i] = model.Migrate(context.Background(), db, nil)
-				}()
-			}
-			wg.Wait()
-			for i, err := range errs {
-				if err != nil {
-					t.Errorf("migrator %d: %v", i, err)
-				}
-			}
+			migrateAtOnce(t, b, 3, model.Migrate)
 		})
 	}
 }
@@ -69,36 +49,50 @@ func TestMigratorsWait(t *testing.T) {
 	}
 	for _, b := range modeltest.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
-			dsn := modeltest.DSNFor(t, b)
-			var wg sync.WaitGroup
-			errs := make([]error, 3)
-			for i := range errs {
-				wg.Go(func() {
-					db, err := model.Open(context.Background(), model.Options{Driver: b.Driver, DSN: dsn})
-					if err != nil {
-						errs[i] = err
-						return
-					}
-					defer model.Close(db)
-					errs[i] = model.MigrateList(context.Background(), db, list, nil)
-				})
-			}
-			wg.Wait()
-			for i, err := range errs {
-				if err != nil {
-					t.Errorf("migrator %d: %v", i, err)
-				}
-			}
-			db, err := model.Open(context.Background(), model.Options{Driver: b.Driver, DSN: dsn})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer model.Close(db)
+			db := migrateAtOnce(t, b, 3, func(ctx context.Context, db *gorm.DB, log *slog.Logger) error {
+				return model.MigrateList(ctx, db, list, log)
+			})
 			if v, err := model.SchemaVersion(context.Background(), db); err != nil || v != 2 {
 				t.Errorf("schema version %d, %v; want 2", v, err)
 			}
 		})
 	}
+}
+
+// migrateAtOnce runs n migrators at once on a fresh database of b, each
+// on its own connections, checks that none failed and returns the
+// database.
+func migrateAtOnce(t *testing.T, b modeltest.Backend, n int, migrate func(context.Context, *gorm.DB, *slog.Logger) error) *gorm.DB {
+	t.Helper()
+	dsn := modeltest.DSNFor(t, b)
+	open := func() (*gorm.DB, error) {
+		return model.Open(context.Background(), model.Options{Driver: b.Driver, DSN: dsn})
+	}
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range errs {
+		wg.Go(func() {
+			db, err := open()
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			defer model.Close(db)
+			errs[i] = migrate(context.Background(), db, nil)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("migrator %d: %v", i, err)
+		}
+	}
+	db, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = model.Close(db) })
+	return db
 }
 
 func TestTranslate(t *testing.T) {

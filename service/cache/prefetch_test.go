@@ -21,23 +21,10 @@ import (
 // context answer from that read:
 // values changed after it are seen only once the prefetched answer is used.
 func TestRedisPrefetch(t *testing.T) {
-	tests := []struct {
-		name string
-		addr func(t *testing.T) string
-	}{
-		{"server", func(t *testing.T) string {
-			cachetest.Redis(t) // skips without a Redis
-			return redisAddr(t)
-		}},
-		{"cluster", func(t *testing.T) string { return cachetest.ClusterAddr(t) }},
-	}
-	for _, tt := range tests {
+	for _, tt := range redisKinds {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			client, err := cache.NewUniversalClient(tt.addr(t), cache.OpenOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			client := tt.client(t)
 			var single, mgets, pipelines atomic.Int64
 			client.AddHook(countingHook{single: &single, mgets: &mgets, pipelines: &pipelines})
 			c := cache.NewRedis(client)
@@ -127,23 +114,10 @@ func (h countingHook) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.
 // each gets the answers to its own keys: values, misses, and none of
 // another's. Run it with -race.
 func TestRedisPrefetchConcurrent(t *testing.T) {
-	tests := []struct {
-		name string
-		addr func(t *testing.T) string
-	}{
-		{"server", func(t *testing.T) string {
-			cachetest.Redis(t) // skips without a Redis
-			return redisAddr(t)
-		}},
-		{"cluster", func(t *testing.T) string { return cachetest.ClusterAddr(t) }},
-	}
-	for _, tt := range tests {
+	for _, tt := range redisKinds {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			client, err := cache.NewUniversalClient(tt.addr(t), cache.OpenOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			client := tt.client(t)
 			c := cache.NewRedis(client)
 			t.Cleanup(func() { _ = c.Close() })
 			ctx := t.Context()
@@ -186,4 +160,27 @@ func TestRedisPrefetchConcurrent(t *testing.T) {
 			wg.Wait()
 		})
 	}
+}
+
+// redisKinds are the Redis deployments the Prefetch tests run on: a
+// server and a three-master cluster (skipped when the environment has
+// neither).
+var redisKinds = []struct {
+	name   string
+	client func(t *testing.T) redis.UniversalClient
+}{
+	{"server", func(t *testing.T) redis.UniversalClient {
+		cachetest.Redis(t) // skips without a Redis
+		return newClient(t, redisAddr(t))
+	}},
+	{"cluster", func(t *testing.T) redis.UniversalClient { return newClient(t, cachetest.ClusterAddr(t)) }},
+}
+
+func newClient(t *testing.T, addr string) redis.UniversalClient {
+	t.Helper()
+	client, err := cache.NewUniversalClient(addr, cache.OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client
 }
