@@ -220,7 +220,9 @@ func (r *run) commit(ctx context.Context) (Progress, error) {
 	for i := range errs {
 		errs[i].JobID, errs[i].Seq = r.job.ID, p.Errors+i+1
 	}
-	if err := r.s.errs.Add(ctx, errs); err != nil {
+	// Only the first MaxListedErrors are ever shown (Status); the others
+	// are counted, not kept, so a sheet of bad rows cannot fill the table.
+	if err := r.s.errs.Add(ctx, errs[:max(0, min(len(errs), MaxListedErrors-p.Errors))]); err != nil {
 		return p, err
 	}
 	p.Errors += len(errs)

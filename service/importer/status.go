@@ -25,8 +25,8 @@ type Progress struct {
 	Message string `json:"message,omitempty"`
 }
 
-// MaxListedErrors is how many error lines Status returns; ErrorsTotal
-// counts them all.
+// MaxListedErrors is how many error lines Status returns, and an import
+// keeps; ErrorsTotal counts them all.
 const MaxListedErrors = 1000
 
 // Status is what an admin sees of an import.
