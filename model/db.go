@@ -100,13 +100,16 @@ func openSQLite(ctx context.Context, dsn string, cfg *gorm.Config) (*gorm.DB, er
 	deadline := time.Now().Add(sqliteOpenWait)
 	for wait := 10 * time.Millisecond; ; wait = min(2*wait, 250*time.Millisecond) {
 		db, err := gorm.Open(sqlite.Open(dsn), cfg)
-		if err == nil || !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().Add(wait).After(deadline) {
-			return db, err
+		if err == nil {
+			return db, nil
 		}
 		if db != nil { // the pool the failed attempt opened
 			if sqlDB, derr := db.DB(); derr == nil {
 				_ = sqlDB.Close()
 			}
+		}
+		if !strings.Contains(err.Error(), "SQLITE_BUSY") || time.Now().Add(wait).After(deadline) {
+			return nil, err
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -2,7 +2,9 @@ package model
 
 import (
 	"context"
+	"crypto/md5"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -57,39 +59,52 @@ func migrate(ctx context.Context, db *gorm.DB, list []Migration, log *slog.Logge
 			return applyPending(Conn(ctx, db), list, log)
 		})
 	}
-	unlock, err := lockMigrations(ctx, db)
+	locked, unlock, err := lockMigrations(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	return applyPending(db, list, log)
+	return applyPending(locked, list, log)
 }
 
 // lockMigrations takes the advisory lock of this database's migrations
 // (GET_LOCK on a connection of its own, so a process that dies releases
-// it with its connection) and returns its release.
-func lockMigrations(ctx context.Context, db *gorm.DB) (unlock func(), err error) {
+// it with its connection) and returns a handle that runs statements on
+// that connection (a pool of one connection would otherwise wait for
+// itself), and the release.
+func lockMigrations(ctx context.Context, db *gorm.DB) (locked *gorm.DB, unlock func(), err error) {
 	sqlDB, err := db.DB()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	conn, err := sqlDB.Conn(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("migration lock: %w", err)
+		return nil, nil, fmt.Errorf("migration lock: %w", err)
 	}
-	// One lock per database (the name may have 64 characters at most).
-	const name = "CONCAT('uh_migrate:', MD5(DATABASE()))"
-	var got sql.NullInt64
-	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK("+name+", ?)", int(migrateLockWait.Seconds())).Scan(&got); err != nil {
+	var database sql.NullString
+	if err := conn.QueryRowContext(ctx, "SELECT DATABASE()").Scan(&database); err != nil {
 		conn.Close()
-		return nil, fmt.Errorf("migration lock: %w", err)
+		return nil, nil, fmt.Errorf("migration lock: %w", err)
+	}
+	if !database.Valid || database.String == "" {
+		conn.Close()
+		return nil, nil, errors.New("migrate: the database DSN names no database (…/dbname)")
+	}
+	// One lock per database (a lock name has 64 characters at most).
+	name := fmt.Sprintf("uh_migrate:%x", md5.Sum([]byte(database.String)))
+	var got sql.NullInt64
+	if err := conn.QueryRowContext(ctx, "SELECT GET_LOCK(?, ?)", name, int(migrateLockWait.Seconds())).Scan(&got); err != nil {
+		conn.Close()
+		return nil, nil, fmt.Errorf("migration lock: %w", err)
 	}
 	if !got.Valid || got.Int64 != 1 {
 		conn.Close()
-		return nil, fmt.Errorf("migration lock: another process has been migrating for %s", migrateLockWait)
+		return nil, nil, fmt.Errorf("migration lock: another process has been migrating %s for %s", database.String, migrateLockWait)
 	}
-	return func() {
-		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT RELEASE_LOCK("+name+")")
+	locked = db.Session(&gorm.Session{NewDB: true, Context: ctx})
+	locked.Statement.ConnPool = conn
+	return locked, func() {
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "SELECT RELEASE_LOCK(?)", name)
 		conn.Close()
 	}, nil
 }

@@ -59,6 +59,29 @@ func TestMigratorsWait(t *testing.T) {
 	}
 }
 
+// TestMigrateOnOneConnection: a pool of one connection migrates (the
+// migration lock holds a connection of its own on MySQL; the statements
+// must run on it rather than wait for another).
+func TestMigrateOnOneConnection(t *testing.T) {
+	for _, b := range modeltest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			db, err := model.Open(ctx, model.Options{Driver: b.Driver, DSN: modeltest.DSNFor(t, b), MaxOpenConns: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer model.Close(db)
+			if err := model.Migrate(ctx, db, nil); err != nil {
+				t.Fatal(err)
+			}
+			if v, err := model.SchemaVersion(ctx, db); err != nil || v != model.LatestVersion() {
+				t.Fatalf("schema version %d, %v; want %d", v, err, model.LatestVersion())
+			}
+		})
+	}
+}
+
 // migrateAtOnce runs n migrators at once on a fresh database of b, each
 // on its own connections, checks that none failed and returns the
 // database.

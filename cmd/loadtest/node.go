@@ -12,9 +12,9 @@ import (
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
 )
 
-// target is the node under test: built and started by cmd/internal/node,
-// as `unionhub serve` builds it, logging in through a fake WeChat server,
-// serving on a loopback port.
+// target is the node under test: built by cmd/internal/node as `unionhub
+// serve` builds it (started with what serving needs only), logging in
+// through a fake WeChat server, serving on a loopback port.
 type target struct {
 	*node.Node
 	URL   string
@@ -51,7 +51,7 @@ func startTarget(ctx context.Context, cfg config.Config, log *slog.Logger) (t *t
 	}
 	t.Node = n
 	t.close = append(t.close, n.Close)
-	n.Start(ctx)
+	n.Start(ctx, node.Serving) // no deliveries, jobs or purges on the database under test
 	url, stopAPI, err := serveLoopback(n.Router)
 	if err != nil {
 		return t, err

@@ -35,7 +35,9 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env) erro
 	if n.Keys.Generated {
 		log.Warn("using development keys generated under the data dir; production refuses them", "data_dir", cfg.DataDir)
 	}
-	n.Start(ctx)
+	// The node's work outlives the signal: it stops in Close, once the
+	// servers have finished their requests.
+	n.Start(context.WithoutCancel(ctx), node.Everything)
 
 	srv := &http.Server{Handler: n.Router, ReadHeaderTimeout: cfg.HTTP.ReadHeaderTimeout,
 		ReadTimeout: cfg.HTTP.ReadTimeout, WriteTimeout: cfg.HTTP.WriteTimeout, IdleTimeout: cfg.HTTP.IdleTimeout,

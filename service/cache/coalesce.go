@@ -2,6 +2,7 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -108,7 +109,7 @@ func (c *coalescer) send() {
 		case r := <-c.queue:
 			batch = append(batch[:0], r)
 		case <-c.stop:
-			c.failQueued()
+			c.failQueued(errCoalescerClosed)
 			return
 		}
 	more:
@@ -151,7 +152,7 @@ func (c *coalescer) run(batch []*readRequest) {
 			mgets[i] = pipe.MGet(ctx, r.keys...)
 		}
 	}
-	_, _ = pipe.Exec(ctx) // each command's error is read below
+	_, err := pipe.Exec(ctx) // each command's error is read below
 	for i, r := range batch {
 		switch {
 		case gets[i] != nil:
@@ -177,16 +178,23 @@ func (c *coalescer) run(batch []*readRequest) {
 		}
 		close(r.done)
 	}
+	// Redis did not answer (a reply error or a miss would be its answer):
+	// the reads that queued meanwhile fail now rather than each wait for
+	// a pipeline of its own to time out, so an outage reaches the 503 as
+	// soon as it did before reads were coalesced.
+	var reply redis.Error
+	if err != nil && !errors.Is(err, redis.Nil) && !errors.As(err, &reply) {
+		c.failQueued(fmt.Errorf("%w: redis prefetch: %w", ErrUnavailable, err))
+	}
 }
 
-// failQueued answers every read still queued with ErrUnavailable: the
-// cache is closing.
-func (c *coalescer) failQueued() {
+// failQueued answers every read queued now with err.
+func (c *coalescer) failQueued(err error) {
 	for {
 		select {
 		case r := <-c.queue:
 			for j := range r.keys {
-				r.errs[j] = errCoalescerClosed
+				r.errs[j] = err
 			}
 			close(r.done)
 		default:

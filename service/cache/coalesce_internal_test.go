@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"net"
 	"os"
 	"runtime"
 	"testing"
@@ -20,6 +21,12 @@ func heldCoalescer(t *testing.T) (c *coalescer, batches <-chan int, started, rel
 	if addr == "" {
 		t.Skip("UNIONHUB_TEST_REDIS_ADDR is not set")
 	}
+	return heldCoalescerAt(t, addr)
+}
+
+// heldCoalescerAt is heldCoalescer on the Redis at addr.
+func heldCoalescerAt(t *testing.T, addr string) (c *coalescer, batches <-chan int, started, release chan struct{}) {
+	t.Helper()
 	client, err := NewUniversalClient(addr, OpenOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -134,5 +141,44 @@ func TestCoalescerGivingUp(t *testing.T) {
 	}
 	if _, _, ok := c.read(ctx, []string{"a", "b"}); ok {
 		t.Error("a read after close was taken; want it sent back to the caller")
+	}
+}
+
+// TestCoalescerOutage: when Redis does not answer a pipeline, the reads
+// that queued behind it fail at once instead of going out one pipeline
+// after another, each waiting out the client's timeouts.
+func TestCoalescerOutage(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there now: every dial is refused
+	c, batches, started, release := heldCoalescerAt(t, addr)
+	ctx := t.Context()
+	go func() { _, _, _ = c.read(ctx, []string{"a", "b"}) }()
+	<-started
+	const waiting = 5
+	done := make(chan []error, waiting)
+	for range waiting {
+		go func() {
+			_, errs, _ := c.read(ctx, []string{"a", "b"})
+			done <- errs
+		}()
+	}
+	queued(t, c, waiting)
+	close(release)
+	for range waiting {
+		if errs := <-done; !errors.Is(errs[0], ErrUnavailable) || !errors.Is(errs[1], ErrUnavailable) {
+			t.Errorf("a read queued behind a failed pipeline: %v, want ErrUnavailable", errs)
+		}
+	}
+	if n := <-batches; n != 1 {
+		t.Errorf("first batch %d reads, want 1", n)
+	}
+	select {
+	case n := <-batches:
+		t.Errorf("a second pipeline of %d reads went out; the queued reads should have failed with the first", n)
+	default:
 	}
 }

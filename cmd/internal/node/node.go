@@ -156,15 +156,31 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	return n, nil
 }
 
-// Start runs the node's background work until ctx ends or Close: the
-// verification-log writer, outbox delivery, jobs, periodic tasks and the
-// audit head written to the log daily. Call it once.
-func (n *Node) Start(ctx context.Context) {
+// Work is what Start runs.
+type Work int
+
+const (
+	// Serving is what answering requests needs: the verification-log
+	// writer. The load test runs only this, so that it never delivers or
+	// purges anything of the database it is pointed at.
+	Serving Work = iota
+	// Everything adds outbox delivery, jobs, periodic tasks and the audit
+	// head written to the log daily: a node in service.
+	Everything
+)
+
+// Start runs the node's work until Close (or ctx's end): pass a context
+// that outlives the HTTP servers, so that requests finishing during a
+// graceful shutdown still have it. Call it once.
+func (n *Node) Start(ctx context.Context, w Work) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Go(func() { n.Cards.Run(ctx) })
-	wg.Go(func() { n.audit.LogHeadDaily(ctx, n.log) })
-	stopBackground := n.bg.start(ctx)
+	stopBackground := func() {}
+	if w == Everything {
+		wg.Go(func() { n.audit.LogHeadDaily(ctx, n.log) })
+		stopBackground = n.bg.start(ctx)
+	}
 	n.stop = func() {
 		stopBackground()
 		cancel()
