@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	mysqldrv "github.com/go-sql-driver/mysql"
 	"gorm.io/gorm"
 )
 
@@ -140,7 +141,17 @@ func applyPending(db *gorm.DB, list []Migration, log *slog.Logger) error {
 			stmts = append(stmts, m.SQLite...)
 		}
 		for _, s := range stmts {
-			if err := db.Exec(createTable(db, s)).Error; err != nil {
+			err := db.Exec(createTable(db, s)).Error
+			if alreadyDone(err) {
+				// MySQL commits each DDL statement: a migrator that
+				// died inside this migration left it half applied
+				// and unrecorded. What it did stays done.
+				if log != nil {
+					log.Warn("migration statement already applied", "version", m.Version, "err", err.Error())
+				}
+				continue
+			}
+			if err != nil {
 				return fmt.Errorf("migration %d %s: %w\n%s", m.Version, m.Name, err, s)
 			}
 		}
@@ -153,6 +164,21 @@ func applyPending(db *gorm.DB, list []Migration, log *slog.Logger) error {
 		}
 	}
 	return nil
+}
+
+// alreadyDone reports a MySQL error that says a DDL statement's work is
+// there already: the table, column or index exists (1050, 1060, 1061), or
+// what it drops is gone (1091).
+func alreadyDone(err error) bool {
+	var me *mysqldrv.MySQLError
+	if !errors.As(err, &me) {
+		return false
+	}
+	switch me.Number {
+	case 1050, 1060, 1061, 1091:
+		return true
+	}
+	return false
 }
 
 // createTable adapts a statement to the dialect: MySQL gets the table
