@@ -1,7 +1,6 @@
 package importer_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -13,9 +12,6 @@ import (
 	"time"
 
 	"github.com/unionhub/unionhub/model/modeltest"
-	"github.com/unionhub/unionhub/service/access"
-	"github.com/unionhub/unionhub/service/importer"
-	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/stats"
 )
 
@@ -50,19 +46,9 @@ func TestImport100k(t *testing.T) {
 			resetPeakRSS(t)
 			cpu0 := cpuTime(t)
 			start := time.Now()
-			ctx := context.Background()
-			sc := access.Scope{UserID: f.admin, Bindings: []access.Binding{{OrgID: f.union.ID, OrgPath: f.union.Path, Role: access.UnionChair}}}
-			id, err := f.svc.Start(ctx, sc, f.union.ID, "bench.xlsx", bytes.NewReader(data))
-			if err != nil {
-				t.Fatal(err)
-			}
-			w := jobs.NewWorker(f.queue, jobs.WorkerConfig{Owner: "bench"})
-			w.Register(importer.JobKind, f.svc.Handle)
-			if ran, err := w.RunOnce(ctx); !ran || err != nil {
-				t.Fatalf("RunOnce: %v %v", ran, err)
-			}
+			id, sc := f.importNow(t, data)
 			took := time.Since(start)
-			st, err := f.svc.Status(ctx, sc, id)
+			st, err := f.svc.Status(context.Background(), sc, id)
 			if err != nil || st.Status != "done" || st.Imported != rows {
 				t.Fatalf("status %+v, %v", st, err)
 			}

@@ -1,7 +1,6 @@
 package importer_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -11,9 +10,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
-	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/importer"
-	"github.com/unionhub/unionhub/service/jobs"
 )
 
 // TestImportKeepsListedErrorsOnly: a sheet with more bad rows than Status
@@ -39,16 +36,7 @@ func TestImportKeepsListedErrorsOnly(t *testing.T) {
 				}
 			}
 		})
-		sc := access.Scope{UserID: f.admin, Bindings: []access.Binding{{OrgID: f.union.ID, OrgPath: f.union.Path, Role: access.UnionStaff}}}
-		id, err := f.svc.Start(ctx, sc, f.union.ID, "bad.xlsx", bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		w := jobs.NewWorker(f.queue, jobs.WorkerConfig{Owner: "w"})
-		w.Register(importer.JobKind, f.svc.Handle)
-		if ran, err := w.RunOnce(ctx); !ran || err != nil {
-			t.Fatalf("import: %v %v", ran, err)
-		}
+		id, sc := f.importNow(t, data)
 		st, err := f.svc.Status(ctx, sc, id)
 		if err != nil {
 			t.Fatal(err)

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/blob"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/importer"
@@ -117,4 +118,23 @@ func countMembers(t testing.TB, db *gorm.DB, orgID int64) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// importNow uploads data as an import by a staff member of f's union and
+// runs its job to the end on one worker; it returns the job id and the
+// scope that can read its status.
+func (f *fixture) importNow(t testing.TB, data []byte) (int64, access.Scope) {
+	t.Helper()
+	ctx := context.Background()
+	sc := access.Scope{UserID: f.admin, Bindings: []access.Binding{{OrgID: f.union.ID, OrgPath: f.union.Path, Role: access.UnionStaff}}}
+	id, err := f.svc.Start(ctx, sc, f.union.ID, "sheet.xlsx", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := jobs.NewWorker(f.queue, jobs.WorkerConfig{Owner: "worker"})
+	w.Register(importer.JobKind, f.svc.Handle)
+	if ran, err := w.RunOnce(ctx); !ran || err != nil {
+		t.Fatalf("import: %v %v", ran, err)
+	}
+	return id, sc
 }
