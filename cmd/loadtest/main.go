@@ -4,8 +4,9 @@
 // serve` reads them from UNIONHUB_* variables), the fake WeChat server
 // and two reference handlers, then runs each scenario for --duration,
 // alternating with its reference in --rounds slices, and reports its
-// requests per second as a ratio to its reference, with p50/p95/p99. The database must have been filled by `unionhub seed-bench`
-// with the same configuration. Everything listens on loopback ports only.
+// requests per second as a ratio to its reference, with p50/p95/p99. The
+// database must have been filled by `unionhub seed-bench` with the same
+// configuration. Everything listens on loopback ports only.
 package main
 
 import (

@@ -129,49 +129,23 @@ func (c *coalescer) send() {
 	}
 }
 
-// run sends batch as one pipeline: an MGET per request on a Redis server,
-// a GET per key on a Redis Cluster (the client splits the pipeline by
-// node; an MGET across slots would fail with CROSSSLOT). The pipeline
-// runs under the context of none of the requests, so one request giving
-// up does not fail the others; the client's timeouts bound it.
+// run sends batch as one pipeline (pipelinedRead per request). The
+// pipeline runs under the context of none of the requests, so one request
+// giving up does not fail the others; the client's timeouts bound it.
 func (c *coalescer) run(batch []*readRequest) {
 	ctx := context.Background()
 	pipe := c.client.Pipeline()
-	mgets := make([]*redis.SliceCmd, len(batch))
-	gets := make([][]*redis.StringCmd, len(batch))
+	reads := make([]pipelinedRead, len(batch))
 	for i, r := range batch {
-		if r.ctx.Err() != nil {
-			continue // its request has gone
-		}
-		if c.cluster {
-			gets[i] = make([]*redis.StringCmd, len(r.keys))
-			for j, k := range r.keys {
-				gets[i][j] = pipe.Get(ctx, k)
-			}
-		} else {
-			mgets[i] = pipe.MGet(ctx, r.keys...)
+		if r.ctx.Err() == nil { // else its request has gone
+			reads[i] = addRead(ctx, pipe, r.keys, c.cluster)
 		}
 	}
 	_, err := pipe.Exec(ctx) // each command's error is read below
 	for i, r := range batch {
-		switch {
-		case gets[i] != nil:
-			for j, cmd := range gets[i] {
-				r.values[j], r.errs[j] = cmd.Result()
-			}
-		case mgets[i] != nil:
-			vals, err := mgets[i].Result()
-			for j := range r.keys {
-				switch {
-				case err != nil || len(vals) != len(r.keys):
-					r.errs[j] = ErrUnavailable
-				case vals[j] == nil:
-					r.errs[j] = redis.Nil
-				default:
-					r.values[j], _ = vals[j].(string)
-				}
-			}
-		default:
+		if reads[i].sent() {
+			reads[i].answers(r.values, r.errs)
+		} else {
 			for j := range r.keys {
 				r.errs[j] = r.ctx.Err()
 			}
@@ -217,4 +191,48 @@ func (c *coalescer) close() {
 	c.mu.Unlock()
 	close(c.stop)
 	c.wg.Wait()
+}
+
+// pipelinedRead is one request's reads in a pipeline: an MGET on a Redis
+// server, a GET per key on a Redis Cluster (the client splits the
+// pipeline by node; an MGET across slots would fail with CROSSSLOT).
+type pipelinedRead struct {
+	mget *redis.SliceCmd
+	gets []*redis.StringCmd
+}
+
+// addRead queues the reads of keys in pipe.
+func addRead(ctx context.Context, pipe redis.Pipeliner, keys []string, cluster bool) pipelinedRead {
+	if !cluster {
+		return pipelinedRead{mget: pipe.MGet(ctx, keys...)}
+	}
+	gets := make([]*redis.StringCmd, len(keys))
+	for i, k := range keys {
+		gets[i] = pipe.Get(ctx, k)
+	}
+	return pipelinedRead{gets: gets}
+}
+
+func (p pipelinedRead) sent() bool { return p.mget != nil || p.gets != nil }
+
+// answers fills values and errs, one per key, once the pipeline ran:
+// redis.Nil marks a missing key.
+func (p pipelinedRead) answers(values []string, errs []error) {
+	if p.gets != nil {
+		for i, cmd := range p.gets {
+			values[i], errs[i] = cmd.Result()
+		}
+		return
+	}
+	vals, err := p.mget.Result()
+	for i := range values {
+		switch {
+		case err != nil || len(vals) != len(values):
+			errs[i] = ErrUnavailable
+		case vals[i] == nil:
+			errs[i] = redis.Nil
+		default:
+			values[i], _ = vals[i].(string)
+		}
+	}
 }

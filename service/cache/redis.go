@@ -131,35 +131,14 @@ func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
 	return withPrefetched(ctx, answers)
 }
 
-// readAlone reads keys in a round trip of their own (redis.Nil marks a
-// missing key): one MGET on a Redis server, a pipeline of GETs on a
-// Redis Cluster.
+// readAlone reads keys in a round trip of their own, as the coalescer
+// would (pipelinedRead), under the caller's context.
 func (r *Redis) readAlone(ctx context.Context, keys []string) ([]string, []error) {
 	values, errs := make([]string, len(keys)), make([]error, len(keys))
-	if _, cluster := r.client.(*redis.ClusterClient); cluster {
-		cmds := make([]*redis.StringCmd, len(keys))
-		_, _ = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
-			for i, k := range keys {
-				cmds[i] = p.Get(ctx, k)
-			}
-			return nil
-		}) // per-command errors are read below
-		for i, cmd := range cmds {
-			values[i], errs[i] = cmd.Result()
-		}
-		return values, errs
-	}
-	vals, err := r.client.MGet(ctx, keys...).Result()
-	for i := range keys {
-		switch {
-		case err != nil || len(vals) != len(keys):
-			errs[i] = ErrUnavailable
-		case vals[i] == nil:
-			errs[i] = redis.Nil
-		default:
-			values[i], _ = vals[i].(string)
-		}
-	}
+	pipe := r.client.Pipeline()
+	read := addRead(ctx, pipe, keys, r.reads.cluster)
+	_, _ = pipe.Exec(ctx) // each command's error is read below
+	read.answers(values, errs)
 	return values, errs
 }
 
