@@ -60,9 +60,8 @@ type reviewJSON struct {
 	ReviewedAt *time.Time `json:"reviewed_at"`
 }
 
-// applicationResponse is an application as its applicant sees it: the ID
-// number and phone masked.
-type applicationResponse struct {
+// applicationFields are what every view of an application shows.
+type applicationFields struct {
 	ID                  string         `json:"id"`
 	OrgID               string         `json:"org_id"`
 	OrgName             string         `json:"org_name"`
@@ -73,7 +72,6 @@ type applicationResponse struct {
 	IDNumberMasked      string         `json:"id_number_masked" example:"110105********002X"`
 	PhoneMasked         string         `json:"phone_masked" example:"138****8000"`
 	Gender              *string        `json:"gender" enums:"male,female"`
-	BirthDate           *string        `json:"birth_date" example:"1949-12-31"`
 	Ethnicity           *string        `json:"ethnicity"`
 	Education           *string        `json:"education"`
 	PoliticalStatus     *string        `json:"political_status"`
@@ -89,6 +87,23 @@ type applicationResponse struct {
 	SubmittedAt         *time.Time     `json:"submitted_at"`
 }
 
+// applicationResponse is an application as its applicant sees it: the ID
+// number and phone masked, and the applicant's own birth date.
+type applicationResponse struct {
+	applicationFields
+	BirthDate *string `json:"birth_date" example:"1949-12-31"`
+}
+
+// adminApplication is an application in the reply of an admin's decision,
+// shown as lists of people show a person (API.md §1): the ID number and
+// phone masked, the age instead of the birth date (which would give the
+// masked digits back), the name in full only for the union's own chair and
+// staff.
+type adminApplication struct {
+	applicationFields
+	Age *int `json:"age" example:"36"`
+}
+
 // applicationDetail is the reviewer's detail view: everything, the ID
 // number and phone in clear (each such read is audited).
 type applicationDetail struct {
@@ -99,18 +114,21 @@ type applicationDetail struct {
 	Flagged  bool   `json:"flagged"`
 }
 
-// applicationListItem is a row of the review queue: names and ID numbers
-// masked.
+// applicationListItem is a row of the review queue (API.md §1, Lists of
+// people): the ID number masked, the age instead of the birth date, name
+// in full only for the union's own chair and staff (masked for federation
+// admins); name_masked is always masked.
 type applicationListItem struct {
 	ID              string     `json:"id"`
 	OrgID           string     `json:"org_id"`
 	OrgName         string     `json:"org_name"`
 	Status          string     `json:"status"`
 	Version         int        `json:"version"`
+	Name            string     `json:"name" example:"张三"`
 	NameMasked      string     `json:"name_masked" example:"张*"`
 	IDNumberMasked  string     `json:"id_number_masked"`
 	Gender          *string    `json:"gender"`
-	BirthDate       *string    `json:"birth_date"`
+	Age             *int       `json:"age" example:"36"`
 	WorkType        *string    `json:"work_type"`
 	IsMigrantWorker bool       `json:"is_migrant_worker"`
 	IsDispatched    bool       `json:"is_dispatched"`
@@ -126,9 +144,9 @@ func employmentOf(e model.Employment) employmentJSON {
 		DispatchAgencyName: deref(e.DispatchAgencyName), DispatchAgencyUSCC: deref(e.DispatchAgencyUSCC)}
 }
 
-func toApplicationResponse(a *model.Application, orgName, idNumber, phone string) applicationResponse {
-	r := applicationResponse{ID: idString(a.ID), OrgID: idString(a.OrgID), OrgName: orgName, Status: a.Status,
-		Version: a.Version, Name: a.Name, IDType: a.IDType, Gender: a.Gender, BirthDate: a.BirthDate,
+func toApplicationFields(a *model.Application, orgName, idNumber, phone string) applicationFields {
+	r := applicationFields{ID: idString(a.ID), OrgID: idString(a.OrgID), OrgName: orgName, Status: a.Status,
+		Version: a.Version, Name: a.Name, IDType: a.IDType, Gender: a.Gender,
 		Ethnicity: a.Ethnicity, Education: a.Education, PoliticalStatus: a.PoliticalStatus,
 		HouseholdType: a.HouseholdType, Employment: employmentOf(a.Employment),
 		PhotoUploadID: optIDString(a.PhotoUploadID), IDCardFrontUploadID: optIDString(a.IDCardFrontUploadID),
@@ -149,11 +167,8 @@ func toApplicationResponse(a *model.Application, orgName, idNumber, phone string
 	return r
 }
 
-func toApplicationListItem(a *model.Application, orgName, idNumber string) applicationListItem {
-	return applicationListItem{ID: idString(a.ID), OrgID: idString(a.OrgID), OrgName: orgName, Status: a.Status,
-		Version: a.Version, NameMasked: pii.MaskName(a.Name), IDNumberMasked: pii.MaskIDNumber(idNumber),
-		Gender: a.Gender, BirthDate: a.BirthDate, WorkType: a.WorkType, IsMigrantWorker: a.IsMigrantWorker,
-		IsDispatched: a.IsDispatched, Flagged: a.Flagged, CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt}
+func toApplicationResponse(a *model.Application, orgName, idNumber, phone string) applicationResponse {
+	return applicationResponse{applicationFields: toApplicationFields(a, orgName, idNumber, phone), BirthDate: a.BirthDate}
 }
 
 func optIDString(p *int64) *string {

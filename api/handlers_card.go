@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/base64"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -166,7 +165,7 @@ func (s *Server) cardKeys(c *gin.Context) {
 // cardPhoto godoc
 //
 //	@Summary		A card photo through a signed link
-//	@Description	The photo_url of GET /me/card and POST /verify: no login, the link itself is the permission (signed, names one member's photo, expires: 5 minutes from a verification, 10 to 20 minutes from the card). A bad, expired or stale link (the photo changed) is 404.
+//	@Description	The photo_url of GET /me/card and POST /verify: no login, the link itself is the permission (signed, names one member's photo, expires: 5 minutes from a verification, 10 to 20 minutes from the card). A bad, expired or stale link (the photo changed) is 404. Sent with Cache-Control: no-store (a face is personal data).
 //	@Tags			card
 //	@Produce		image/jpeg
 //	@Param			token	path		string	true	"the link token"
@@ -179,7 +178,6 @@ func (s *Server) cardPhoto(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	maxAge := max(int(p.ExpiresAt.Sub(s.Now()).Seconds()), 0)
-	c.Header("Cache-Control", "private, max-age="+strconv.Itoa(maxAge))
+	c.Header("Cache-Control", "private, no-store") // a face: personal data (API.md §1)
 	c.Data(http.StatusOK, p.ContentType, p.Data)
 }

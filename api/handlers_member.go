@@ -12,19 +12,23 @@ import (
 	"github.com/unionhub/unionhub/service/pii"
 )
 
-// memberResponse is a member as admins see it: ID number and phone masked.
+// memberResponse is a member as lists of people show it (API.md §1), in
+// the roll, a member's detail and the replies of admin writes: ID number
+// and phone masked; age instead of the birth date, which with the mask
+// would give the ID number back; the name in full for the union's own
+// chair and staff and for the member, masked for federation admins.
 type memberResponse struct {
 	ID              string         `json:"id"`
 	MemberNo        string         `json:"member_no" example:"42010600000017"`
 	OrgID           string         `json:"org_id"`
 	OrgName         string         `json:"org_name"`
 	Status          string         `json:"status" enums:"active,retained,suspended,left,removed,deceased"`
-	Name            string         `json:"name"`
+	Name            string         `json:"name" example:"张三"`
 	IDType          string         `json:"id_type"`
 	IDNumberMasked  string         `json:"id_number_masked" example:"110105********002X"`
 	PhoneMasked     string         `json:"phone_masked" example:"138****8000"`
 	Gender          *string        `json:"gender"`
-	BirthDate       *string        `json:"birth_date"`
+	Age             *int           `json:"age" example:"40"`
 	Ethnicity       *string        `json:"ethnicity"`
 	Education       *string        `json:"education"`
 	PoliticalStatus *string        `json:"political_status"`
@@ -92,8 +96,8 @@ func (s *Server) renderMembers(c *gin.Context, rows []model.Member) ([]memberRes
 			return nil, err
 		}
 		r := memberResponse{ID: idString(m.ID), MemberNo: m.MemberNo, OrgID: idString(m.OrgID), OrgName: names[m.OrgID],
-			Status: m.Status, Name: m.Name, IDType: m.IDType, IDNumberMasked: pii.MaskIDNumber(idNumber),
-			Gender: m.Gender, BirthDate: m.BirthDate, Ethnicity: m.Ethnicity, Education: m.Education,
+			Status: m.Status, Name: nameFor(c, m.OrgID, m.Name), IDType: m.IDType, IDNumberMasked: pii.MaskIDNumber(idNumber),
+			Gender: m.Gender, Age: s.ageOf(m.BirthDate), Ethnicity: m.Ethnicity, Education: m.Education,
 			PoliticalStatus: m.PoliticalStatus, HouseholdType: m.HouseholdType, Employment: employmentOf(m.Employment),
 			JoinedOn: m.JoinedOn, Claimed: m.UserID != nil, Version: m.Version, CreatedAt: m.CreatedAt}
 		if phone != "" {
@@ -116,7 +120,7 @@ func (s *Server) replyMember(c *gin.Context, m *model.Member) {
 // listMembers godoc
 //
 //	@Summary		The roll
-//	@Description	Members in the caller's scope, newest first, ID numbers and phones masked. q is an exact name or a 14-digit member number.
+//	@Description	Members in the caller's scope, newest first. A list of people (API.md §1): ID numbers and phones masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins. q is an exact name or a 14-digit member number.
 //	@Tags			members
 //	@Produce		json
 //	@Security		BearerAuth
@@ -149,14 +153,15 @@ func (s *Server) listMembers(c *gin.Context) {
 
 // getMember godoc
 //
-//	@Summary	One member
-//	@Tags		members
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		id	path		string	true	"member id"
-//	@Success	200	{object}	Envelope[memberResponse]
-//	@Failure	404	{object}	ErrorResponse
-//	@Router		/admin/members/{id} [get]
+//	@Summary		One member
+//	@Description	Shown as in the roll (API.md §1, Lists of people): ID number and phone masked, age instead of the birth date, the name masked for federation admins.
+//	@Tags			members
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id	path		string	true	"member id"
+//	@Success		200	{object}	Envelope[memberResponse]
+//	@Failure		404	{object}	ErrorResponse
+//	@Router			/admin/members/{id} [get]
 func (s *Server) getMember(c *gin.Context) {
 	id, found := parseID(c, "id")
 	if !found {

@@ -20,8 +20,8 @@ type decisionRequest struct {
 
 // approveResponse is the reply of an approval.
 type approveResponse struct {
-	Application applicationResponse `json:"application"`
-	Member      approvedMember      `json:"member"`
+	Application adminApplication `json:"application"`
+	Member      approvedMember   `json:"member"`
 }
 
 // approvedMember names the member an approval created.
@@ -33,7 +33,7 @@ type approvedMember struct {
 // reviewQueue godoc
 //
 //	@Summary		The review queue
-//	@Description	Applications in the caller's scope, newest first, names and ID numbers masked. Drafts are never listed. status filters (submitted for the pending queue).
+//	@Description	Applications in the caller's scope, newest first, withdrawn ones included (status filters; submitted for the pending queue); drafts are never listed. A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked). The clear values are in the audited detail.
 //	@Tags			review
 //	@Produce		json
 //	@Security		BearerAuth
@@ -72,7 +72,7 @@ func (s *Server) reviewQueue(c *gin.Context) {
 			fail(c, err)
 			return
 		}
-		out = append(out, toApplicationListItem(&rows[i], names[rows[i].OrgID], idNumber))
+		out = append(out, s.applicationListItem(c, &rows[i], names[rows[i].OrgID], idNumber))
 	}
 	ok(c, http.StatusOK, listResponse[applicationListItem]{Items: out, NextCursor: next})
 }
@@ -120,7 +120,7 @@ func (s *Server) replyDetail(c *gin.Context, status int, a *model.Application) {
 // approveApplication godoc
 //
 //	@Summary		Approve: put the applicant on the roll
-//	@Description	version must be the application's current one; a stale version or a status that does not allow approval is 409/40900. Two concurrent approvals make one member. The reply names the new member and member number (region code of the union + 8-digit sequence).
+//	@Description	version must be the application's current one; a stale version or a status that does not allow approval is 409/40900. Two concurrent approvals make one member. The reply names the new member and member number (region code of the union + 8-digit sequence); the application in it is shown as in lists of people (age instead of the birth date, name masked for federation admins).
 //	@Tags			review
 //	@Accept			json
 //	@Produce		json
@@ -142,7 +142,7 @@ func (s *Server) approveApplication(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	r, err := s.renderApplication(c, res.Application)
+	r, err := s.renderForAdmin(c, res.Application)
 	if err != nil {
 		fail(c, err)
 		return
@@ -152,36 +152,38 @@ func (s *Server) approveApplication(c *gin.Context) {
 
 // rejectApplication godoc
 //
-//	@Summary	Reject (reason required)
-//	@Tags		review
-//	@Accept		json
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		id		path		string			true	"application id"
-//	@Param		body	body		decisionRequest	true	"version and reason"
-//	@Success	200		{object}	Envelope[applicationResponse]
-//	@Failure	404		{object}	ErrorResponse
-//	@Failure	409		{object}	ErrorResponse
-//	@Failure	422		{object}	ErrorResponse
-//	@Router		/admin/applications/{id}/reject [post]
+//	@Summary		Reject (reason required)
+//	@Description	The reply shows the application as lists of people do: age instead of the birth date, the name masked for federation admins.
+//	@Tags			review
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string			true	"application id"
+//	@Param			body	body		decisionRequest	true	"version and reason"
+//	@Success		200		{object}	Envelope[adminApplication]
+//	@Failure		404		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/admin/applications/{id}/reject [post]
 func (s *Server) rejectApplication(c *gin.Context) {
 	s.decide(c, s.Applications.Reject)
 }
 
 // returnApplication godoc
 //
-//	@Summary	Return to the applicant to fix (reason required)
-//	@Tags		review
-//	@Accept		json
-//	@Produce	json
-//	@Security	BearerAuth
-//	@Param		id		path		string			true	"application id"
-//	@Param		body	body		decisionRequest	true	"version and reason"
-//	@Success	200		{object}	Envelope[applicationResponse]
-//	@Failure	404		{object}	ErrorResponse
-//	@Failure	409		{object}	ErrorResponse
-//	@Failure	422		{object}	ErrorResponse
-//	@Router		/admin/applications/{id}/return [post]
+//	@Summary		Return to the applicant to fix (reason required)
+//	@Description	The reply shows the application as lists of people do: age instead of the birth date, the name masked for federation admins.
+//	@Tags			review
+//	@Accept			json
+//	@Produce		json
+//	@Security		BearerAuth
+//	@Param			id		path		string			true	"application id"
+//	@Param			body	body		decisionRequest	true	"version and reason"
+//	@Success		200		{object}	Envelope[adminApplication]
+//	@Failure		404		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/admin/applications/{id}/return [post]
 func (s *Server) returnApplication(c *gin.Context) {
 	s.decide(c, s.Applications.Return)
 }
@@ -198,7 +200,12 @@ func (s *Server) decide(c *gin.Context, fn decideFunc) {
 		fail(c, err)
 		return
 	}
-	s.replyApplication(c, http.StatusOK, a)
+	r, err := s.renderForAdmin(c, a)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, r)
 }
 
 func (s *Server) decisionParams(c *gin.Context) (int64, application.Decision, bool) {

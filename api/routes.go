@@ -33,6 +33,7 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
+	r.Use(securityHeadersMiddleware()) // first, so every reply has them, 404 and 405 too
 	if len(d.Config.TrustedProxies) > 0 {
 		_ = r.SetTrustedProxies(d.Config.TrustedProxies) // validated by config
 	} else {

@@ -4,7 +4,7 @@
 //
 //	@title						UnionHub API
 //	@version					1.0
-//	@description				工会会员实名制 mini-program backend. Every reply is an envelope {code, message, data, request_id}; errors carry a Chinese message and, for validation errors (422/40001), details naming each bad field by JSON path. IDs are strings. Lists take ?limit= (default 20, max 100) and ?cursor= and answer {items, next_cursor}. Unknown routes answer 404/40400 and a known route with another method 405/40500.
+//	@description				工会会员实名制 mini-program backend. Every reply is an envelope {code, message, data, request_id}; errors carry a Chinese message and, for validation errors (422/40001), details naming each bad field by JSON path. IDs are strings. Lists take ?limit= (default 20, max 100) and ?cursor= and answer {items, next_cursor}. Unknown routes answer 404/40400 and a known route with another method 405/40500. Every reply carries X-Content-Type-Options: nosniff and Cache-Control: no-store, except the public GET /card-keys, GET /dicts and a union's join code, which say how long they may be cached.
 //	@BasePath					/api/v1
 //	@securityDefinitions.apikey	BearerAuth
 //	@in							header

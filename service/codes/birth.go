@@ -41,3 +41,20 @@ func age(birth, today time.Time) int {
 }
 
 func dateKey(y, m, d int) int { return y*10000 + m*100 + d }
+
+// Age returns the completed years from birth (a stored birth date,
+// YYYY-MM-DD) to the civil date of today, which the caller gives in the
+// business time zone. It is what lists of people show instead of the birth
+// date, which with a masked ID number would give the number back (API.md
+// §1). ok is false for a malformed or future date.
+func Age(birth string, today time.Time) (years int, ok bool) {
+	b, err := time.Parse(time.DateOnly, birth)
+	if err != nil {
+		return 0, false
+	}
+	ty, tm, td := today.Date()
+	if dateKey(b.Year(), int(b.Month()), b.Day()) > dateKey(ty, int(tm), td) {
+		return 0, false
+	}
+	return age(b, today), true
+}
