@@ -80,6 +80,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	if err != nil {
 		return n, err
 	}
+	notice, err := privacy.Load(cfg.PrivacyNoticeFile)
+	if err != nil {
+		return n, fmt.Errorf("UNIONHUB_PRIVACY_NOTICE_FILE: %w", err)
+	}
 	db, err := OpenDB(ctx, cfg, log)
 	if err != nil {
 		return n, err
@@ -113,10 +117,6 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	aud := audit.New(db, nil, log)
 	n.audit = aud
 	orgs.SetAuditor(audit.ForOrg(aud))
-	notice, err := privacy.Load(cfg.PrivacyNoticeFile)
-	if err != nil {
-		return n, fmt.Errorf("UNIONHUB_PRIVACY_NOTICE_FILE: %w", err)
-	}
 	files, err := OpenBlobs(ctx, cfg)
 	if err != nil {
 		return n, err
