@@ -242,7 +242,9 @@ func TestReturnResubmitRejectWithdraw(t *testing.T) {
 		if len(mine.Items) != 2 || mine.Items[0].ID != v2.ID {
 			t.Errorf("mine: %+v", mine.Items)
 		}
-		// Withdrawing consent withdraws an open application.
+		// Withdrawing consent withdraws an open application. (The withdrawn
+		// application's files went with it: new ones are needed.)
+		a.photo, a.front, a.back = e.upload(a.session, "photo"), e.upload(a.session, "id_card_front"), e.upload(a.session, "id_card_back")
 		v3 := e.apply(a, tr.u2)
 		e.do("DELETE", "/api/v1/me/consents", nil, a.Access).expect(t, 200, 0)
 		e.do("GET", "/api/v1/applications/"+v3.ID, nil, a.Access).expect(t, 200, 0).decode(t, &v3)

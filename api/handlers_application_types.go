@@ -105,13 +105,17 @@ type adminApplication struct {
 }
 
 // applicationDetail is the reviewer's detail view: everything, the ID
-// number and phone in clear (each such read is audited).
+// number and phone in clear (each such read is audited), but for what is
+// withheld (toApplicationDetail).
 type applicationDetail struct {
 	applicationResponse
-	UserID   string `json:"user_id"`
-	IDNumber string `json:"id_number" example:"11010519491231002X"`
-	Phone    string `json:"phone" example:"13800138000"`
-	Flagged  bool   `json:"flagged"`
+	UserID   string  `json:"user_id"`
+	IDNumber *string `json:"id_number" example:"11010519491231002X"`
+	Phone    *string `json:"phone" example:"13800138000"`
+	Flagged  bool    `json:"flagged"`
+	// Withheld names the fields not shown in clear; WithheldReason says why.
+	Withheld       []string `json:"withheld"`
+	WithheldReason *string  `json:"withheld_reason" enums:"consent_withdrawn,share_upward_withdrawn,transferred"`
 }
 
 // applicationListItem is a row of the review queue (API.md §1, Lists of

@@ -37,7 +37,7 @@ func toConsentResponse(c *model.Consent) consentResponse {
 // giveConsent godoc
 //
 //	@Summary		Consent to the processing of personal information
-//	@Description	personal_info: processing the form; sensitive_info: the ID number and ID-card images (PIPL art. 29, a separate consent); share_upward: providing the record to higher-level unions and the national system (art. 23). Each must be true or false.
+//	@Description	personal_info: processing the form; sensitive_info: the ID number and ID-card images (PIPL art. 29, a separate consent); share_upward: providing the record to higher-level unions and the national system (art. 23). Each must be true or false. version must be the current privacy notice's (GET /privacy/notice), else 422 on field version. An item the current consent gives and this one refuses is a withdrawal of that item, with the effects of DELETE /me/consents: a member on the roll must leave first (409/40900, nothing recorded); an open application is withdrawn; every file the caller uploaded is deleted at once (except a photo a member on the roll still uses); and from then on the reviewer's detail of the caller's applications made before withholds the withdrawn data: personal_info the whole form, for everyone; sensitive_info the ID number and birth date, for everyone; share_upward the whole form, for federation admins above the union. Refusing an item never given withdraws nothing.
 //	@Tags			consents
 //	@Accept			json
 //	@Produce		json
@@ -82,7 +82,7 @@ func (s *Server) getConsent(c *gin.Context) {
 // withdrawConsent godoc
 //
 //	@Summary		Withdraw consent
-//	@Description	An open application is withdrawn and its uploads deleted. A member on the roll must leave first (409/40900).
+//	@Description	Withdraws every item at once: a member on the roll must leave first (409/40900). An open application is withdrawn; every file the caller uploaded is deleted at once and GET /uploads/{id} is 404 for everyone, owner included; the reviewer's detail of the caller's applications withholds the whole form (name masked, no ID number, phone or other field) for everyone from this moment.
 //	@Tags			consents
 //	@Produce		json
 //	@Security		BearerAuth

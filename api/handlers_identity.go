@@ -55,6 +55,9 @@ type meResponse struct {
 	Roles       []roleResponse       `json:"roles"`
 	Member      *meMember            `json:"member"`
 	Application *applicationResponse `json:"application"`
+	// ConsentCurrent: the caller's consent names the current privacy
+	// notice's version (false with none or another).
+	ConsentCurrent bool `json:"consent_current"`
 }
 
 // meMember is the caller's place on the roll.
@@ -183,7 +186,7 @@ func (s *Server) bindPhone(c *gin.Context) {
 // me godoc
 //
 //	@Summary		The caller's profile
-//	@Description	member and application are null until the caller is on the roll or has applied.
+//	@Description	member and application are null until the caller is on the roll or has applied. consent_current is false when the caller has no consent or one to another version of the privacy notice (GET /privacy/notice): uploads and submissions then need a new consent; a member's card keeps working.
 //	@Tags			identity
 //	@Produce		json
 //	@Security		BearerAuth
@@ -225,6 +228,10 @@ func (s *Server) me(c *gin.Context) {
 		}
 		resp.Member = &meMember{ID: idString(m.ID), MemberNo: m.MemberNo, OrgID: idString(m.OrgID),
 			OrgName: names[m.OrgID], Status: m.Status, JoinedOn: m.JoinedOn}
+	}
+	if resp.ConsentCurrent, err = s.Applications.ConsentCurrent(ctx, u.ID); err != nil {
+		fail(c, err)
+		return
 	}
 	a, err := s.Applications.Current(ctx, u.ID)
 	if err != nil {

@@ -80,7 +80,7 @@ func (s *Server) reviewQueue(c *gin.Context) {
 // reviewDetail godoc
 //
 //	@Summary		One application, in full
-//	@Description	The ID number and phone in clear, for the reviewer; every such read is written to the audit log.
+//	@Description	The ID number and phone in clear, for the reviewer; every such read is written to the audit log. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).
 //	@Tags			review
 //	@Produce		json
 //	@Security		BearerAuth
@@ -94,15 +94,15 @@ func (s *Server) reviewDetail(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	a, err := s.Applications.Detail(c.Request.Context(), scope(c), id)
+	a, w, err := s.Applications.Detail(c.Request.Context(), scope(c), id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	s.replyDetail(c, http.StatusOK, a)
+	s.replyDetail(c, http.StatusOK, a, w)
 }
 
-func (s *Server) replyDetail(c *gin.Context, status int, a *model.Application) {
+func (s *Server) replyDetail(c *gin.Context, status int, a *model.Application, w application.Withheld) {
 	r, err := s.renderApplication(c, a)
 	if err != nil {
 		fail(c, err)
@@ -113,8 +113,7 @@ func (s *Server) replyDetail(c *gin.Context, status int, a *model.Application) {
 		fail(c, err)
 		return
 	}
-	ok(c, status, applicationDetail{applicationResponse: r, UserID: idString(a.UserID), IDNumber: idNumber,
-		Phone: phone, Flagged: a.Flagged})
+	ok(c, status, toApplicationDetail(r, a, idNumber, phone, w))
 }
 
 // approveApplication godoc

@@ -114,7 +114,7 @@ func partError(err error) error {
 // getUpload godoc
 //
 //	@Summary		A stored file
-//	@Description	To its owner, and to admins whose scope holds an application or member that uses it (audited). The bytes are the stored image (metadata stripped, so they may differ from those sent).
+//	@Description	To its owner, and to admins whose scope holds an application or member that uses it (audited); an application that made a member counts only while the member's current union is in the caller's scope. A file past its delete_after (unused for a day, ID-card images after the retention period, every file of a user who withdrew consent) is 404 for everyone at once, before the cleanup removes it. The bytes are the stored image (metadata stripped, so they may differ from those sent).
 //	@Tags			uploads
 //	@Produce		image/jpeg
 //	@Security		BearerAuth

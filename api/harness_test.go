@@ -32,6 +32,7 @@ import (
 	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/privacy"
 	"github.com/unionhub/unionhub/service/ratelimit"
 	"github.com/unionhub/unionhub/service/stats"
 	"github.com/unionhub/unionhub/service/upload"
@@ -158,8 +159,17 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	orgs := org.New(org.Deps{DB: db, Cache: c, Limiter: limiter, QR: wx, Now: clk.Now, Log: log}, org.Config{})
 	aud := audit.New(db, clk.Now, log)
 	orgs.SetAuditor(audit.ForOrg(aud))
-	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Now: clk.Now,
-		Location: cfg.Location(), Log: log})
+	notice, err := privacy.Load(cfg.PrivacyNoticeFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := blob.NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), notice, clk.Now, log)
+	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Files: uploads,
+		Notice: notice, Now: clk.Now, Location: cfg.Location(), Log: log})
 	orgs.SetRollCounter(apps)
 	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
 		Now: clk.Now, Location: cfg.Location(), Log: log})
@@ -167,11 +177,6 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	orgs.SetOrgCounter(st)
 	apps.SetStats(st)
 	members.SetStats(st)
-	files, err := blob.NewLocal(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), clk.Now, log)
 	cardKeys, err := card.LoadOrCreateDevKeys(cfg.DataDir)
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +194,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	router, adminRoutes := api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
-		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports})
+		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice})
 	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/privacy"
 )
 
 // NewRouter builds the gin engine with every route of the contract. This
@@ -24,6 +25,9 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	gin.SetMode(gin.ReleaseMode)
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Privacy == nil {
+		d.Privacy = privacy.Default()
 	}
 	if d.Metrics == nil {
 		d.Metrics = prometheus.NewRegistry()
@@ -75,6 +79,7 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	v1.POST("/invitations/accept", user, s.acceptInvitation)
 
 	v1.GET("/dicts", s.dicts)
+	v1.GET("/privacy/notice", s.privacyNotice)
 	v1.POST("/me/consents", user, s.giveConsent)
 	v1.GET("/me/consents", user, s.getConsent)
 	v1.DELETE("/me/consents", user, s.withdrawConsent)

@@ -32,6 +32,7 @@ import (
 	"github.com/unionhub/unionhub/service/membership"
 	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/privacy"
 	"github.com/unionhub/unionhub/service/ratelimit"
 	"github.com/unionhub/unionhub/service/stats"
 	"github.com/unionhub/unionhub/service/upload"
@@ -61,6 +62,9 @@ type Deps struct {
 	// Imports and Exports serve the roll's Excel import and export.
 	Imports *importer.Service
 	Exports *exporter.Service
+	// Privacy is the current privacy notice (GET /privacy/notice); nil
+	// means the built-in one.
+	Privacy *privacy.Notice
 	// Metrics is the registry /metrics serves and the HTTP metrics join;
 	// nil means a fresh one.
 	Metrics *prometheus.Registry

@@ -34,6 +34,9 @@ type Config struct {
 	RateLimitPerIP int `yaml:"rate_limit_per_ip" env:"RATE_LIMIT_PER_IP"`
 	// IDImageRetentionDays: ID-card images are deleted this long after the decision.
 	IDImageRetentionDays int `yaml:"id_image_retention_days" env:"ID_IMAGE_RETENTION_DAYS"`
+	// PrivacyNoticeFile names a JSON or YAML privacy notice (API.md §10)
+	// that replaces the built-in one; it is checked when the node starts.
+	PrivacyNoticeFile string `yaml:"privacy_notice_file" env:"PRIVACY_NOTICE_FILE"`
 
 	DB     DB     `yaml:"db"`
 	Redis  Redis  `yaml:"redis"`

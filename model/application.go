@@ -225,11 +225,16 @@ func (s *ApplicationStore) Transition(ctx context.Context, id int64, version int
 }
 
 // UsesUpload returns the union of an application in scope that refers to
-// upload id (0 when none does).
+// upload id (0 when none does). An application that made a member counts
+// only while that member's union is in scope too: after a transfer out,
+// the old union no longer reaches the person's files.
 func (s *ApplicationStore) UsesUpload(ctx context.Context, uploadID int64, paths []string) (int64, error) {
 	var orgs []int64
-	err := Conn(ctx, s.db).Model(&Application{}).Scopes(OrgInSubtrees(paths, "org_id")).
+	db := Conn(ctx, s.db)
+	members := db.Session(&gorm.Session{NewDB: true}).Model(&Member{}).Select("id").Scopes(OrgInSubtrees(paths, "org_id"))
+	err := db.Model(&Application{}).Scopes(OrgInSubtrees(paths, "org_id")).
 		Where("status <> ?", AppDraft).
+		Where("member_id IS NULL OR member_id IN (?)", members).
 		Where("photo_upload_id = ? OR id_card_front_upload_id = ? OR id_card_back_upload_id = ? OR proof_upload_ids LIKE ?"+likeEscape,
 			uploadID, uploadID, uploadID, "%,"+idText(uploadID)+",%").Limit(1).Pluck("org_id", &orgs).Error
 	if len(orgs) == 0 {

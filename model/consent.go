@@ -48,6 +48,13 @@ func (s *ConsentStore) Current(ctx context.Context, userID int64) (*Consent, err
 	return &c, nil
 }
 
+// History returns every consent of the user, oldest first.
+func (s *ConsentStore) History(ctx context.Context, userID int64) ([]Consent, error) {
+	var out []Consent
+	err := Conn(ctx, s.db).Where("user_id = ?", userID).Order("given_at").Order("id").Find(&out).Error
+	return out, Translate(err)
+}
+
 // Withdraw marks every live consent of the user withdrawn.
 func (s *ConsentStore) Withdraw(ctx context.Context, userID int64, now time.Time) (int64, error) {
 	res := Conn(ctx, s.db).Model(&Consent{}).Where("user_id = ? AND withdrawn_at IS NULL", userID).Update("withdrawn_at", now)

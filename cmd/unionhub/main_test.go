@@ -53,6 +53,9 @@ func TestProductionRefusesIncompleteConfig(t *testing.T) {
 		{"bad number", map[string]string{"UNIONHUB_RATE_LIMIT_PER_IP": "many"}, []string{"UNIONHUB_RATE_LIMIT_PER_IP"}},
 		{"bad zone", map[string]string{"UNIONHUB_TIMEZONE": "Mars/Olympus"}, []string{"UNIONHUB_TIMEZONE"}},
 		{"bad proxy", map[string]string{"UNIONHUB_TRUSTED_PROXIES": "10.0.0.0/8,not-an-ip"}, []string{"UNIONHUB_TRUSTED_PROXIES"}},
+		{"missing privacy notice", map[string]string{"UNIONHUB_PRIVACY_NOTICE_FILE": "/nonexistent/notice.yaml"}, []string{"UNIONHUB_PRIVACY_NOTICE_FILE"}},
+		{"privacy notice without items", map[string]string{"UNIONHUB_PRIVACY_NOTICE_FILE": "testdata/notice-no-items.yaml"},
+			[]string{"UNIONHUB_PRIVACY_NOTICE_FILE", "items"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

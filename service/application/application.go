@@ -16,6 +16,7 @@ import (
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/privacy"
 )
 
 // Notice is what a user is told: an in-app notice and, when the user's
@@ -49,8 +50,14 @@ type ContentChecker interface {
 	QueueCheck(ctx context.Context, applicationID int64) error
 }
 
-// Deps are the service's collaborators. Notifier, Audit and Checker may be
-// nil (nothing is told, recorded or checked).
+// Files deletes uploaded files at once (upload.Service).
+type Files interface {
+	Purge(ctx context.Context, ids []int64) error
+}
+
+// Deps are the service's collaborators. Notifier, Audit, Checker and Files
+// may be nil (nothing is told, recorded, checked or deleted before the
+// hourly cleanup); Notice nil is the built-in notice.
 type Deps struct {
 	DB       *gorm.DB
 	PII      *pii.Cipher
@@ -58,6 +65,9 @@ type Deps struct {
 	Audit    org.Auditor
 	Checker  ContentChecker
 	Stats    Counters
+	Files    Files
+	// Notice is the current privacy notice: consents must name its version.
+	Notice   *privacy.Notice
 	Now      func() time.Time
 	Location *time.Location
 	Log      *slog.Logger
@@ -87,6 +97,9 @@ func New(d Deps) *Service {
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()
+	}
+	if d.Notice == nil {
+		d.Notice = privacy.Default()
 	}
 	if d.IDImageRetention == 0 {
 		d.IDImageRetention = 30 * 24 * time.Hour

@@ -3,7 +3,6 @@ package application
 import (
 	"context"
 	"errors"
-	"strings"
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
@@ -15,13 +14,16 @@ type ConsentInput struct {
 	PersonalInfo, SensitiveInfo, ShareUpward *bool
 }
 
-// GiveConsent records a consent. Each item is a separate yes or no
-// (PIPL art. 29 wants the sensitive-data consent on its own).
+// GiveConsent records a consent to the current notice. Each item is a
+// separate yes or no (PIPL art. 29 wants the sensitive-data consent on its
+// own). An item the current consent gives and this one refuses is a
+// withdrawal of it, with WithdrawConsent's effects (API.md §2); refusing
+// an item never given withdraws nothing.
 func (s *Service) GiveConsent(ctx context.Context, userID int64, in ConsentInput) (*model.Consent, error) {
 	var bad []service.FieldError
-	v := strings.TrimSpace(in.Version)
-	if v == "" || len(v) > 32 {
-		bad = append(bad, service.FieldError{Field: "version", Message: "请注明同意的告知书版本"})
+	if in.Version != s.Notice.Version {
+		bad = append(bad, service.FieldError{Field: "version",
+			Message: "请阅读并同意当前版本（" + s.Notice.Version + "）的个人信息处理告知书"})
 	}
 	for _, item := range []struct {
 		field string
@@ -34,9 +36,32 @@ func (s *Service) GiveConsent(ctx context.Context, userID int64, in ConsentInput
 	if err := service.Invalid(bad); err != nil {
 		return nil, err
 	}
-	c := &model.Consent{ID: model.NewID(), UserID: userID, Version: v, PersonalInfo: *in.PersonalInfo,
+	c := &model.Consent{ID: model.NewID(), UserID: userID, Version: in.Version, PersonalInfo: *in.PersonalInfo,
 		SensitiveInfo: *in.SensitiveInfo, ShareUpward: *in.ShareUpward, GivenAt: s.Now().UTC()}
-	return c, s.consents.Create(ctx, c)
+	var due []int64
+	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+		prev, err := s.consents.Current(ctx, userID)
+		if err != nil && !errors.Is(err, model.ErrNotFound) {
+			return err
+		}
+		if prev != nil && withdraws(prev, c) {
+			if due, err = s.endProcessing(ctx, userID); err != nil {
+				return err
+			}
+		}
+		return s.consents.Create(ctx, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.purge(ctx, due)
+	return c, nil
+}
+
+// withdraws reports whether next refuses an item that prev gives.
+func withdraws(prev, next *model.Consent) bool {
+	return (prev.PersonalInfo && !next.PersonalInfo) || (prev.SensitiveInfo && !next.SensitiveInfo) ||
+		(prev.ShareUpward && !next.ShareUpward)
 }
 
 // Consent returns the user's current consent.
@@ -48,14 +73,24 @@ func (s *Service) Consent(ctx context.Context, userID int64) (*model.Consent, er
 	return c, err
 }
 
+// ConsentCurrent reports whether the user's current consent names the
+// current notice's version (false without a consent).
+func (s *Service) ConsentCurrent(ctx context.Context, userID int64) (bool, error) {
+	c, err := s.consents.Current(ctx, userID)
+	if errors.Is(err, model.ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && c.Version == s.Notice.Version, err
+}
+
 // WithdrawConsent withdraws the user's consent: an open application is
-// withdrawn and its uploads are deleted. A member on the roll must leave
-// first (409), since the roll cannot be kept without the data.
+// withdrawn and the user's files are deleted at once. A member on the roll
+// must leave first (409), since the roll cannot be kept without the data.
 func (s *Service) WithdrawConsent(ctx context.Context, userID int64) error {
-	return model.InTx(ctx, s.DB, func(ctx context.Context) error {
-		if _, err := s.members.OnRollForUser(ctx, userID); err == nil {
-			return service.E(service.KindConflict, "您是在册会员，需先办理退会才能撤回同意")
-		} else if !errors.Is(err, model.ErrNotFound) {
+	var due []int64
+	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+		var err error
+		if due, err = s.endProcessing(ctx, userID); err != nil {
 			return err
 		}
 		n, err := s.consents.Withdraw(ctx, userID, s.Now().UTC())
@@ -65,19 +100,51 @@ func (s *Service) WithdrawConsent(ctx context.Context, userID int64) error {
 		if n == 0 {
 			return service.E(service.KindNotFound, "您还没有同意个人信息处理告知书")
 		}
-		a, err := s.apps.Open(ctx, userID)
-		if errors.Is(err, model.ErrNotFound) {
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		return s.withdraw(ctx, a)
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	s.purge(ctx, due)
+	return nil
 }
 
-// withdraw ends an open application and schedules its files for deletion
-// at once.
+// endProcessing is what any withdrawal does, in its transaction: a member
+// on the roll is refused (409); the open application is withdrawn; every
+// file of the user is due now, so no read serves it from this moment (the
+// ids are returned for Purge after commit). What the reviewers may still
+// read of past applications is decided at each read (Withheld).
+func (s *Service) endProcessing(ctx context.Context, userID int64) ([]int64, error) {
+	if _, err := s.members.OnRollIDForUser(ctx, userID); err == nil {
+		return nil, service.E(service.KindConflict, "您是在册会员，需先办理退会才能撤回同意")
+	} else if !errors.Is(err, model.ErrNotFound) {
+		return nil, err
+	}
+	a, err := s.apps.Open(ctx, userID)
+	switch {
+	case err == nil:
+		if err := s.withdraw(ctx, a); err != nil {
+			return nil, err
+		}
+	case !errors.Is(err, model.ErrNotFound):
+		return nil, err
+	}
+	return s.uploads.ExpireOwned(ctx, userID, s.Now().UTC())
+}
+
+// purge deletes files made due by a committed withdrawal. A failure is
+// logged, not returned: the files are already unreadable, and the hourly
+// cleanup deletes what is left.
+func (s *Service) purge(ctx context.Context, ids []int64) {
+	if s.Files == nil || len(ids) == 0 {
+		return
+	}
+	if err := s.Files.Purge(ctx, ids); err != nil {
+		s.Log.WarnContext(ctx, "files of a withdrawal left to the cleanup", "files", len(ids), "err", err)
+	}
+}
+
+// withdraw ends an open application and makes its files due at once.
 func (s *Service) withdraw(ctx context.Context, a *model.Application) error {
 	now := s.Now().UTC()
 	err := s.apps.Transition(ctx, a.ID, a.Version, model.OpenStatuses,
@@ -94,10 +161,14 @@ func (s *Service) withdraw(ctx context.Context, a *model.Application) error {
 	return s.uploads.SetDeleteAfter(ctx, uploadIDs(a), &now)
 }
 
-// requireConsent checks the user's current consent covers what is needed.
+// requireConsent checks the user's current consent names the current
+// notice and covers what is needed.
 func (s *Service) requireConsent(ctx context.Context, userID int64, complete bool) (*model.Consent, error) {
 	c, err := s.consents.Current(ctx, userID)
-	if errors.Is(err, model.ErrNotFound) || (err == nil && complete && !c.Complete()) {
+	switch {
+	case err == nil && c.Version != s.Notice.Version:
+		return nil, service.InvalidField("consent", "个人信息处理告知书已更新，请重新阅读并同意")
+	case errors.Is(err, model.ErrNotFound) || (err == nil && complete && !c.Complete()):
 		return nil, service.InvalidField("consent", "请先阅读并同意个人信息处理告知书的全部三项")
 	}
 	return c, err

@@ -281,7 +281,7 @@ func (s *Service) checkUploads(ctx context.Context, userID int64, f Form) []serv
 		if id == 0 {
 			return
 		}
-		u, err := s.uploads.Get(ctx, id)
+		u, err := s.uploads.Get(ctx, id, s.Now().UTC())
 		if err != nil || u.OwnerID != userID || u.Kind != kind {
 			bad = append(bad, service.FieldError{Field: field, Message: "文件不存在或类型不符，请重新上传"})
 		}

@@ -52,15 +52,24 @@ func (s *Service) Queue(ctx context.Context, sc access.Scope, orgID int64, statu
 	return rows, next, nil
 }
 
-// Detail returns an application in scope with its ID number and phone in
-// clear; every such read is written to the audit log.
-func (s *Service) Detail(ctx context.Context, sc access.Scope, id int64) (*model.Application, error) {
+// Detail returns an application in scope, and what of it the caller may
+// not see in clear (Withheld: after a withdrawal of consent or a transfer
+// out); every such read is written to the audit log.
+func (s *Service) Detail(ctx context.Context, sc access.Scope, id int64) (*model.Application, Withheld, error) {
 	a, err := s.apps.GetInScope(ctx, id, sc.Paths(access.Review))
 	if err != nil {
-		return nil, notFound(err)
+		return nil, Withheld{}, notFound(err)
 	}
-	return a, s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: a.OrgID, Action: "application.read_pii",
-		Target: "application:" + idText(a.ID)})
+	w, err := s.withheld(ctx, sc, a)
+	if err != nil {
+		return nil, Withheld{}, err
+	}
+	var detail map[string]any
+	if w.Any() {
+		detail = map[string]any{"withheld": w.Reason}
+	}
+	return a, w, s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: a.OrgID, Action: "application.read_pii",
+		Target: "application:" + idText(a.ID), Detail: detail})
 }
 
 // Approve puts the applicant on the roll. The conditional UPDATE decides

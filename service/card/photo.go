@@ -78,7 +78,7 @@ func (s *Service) OpenPhoto(ctx context.Context, token string) (*Photo, error) {
 	if err != nil {
 		return nil, err
 	}
-	u, err := s.uploads.Get(ctx, uploadID)
+	u, err := s.uploads.Get(ctx, uploadID, s.now().UTC())
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, errPhotoNotFound
 	}

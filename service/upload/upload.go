@@ -20,6 +20,7 @@ import (
 	"github.com/unionhub/unionhub/service/media"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/privacy"
 )
 
 // MaxSize is the largest file accepted (API.md §4).
@@ -38,12 +39,17 @@ type Service struct {
 	store    blob.Store
 	pii      *pii.Cipher
 	audit    org.Auditor
+	notice   *privacy.Notice // a consent must name its version
 	now      func() time.Time
 	log      *slog.Logger
 }
 
-// New returns the upload service.
-func New(db *gorm.DB, store blob.Store, cipher *pii.Cipher, audit org.Auditor, now func() time.Time, log *slog.Logger) *Service {
+// New returns the upload service. Uploads need a consent to notice (the
+// built-in one when nil).
+func New(db *gorm.DB, store blob.Store, cipher *pii.Cipher, audit org.Auditor, notice *privacy.Notice, now func() time.Time, log *slog.Logger) *Service {
+	if notice == nil {
+		notice = privacy.Default()
+	}
 	if now == nil {
 		now = time.Now
 	}
@@ -52,7 +58,7 @@ func New(db *gorm.DB, store blob.Store, cipher *pii.Cipher, audit org.Auditor, n
 	}
 	return &Service{db: db, uploads: model.NewUploadStore(db), consents: model.NewConsentStore(db),
 		apps: model.NewApplicationStore(db), members: model.NewMemberStore(db), store: store, pii: cipher,
-		audit: audit, now: now, log: log}
+		audit: audit, notice: notice, now: now, log: log}
 }
 
 // SetAuditor wires the audit log once it exists.
@@ -64,7 +70,8 @@ var kinds = map[string]bool{
 }
 
 // Put checks, strips, encrypts and stores one file. It needs a current
-// consent: personal_info, and sensitive_info for ID-card images.
+// consent to the current notice: personal_info, and sensitive_info for
+// ID-card images.
 func (s *Service) Put(ctx context.Context, ownerID int64, kind string, r io.Reader) (*model.Upload, error) {
 	sensitive, known := kinds[kind]
 	if !known {
@@ -74,6 +81,8 @@ func (s *Service) Put(ctx context.Context, ownerID int64, kind string, r io.Read
 	switch {
 	case errors.Is(err, model.ErrNotFound) || (err == nil && !c.PersonalInfo):
 		return nil, service.InvalidField("consent", "请先阅读并同意个人信息处理告知书")
+	case err == nil && c.Version != s.notice.Version:
+		return nil, service.InvalidField("consent", "个人信息处理告知书已更新，请重新阅读并同意")
 	case err != nil:
 		return nil, err
 	case sensitive && !c.SensitiveInfo:
@@ -105,7 +114,7 @@ func (s *Service) Put(ctx context.Context, ownerID int64, kind string, r io.Read
 
 // Open returns a file to its owner.
 func (s *Service) Open(ctx context.Context, userID, id int64) (*model.Upload, []byte, error) {
-	u, err := s.uploads.Get(ctx, id)
+	u, err := s.uploads.Get(ctx, id, s.now().UTC())
 	if err != nil || u.OwnerID != userID {
 		return nil, nil, errUploadNotFound
 	}
@@ -117,7 +126,7 @@ func (s *Service) Open(ctx context.Context, userID, id int64) (*model.Upload, []
 // or member using it; the read is audited.
 func (s *Service) OpenAsAdmin(ctx context.Context, sc access.Scope, id int64) (*model.Upload, []byte, error) {
 	paths := sc.Paths(access.Review)
-	u, err := s.uploads.Get(ctx, id)
+	u, err := s.uploads.Get(ctx, id, s.now().UTC())
 	if err != nil {
 		return nil, nil, errUploadNotFound
 	}
@@ -160,15 +169,35 @@ func (s *Service) Cleanup(ctx context.Context) (int, error) {
 			return n, err
 		}
 		for _, u := range due {
-			if err := s.store.Delete(ctx, u.StorageKey); err != nil && !errors.Is(err, blob.ErrNotFound) {
-				return n, err
-			}
-			if err := s.uploads.MarkDeleted(ctx, u.ID, s.now().UTC()); err != nil {
+			if err := s.remove(ctx, &u); err != nil {
 				return n, err
 			}
 			n++
 		}
 	}
+}
+
+// Purge deletes the files of ids now, after the transaction that made them
+// due has committed (a withdrawal of consent). What it cannot delete stays
+// due, unreadable, for Cleanup.
+func (s *Service) Purge(ctx context.Context, ids []int64) error {
+	us, err := s.uploads.Undeleted(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range us {
+		if err := s.remove(ctx, &us[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) remove(ctx context.Context, u *model.Upload) error {
+	if err := s.store.Delete(ctx, u.StorageKey); err != nil && !errors.Is(err, blob.ErrNotFound) {
+		return err
+	}
+	return s.uploads.MarkDeleted(ctx, u.ID, s.now().UTC())
 }
 
 var errUploadNotFound = service.E(service.KindNotFound, "没有找到该文件")

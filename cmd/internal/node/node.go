@@ -28,6 +28,7 @@ import (
 	"github.com/unionhub/unionhub/service/membership"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/privacy"
 	"github.com/unionhub/unionhub/service/ratelimit"
 	"github.com/unionhub/unionhub/service/stats"
 	"github.com/unionhub/unionhub/service/upload"
@@ -79,6 +80,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	if err != nil {
 		return n, err
 	}
+	notice, err := privacy.Load(cfg.PrivacyNoticeFile)
+	if err != nil {
+		return n, fmt.Errorf("UNIONHUB_PRIVACY_NOTICE_FILE: %w", err)
+	}
 	db, err := OpenDB(ctx, cfg, log)
 	if err != nil {
 		return n, err
@@ -112,8 +117,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	aud := audit.New(db, nil, log)
 	n.audit = aud
 	orgs.SetAuditor(audit.ForOrg(aud))
-	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Location: cfg.Location(),
-		Log: log, IDImageRetention: time.Duration(cfg.IDImageRetentionDays) * 24 * time.Hour})
+	files, err := OpenBlobs(ctx, cfg)
+	if err != nil {
+		return n, err
+	}
+	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), notice, nil, log)
+	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Files: uploads,
+		Notice: notice, Location: cfg.Location(), Log: log,
+		IDImageRetention: time.Duration(cfg.IDImageRetentionDays) * 24 * time.Hour})
 	orgs.SetRollCounter(apps)
 	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
 		Location: cfg.Location(), Log: log})
@@ -124,11 +135,6 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	notices := application.Notices{Service: bg.Notify, Template: cfg.WeChat.TemplateApplicationResult}
 	apps.SetNotifier(notices)
 	members.SetNotifier(notices)
-	files, err := OpenBlobs(ctx, cfg)
-	if err != nil {
-		return n, err
-	}
-	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), nil, log)
 	check := application.NewContentCheck(apps, bg.Queue, wx)
 	apps.SetChecker(check)
 	bg.Worker.Register(application.JobContentCheck, check.Handle)
@@ -152,7 +158,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	n.Router = api.NewRouter(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
-		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: imports, Exports: exports})
+		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: imports, Exports: exports,
+		Privacy: notice})
 	return n, nil
 }
 
