@@ -114,7 +114,7 @@ func (s *Server) tokenReply(c *gin.Context, t *identity.Tokens) {
 // refresh godoc
 //
 //	@Summary		Rotate the refresh token
-//	@Description	Returns a new token pair; the old refresh token stops working. Presenting a spent refresh token again revokes the whole session (401/40100): clients must serialise their refreshes.
+//	@Description	Returns a new token pair; the old refresh token stops working. Presenting a spent refresh token again (one of the session's last 16) revokes the whole session (401/40100): clients must serialise their refreshes. A token the session never issued is 401/40100 and revokes nothing.
 //	@Tags			identity
 //	@Accept			json
 //	@Produce		json

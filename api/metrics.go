@@ -59,11 +59,7 @@ func (m *httpMetrics) middleware() gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
 		c.Next()
-		route := c.FullPath()
-		if route == "" {
-			route = "unmatched" // never the raw path: unbounded label values
-		}
-		s := m.seriesOf(seriesKey{route: route, method: methodLabel(c.Request.Method), status: c.Writer.Status()})
+		s := m.seriesOf(seriesKey{route: routeOf(c), method: methodLabel(c.Request.Method), status: c.Writer.Status()})
 		s.requests.Inc()
 		s.duration.Observe(time.Since(start).Seconds())
 	}

@@ -57,6 +57,21 @@ func validRequestID(id string) bool {
 
 func requestID(c *gin.Context) string { return c.GetString(ctxRequestID) }
 
+// routeUnmatched stands for every path no route matched, in logs and
+// metrics.
+const routeUnmatched = "unmatched"
+
+// routeOf is what logs and metrics name a request by: its route template
+// (/api/v1/card-photos/:token), never the path or query, which can work as
+// a credential (a signed photo link) and are unbounded; a constant for a
+// path no route matched.
+func routeOf(c *gin.Context) string {
+	if r := c.FullPath(); r != "" {
+		return r
+	}
+	return routeUnmatched
+}
+
 // recoveryMiddleware turns a panic into the 500 envelope and logs the stack.
 func recoveryMiddleware(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
@@ -66,7 +81,7 @@ func recoveryMiddleware(log *slog.Logger) gin.HandlerFunc {
 					panic(r)
 				}
 				log.ErrorContext(c.Request.Context(), "panic", "request_id", requestID(c),
-					"route", c.FullPath(), "panic", r, "stack", string(debug.Stack()))
+					"route", routeOf(c), "panic", r, "stack", string(debug.Stack()))
 				if !c.Writer.Written() {
 					fail(c, service.E(service.KindInternal, "系统繁忙，请稍后再试"))
 				} else {
@@ -79,7 +94,8 @@ func recoveryMiddleware(log *slog.Logger) gin.HandlerFunc {
 }
 
 // accessLogMiddleware writes one structured line per request. It logs the
-// path without the query string, so no code or token reaches the log.
+// route template, never the path or the query, so no code, token or signed
+// link reaches the log.
 func accessLogMiddleware(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -90,8 +106,7 @@ func accessLogMiddleware(log *slog.Logger) gin.HandlerFunc {
 		attrs := []any{
 			"request_id", requestID(c),
 			"method", c.Request.Method,
-			"route", c.FullPath(),
-			"path", c.Request.URL.Path,
+			"route", routeOf(c),
 			"status", c.Writer.Status(),
 			"bytes", c.Writer.Size(),
 			"duration_ms", float64(time.Since(start).Microseconds()) / 1000,

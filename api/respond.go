@@ -88,7 +88,7 @@ func fail(c *gin.Context, err error) {
 	}
 	if m.status >= 500 {
 		loggerOf(c).ErrorContext(c.Request.Context(), "request failed",
-			"request_id", requestID(c), "route", c.FullPath(), "err", de.Error())
+			"request_id", requestID(c), "route", routeOf(c), "err", de.Error())
 	}
 	if de.Kind == service.KindRateLimited && de.RetryAfter > 0 {
 		secs := int(de.RetryAfter.Seconds() + 0.999)

@@ -283,6 +283,11 @@ func (c Config) Validate() error {
 		if c.MetricsAddr == "" {
 			bad("METRICS_ADDR", "is required in production (/metrics gets its own listener)")
 		}
+		validateHTTPS(bad, "WECHAT_API_BASE", c.WeChat.APIBase)
+		if c.PublicURL != "" {
+			validateHTTPS(bad, "PUBLIC_URL", c.PublicURL)
+		}
+		c.validateSecrets(bad)
 	}
 	if len(errs) > 0 {
 		return fmt.Errorf("invalid configuration:\n  %s", strings.Join(errs, "\n  "))

@@ -213,7 +213,7 @@ func TestSessionRotateExactlyOnce(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				err := store.Rotate(ctx, s.ID, "h0", "h1", now, now.Add(time.Hour))
+				err := store.Rotate(ctx, s, "h1", now, now.Add(time.Hour))
 				switch {
 				case err == nil:
 					wins.Add(1)
@@ -229,7 +229,8 @@ func TestSessionRotateExactlyOnce(t *testing.T) {
 		if err := store.Revoke(ctx, s.ID, "logout", now); err != nil {
 			t.Fatal(err)
 		}
-		if err := store.Rotate(ctx, s.ID, "h1", "h2", now, now.Add(time.Hour)); !errors.Is(err, model.ErrConflict) {
+		s.RefreshHash = "h1"
+		if err := store.Rotate(ctx, s, "h2", now, now.Add(time.Hour)); !errors.Is(err, model.ErrConflict) {
 			t.Fatalf("rotate revoked = %v, want ErrConflict", err)
 		}
 		got, err := store.Get(ctx, s.ID)

@@ -121,8 +121,12 @@ func (s *Service) Login(ctx context.Context, code string) (*Tokens, error) {
 	return s.issue(ctx, sess, refresh, u)
 }
 
-// Refresh rotates a refresh token. Presenting a spent one again revokes the
-// whole session: a copy of it is in someone else's hands.
+// Refresh rotates a refresh token. A token that was issued for the
+// session and already spent, presented again, revokes the whole session: a
+// copy of it is in someone else's hands (or two refreshes raced; clients
+// serialise them). A token the session never issued (its id with any other
+// secret) is refused and revokes nothing, so that knowing a session id is
+// not enough to log its owner out.
 func (s *Service) Refresh(ctx context.Context, token string) (*Tokens, error) {
 	sid, ok := parseRefreshToken(token)
 	if !ok {
@@ -140,27 +144,39 @@ func (s *Service) Refresh(ctx context.Context, token string) (*Tokens, error) {
 		return nil, errRefreshInvalid
 	}
 	hash := hashToken(token)
-	next, nextHash := newRefreshToken(sess.ID)
-	err = errSpent
-	if hash == sess.RefreshHash {
-		err = s.sessions.Rotate(ctx, sess.ID, hash, nextHash, now, now.Add(s.cfg.RefreshTTL))
-	}
-	if errors.Is(err, model.ErrConflict) {
-		// Spent (or lost a race with its own copy): end the family.
-		if rerr := s.revoke(ctx, sess.ID, "refresh_reuse"); rerr != nil {
-			return nil, rerr
+	switch {
+	case sess.IsCurrent(hash):
+		next, nextHash := newRefreshToken(sess.ID)
+		err := s.sessions.Rotate(ctx, sess, nextHash, now, now.Add(s.cfg.RefreshTTL))
+		if errors.Is(err, model.ErrConflict) {
+			// Spent meanwhile by a concurrent refresh (or the session
+			// ended): the same token twice is a reuse.
+			return nil, s.revokeReused(ctx, sess)
 		}
-		s.log.WarnContext(ctx, "spent refresh token presented; session revoked", "session_id", sess.ID, "user_id", sess.UserID)
+		if err != nil {
+			return nil, err
+		}
+		u, err := s.users.Get(ctx, sess.UserID)
+		if err != nil {
+			return nil, err
+		}
+		return s.issue(ctx, sess, next, u)
+	case sess.WasSpent(hash):
+		return nil, s.revokeReused(ctx, sess)
+	default:
+		s.log.InfoContext(ctx, "refresh token not issued by its session; refused, nothing revoked", "session_id", sess.ID)
 		return nil, errRefreshInvalid
 	}
-	if err != nil {
-		return nil, err
+}
+
+// revokeReused ends the family of a session whose spent refresh token came
+// back, and returns the refusal.
+func (s *Service) revokeReused(ctx context.Context, sess *model.Session) error {
+	if err := s.revoke(ctx, sess.ID, "refresh_reuse"); err != nil {
+		return err
 	}
-	u, err := s.users.Get(ctx, sess.UserID)
-	if err != nil {
-		return nil, err
-	}
-	return s.issue(ctx, sess, next, u)
+	s.log.WarnContext(ctx, "spent refresh token presented; session revoked", "session_id", sess.ID, "user_id", sess.UserID)
+	return errRefreshInvalid
 }
 
 // Logout ends the session at once, on every node.
@@ -200,7 +216,6 @@ func (s *Service) issue(ctx context.Context, sess *model.Session, refresh string
 
 var (
 	errRefreshInvalid = service.E(service.KindUnauthenticated, "登录状态已失效，请重新登录")
-	errSpent          = model.ErrConflict
 )
 
 // wechatError turns an adapter error into a domain error.
