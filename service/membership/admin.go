@@ -143,7 +143,7 @@ func (s *Service) correctionFields(m *model.Member, c Correction, add func(strin
 		p := codes.NormalizePhone(*c.Phone)
 		if err := codes.CheckPhone(p); err != nil {
 			add("phone", err.Error())
-		} else if enc, err := s.PII.Encrypt(p); err == nil {
+		} else if enc, err := s.PII.Encrypt(pii.MemberPhone.Row(m.ID), p); err == nil {
 			set("phone_enc", enc)
 			fields["phone_idx"] = s.PII.BlindIndexFor(pii.DomainPhone, p)
 		}
