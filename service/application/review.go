@@ -117,6 +117,9 @@ func (s *Service) decide(ctx context.Context, sc access.Scope, id int64, d Decis
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		return nil, service.InvalidField("reason", "请填写原因（不超过500字），申请人会看到它")
 	}
+	if err := codes.CheckText(reason, "原因"); err != nil {
+		return nil, service.InvalidField("reason", err.Error())
+	}
 	var out *model.Application
 	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
 		a, o, err := s.decidable(ctx, sc, id, d)
