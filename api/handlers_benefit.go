@@ -44,7 +44,7 @@ func toBenefitResponse(b model.BenefitWithOrg) benefitResponse {
 // createBenefit godoc
 //
 //	@Summary		Publish a benefit
-//	@Description	For an org in the caller's scope (federation_admin: subtree; union_chair: own union; 404 outside). The benefit is open to the members of the org's whole subtree from starts_on to ends_on (business dates, both included). 422 names every bad field.
+//	@Description	For an org in the caller's scope (federation_admin: subtree; union_chair: own union; 404 outside). The benefit is open to the members of the org's whole subtree from starts_on to ends_on (business dates, both included). title is one line (no control or invisible characters, no < >); description may hold line breaks but no other control or invisible characters. 422 names every bad field.
 //	@Tags			benefits
 //	@Accept			json
 //	@Produce		json

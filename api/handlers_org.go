@@ -104,7 +104,7 @@ func toPublicOrg(o *model.Org) publicOrgResponse {
 // createOrg godoc
 //
 //	@Summary		Create a child org
-//	@Description	federation_admin of an ancestor. A single (单独建会) grassroots union needs unit_name and uscc (GB 32100 check character); a joint one (联合基层工会) only a name. Every bad field is listed in details (422/40001).
+//	@Description	federation_admin of an ancestor. A single (单独建会) grassroots union needs unit_name and uscc (GB 32100 check character); a joint one (联合基层工会) only a name. name, unit_name and address are one line each: line breaks, tabs and other control characters, invisible format characters (zero-width, bidi controls) and < > are refused. Every bad field is listed in details (422/40001).
 //	@Tags			orgs
 //	@Accept			json
 //	@Produce		json
@@ -163,7 +163,7 @@ func (s *Server) getOrg(c *gin.Context) {
 // updateOrg godoc
 //
 //	@Summary		Edit an org's profile
-//	@Description	Only the fields sent change. parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); a union with members on the roll or live children cannot be dissolved (409/40900). A stale version is 409/40900.
+//	@Description	Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); a union with members on the roll or live children cannot be dissolved (409/40900). A stale version is 409/40900.
 //	@Tags			orgs
 //	@Accept			json
 //	@Produce		json

@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/unionhub/unionhub/api"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
@@ -98,6 +100,7 @@ type testEnv struct {
 	logs   *syncBuffer
 	cache  cache.Cache
 	cfg    config.Config
+	db     *gorm.DB // for tests that act as an attacker who can write the database
 	orgs   *org.Service
 	apps   *application.Service
 	audit  *audit.Service
@@ -195,7 +198,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
 		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice})
-	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards}
+	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards}
 }
 
 // reply is a decoded envelope.

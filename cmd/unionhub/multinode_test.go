@@ -285,13 +285,14 @@ func (n *twoNodes) seedMember(t *testing.T, union *model.Org, user int64, seq in
 		t.Fatal(err)
 	}
 	idNumber := fmt.Sprintf("4201061985050512%02d", seq)
-	enc, err := cipher.Encrypt(idNumber)
+	id := model.NewID()
+	enc, err := cipher.Encrypt(pii.MemberIDNumber.Row(id), idNumber)
 	if err != nil {
 		t.Fatal(err)
 	}
 	idx := cipher.BlindIndex(idNumber)
 	male, birth := "male", "1985-05-05"
-	m := &model.Member{ID: model.NewID(), MemberNo: fmt.Sprintf("4201060000%02d", seq), UserID: &user, OrgID: union.ID,
+	m := &model.Member{ID: id, MemberNo: fmt.Sprintf("4201060000%02d", seq), UserID: &user, OrgID: union.ID,
 		Status: model.MemberActive, Person: model.Person{Name: "张三丰", IDType: "resident_id", Gender: &male, BirthDate: &birth},
 		IDNumberEnc: enc, IDNumberIdx: idx, RollKey: &idx, JoinedOn: "2026-01-05", CardVersion: 1, Version: 1}
 	if err := model.NewMemberStore(n.db).Create(context.Background(), m); err != nil {

@@ -413,13 +413,14 @@ func (b *bench) member(r *rand.Rand, u *model.Org, idx int, m *model.Member) err
 		ethnicity = minority[r.IntN(len(minority))]
 	}
 	ed, pol, hh := educ[r.IntN(len(educ))], political[r.IntN(len(political))], household[r.IntN(len(household))]
-	enc, err := b.cipher.Encrypt(idNumber)
+	id := model.NewID()
+	enc, err := b.cipher.Encrypt(pii.MemberIDNumber.Row(id), idNumber)
 	if err != nil {
 		return err
 	}
 	idx17 := b.cipher.BlindIndexFor(pii.DomainIDNumber, idNumber)
 	phone := fmt.Sprintf("1%d%09d", 3+r.IntN(7), r.IntN(1_000_000_000))
-	phoneEnc, err := b.cipher.Encrypt(phone)
+	phoneEnc, err := b.cipher.Encrypt(pii.MemberPhone.Row(id), phone)
 	if err != nil {
 		return err
 	}
@@ -439,7 +440,7 @@ func (b *bench) member(r *rand.Rand, u *model.Org, idx int, m *model.Member) err
 	joined := now.Add(-time.Duration(r.Int64N(int64(3 * 365 * 24 * time.Hour))))
 	hired := joined.AddDate(0, -r.IntN(24), 0).Format("2006-01-02")
 	job := jobTitles[r.IntN(len(jobTitles))]
-	*m = model.Member{ID: model.NewID(), OrgID: u.ID, Status: status,
+	*m = model.Member{ID: id, OrgID: u.ID, Status: status,
 		Person: model.Person{Name: name, IDType: codes.IDTypeResident, Gender: &gender, BirthDate: &birthDate,
 			Ethnicity: &ethnicity, Education: &ed, PoliticalStatus: &pol, HouseholdType: &hh},
 		IDNumberEnc: enc, IDNumberIdx: idx17, RollKey: &idx17, PhoneEnc: &phoneEnc, PhoneIdx: &phoneIdx,
@@ -484,9 +485,18 @@ func (b *bench) applications(ctx context.Context) (int, error) {
 				CreatedAt: now, UpdatedAt: now}
 			users = append(users, user)
 			at := now.Add(-time.Duration(r.Int64N(int64(10 * 24 * time.Hour))))
-			apps = append(apps, model.Application{ID: model.NewID(), UserID: user.ID, OrgID: u.ID,
+			appID := model.NewID()
+			idEnc, err := b.cipher.Reseal(pii.MemberIDNumber.Row(m.ID), pii.ApplicationIDNumber.Row(appID), m.IDNumberEnc)
+			if err != nil {
+				return 0, err
+			}
+			phoneEnc, err := b.cipher.Reseal(pii.MemberPhone.Row(m.ID), pii.ApplicationPhone.Row(appID), *m.PhoneEnc)
+			if err != nil {
+				return 0, err
+			}
+			apps = append(apps, model.Application{ID: appID, UserID: user.ID, OrgID: u.ID,
 				Status: model.AppSubmitted, Version: 1, OpenKey: &users[len(users)-1].ID, Person: m.Person,
-				IDNumberEnc: &m.IDNumberEnc, IDNumberIdx: &m.IDNumberIdx, PhoneEnc: m.PhoneEnc,
+				IDNumberEnc: &idEnc, IDNumberIdx: &m.IDNumberIdx, PhoneEnc: &phoneEnc,
 				Employment: m.Employment, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at})
 		}
 		err := model.InTx(ctx, b.db, func(ctx context.Context) error {

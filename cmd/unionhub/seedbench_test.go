@@ -62,7 +62,7 @@ func TestSeedBenchOutputValidates(t *testing.T) {
 		nos, perUnion := map[string]bool{}, map[int64]int{}
 		female, migrant := 0, 0
 		for _, m := range ms {
-			number, err := cipher.Decrypt(m.IDNumberEnc)
+			number, err := cipher.Decrypt(pii.MemberIDNumber.Row(m.ID), m.IDNumberEnc)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -105,6 +105,18 @@ func TestSeedBenchOutputValidates(t *testing.T) {
 		db.Model(&model.Application{}).Where("status = ?", model.AppSubmitted).Count(&pending)
 		if events != 200 || pending != 12 {
 			t.Errorf("%d join events, %d submitted applications", events, pending)
+		}
+		var apps []model.Application
+		if err := db.Find(&apps).Error; err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range apps { // sealed for the application's own row, as the service reads them
+			if _, err := cipher.Decrypt(pii.ApplicationIDNumber.Row(a.ID), *a.IDNumberEnc); err != nil {
+				t.Errorf("application %d: id number: %v", a.ID, err)
+			}
+			if _, err := cipher.Decrypt(pii.ApplicationPhone.Row(a.ID), *a.PhoneEnc); err != nil {
+				t.Errorf("application %d: phone: %v", a.ID, err)
+			}
 		}
 		drifts, err := st.Reconcile(ctx)
 		if err != nil || len(drifts) != 0 {

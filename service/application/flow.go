@@ -184,7 +184,7 @@ func (s *Service) fill(ctx context.Context, a *model.Application, f Form, comple
 	a.Employment = c.employment
 	a.IDNumberEnc, a.IDNumberIdx = nil, nil
 	if c.idNumber != "" {
-		enc, err := s.PII.Encrypt(c.idNumber)
+		enc, err := s.PII.Encrypt(pii.ApplicationIDNumber.Row(a.ID), c.idNumber)
 		if err != nil {
 			return err
 		}
@@ -222,8 +222,12 @@ func (s *Service) prepareSubmit(ctx context.Context, a *model.Application) error
 	if err := service.Invalid(bad); err != nil {
 		return err
 	}
+	phone, err := s.PII.Reseal(pii.UserPhone.Row(u.ID), pii.ApplicationPhone.Row(a.ID), *u.PhoneEnc)
+	if err != nil {
+		return err
+	}
 	now := s.Now().UTC()
-	a.ConsentID, a.PhoneEnc = &consent.ID, u.PhoneEnc
+	a.ConsentID, a.PhoneEnc = &consent.ID, &phone
 	a.Status, a.SubmittedAt, a.UpdatedAt = model.AppSubmitted, &now, now
 	a.ReviewReason = nil
 	return nil
@@ -323,7 +327,7 @@ func (s *Service) formOf(a *model.Application) (Form, error) {
 		HiredOn: deref(a.HiredOn), WorkType: deref(a.WorkType), IsMigrantWorker: &mig, IsDispatched: &dis,
 		DispatchAgencyName: deref(a.DispatchAgencyName), DispatchAgencyUSCC: deref(a.DispatchAgencyUSCC)}
 	if a.IDNumberEnc != nil {
-		id, err := s.PII.Decrypt(*a.IDNumberEnc)
+		id, err := s.PII.Decrypt(pii.ApplicationIDNumber.Row(a.ID), *a.IDNumberEnc)
 		if err != nil {
 			return f, err
 		}
@@ -356,12 +360,12 @@ func (s *Service) rescheduleUploads(ctx context.Context, before, after []int64) 
 // reviewer's detail view).
 func (s *Service) Reveal(a *model.Application) (idNumber, phone string, err error) {
 	if a.IDNumberEnc != nil {
-		if idNumber, err = s.PII.Decrypt(*a.IDNumberEnc); err != nil {
+		if idNumber, err = s.PII.Decrypt(pii.ApplicationIDNumber.Row(a.ID), *a.IDNumberEnc); err != nil {
 			return "", "", err
 		}
 	}
 	if a.PhoneEnc != nil {
-		if phone, err = s.PII.Decrypt(*a.PhoneEnc); err != nil {
+		if phone, err = s.PII.Decrypt(pii.ApplicationPhone.Row(a.ID), *a.PhoneEnc); err != nil {
 			return "", "", err
 		}
 	}

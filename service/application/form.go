@@ -182,6 +182,10 @@ func text(v string, max int, field, what string, bad *[]service.FieldError) *str
 		*bad = append(*bad, service.FieldError{Field: field, Message: what + "不能超过" + strconv.Itoa(max) + "个字"})
 		return nil
 	}
+	if err := codes.CheckLine(v, what); err != nil {
+		*bad = append(*bad, service.FieldError{Field: field, Message: err.Error()})
+		return nil
+	}
 	return &v
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/pii"
 )
 
 // Decision is what a reviewer decides.
@@ -125,6 +126,9 @@ func (s *Service) decide(ctx context.Context, sc access.Scope, id int64, d Decis
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		return nil, service.InvalidField("reason", "请填写原因（不超过500字），申请人会看到它")
 	}
+	if err := codes.CheckText(reason, "原因"); err != nil {
+		return nil, service.InvalidField("reason", err.Error())
+	}
 	var out *model.Application
 	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
 		a, o, err := s.decidable(ctx, sc, id, d)
@@ -179,9 +183,22 @@ func (s *Service) enrol(ctx context.Context, a *model.Application, o *model.Org,
 	if u, err := s.users.Get(ctx, a.UserID); err == nil {
 		phoneIdx = u.PhoneIdx
 	}
-	m := &model.Member{ID: model.NewID(), MemberNo: no, UserID: &a.UserID, OrgID: a.OrgID, Status: model.MemberActive,
-		Person: a.Person, IDNumberEnc: *a.IDNumberEnc, IDNumberIdx: *a.IDNumberIdx, RollKey: a.IDNumberIdx,
-		PhoneEnc: a.PhoneEnc, PhoneIdx: phoneIdx, Employment: a.Employment, PhotoUploadID: a.PhotoUploadID,
+	id := model.NewID()
+	idEnc, err := s.PII.Reseal(pii.ApplicationIDNumber.Row(a.ID), pii.MemberIDNumber.Row(id), *a.IDNumberEnc)
+	if err != nil {
+		return nil, err
+	}
+	var phoneEnc *string
+	if a.PhoneEnc != nil {
+		p, err := s.PII.Reseal(pii.ApplicationPhone.Row(a.ID), pii.MemberPhone.Row(id), *a.PhoneEnc)
+		if err != nil {
+			return nil, err
+		}
+		phoneEnc = &p
+	}
+	m := &model.Member{ID: id, MemberNo: no, UserID: &a.UserID, OrgID: a.OrgID, Status: model.MemberActive,
+		Person: a.Person, IDNumberEnc: idEnc, IDNumberIdx: *a.IDNumberIdx, RollKey: a.IDNumberIdx,
+		PhoneEnc: phoneEnc, PhoneIdx: phoneIdx, Employment: a.Employment, PhotoUploadID: a.PhotoUploadID,
 		JoinedOn: now.In(s.Location).Format("2006-01-02"), CardVersion: 1, Version: 1, ApplicationID: &a.ID,
 		CreatedAt: now, UpdatedAt: now}
 	if err := s.members.Create(ctx, m); err != nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/org"
 )
 
@@ -45,9 +46,15 @@ func (in *BenefitInput) validate() error {
 		add("title", "请填写服务名称")
 	case n > maxTitle:
 		add("title", "服务名称不能超过100个字")
+	default:
+		if err := codes.CheckLine(in.Title, "服务名称"); err != nil {
+			add("title", err.Error())
+		}
 	}
 	if utf8.RuneCountInString(in.Description) > maxDescription {
 		add("description", "服务说明不能超过2000个字")
+	} else if err := codes.CheckText(in.Description, "服务说明"); err != nil {
+		add("description", err.Error())
 	}
 	start, startOK := parseDate(in.StartsOn)
 	end, endOK := parseDate(in.EndsOn)

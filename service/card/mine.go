@@ -8,6 +8,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/pii"
 )
 
 // Card is a member's e-member card.
@@ -41,7 +42,7 @@ func (s *Service) MyCardHinted(ctx context.Context, userID, memberHint int64) (*
 	if err != nil {
 		return nil, err
 	}
-	name, err := s.pii.Decrypt(st.SealedName)
+	name, err := s.pii.Decrypt(pii.CardName.Row(memberID), st.SealedName)
 	if err != nil {
 		return nil, err
 	}

@@ -65,7 +65,7 @@ func MyCardCacheKey(userID, memberHint int64) string {
 }
 
 func (s *Service) stateOf(r *model.CardRow) (*state, error) {
-	sealed, err := s.pii.Encrypt(r.Name)
+	sealed, err := s.pii.Encrypt(pii.CardName.Row(r.ID), r.Name)
 	if err != nil {
 		return nil, err
 	}

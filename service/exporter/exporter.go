@@ -21,6 +21,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/jobfile"
 	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/org"
@@ -117,6 +118,8 @@ func (s *Service) Start(ctx context.Context, sc access.Scope, req Request) (int6
 	reason := strings.TrimSpace(req.Reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		bad = append(bad, service.FieldError{Field: "reason", Message: "请填写导出原因（不超过500字），它会记入审计日志"})
+	} else if err := codes.CheckText(reason, "导出原因"); err != nil {
+		bad = append(bad, service.FieldError{Field: "reason", Message: err.Error()})
 	}
 	if err := service.Invalid(bad); err != nil {
 		return 0, err

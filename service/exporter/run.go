@@ -13,6 +13,7 @@ import (
 	"github.com/unionhub/unionhub/service/jobfile"
 	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/pii"
 )
 
 // Handle runs export job j: the jobs Worker's handler for JobKind. It
@@ -123,11 +124,11 @@ func (s *Service) writeUnion(ctx context.Context, j *jobs.Job, u *model.Org, for
 		}
 		for i := range ms {
 			r := member{m: &ms[i], union: u}
-			if r.idNumber, err = s.PII.Decrypt(ms[i].IDNumberEnc); err != nil {
+			if r.idNumber, err = s.PII.Decrypt(pii.MemberIDNumber.Row(ms[i].ID), ms[i].IDNumberEnc); err != nil {
 				return n, fmt.Errorf("member %d: %w", ms[i].ID, err)
 			}
 			if ms[i].PhoneEnc != nil {
-				if r.phone, err = s.PII.Decrypt(*ms[i].PhoneEnc); err != nil {
+				if r.phone, err = s.PII.Decrypt(pii.MemberPhone.Row(ms[i].ID), *ms[i].PhoneEnc); err != nil {
 					return n, fmt.Errorf("member %d: %w", ms[i].ID, err)
 				}
 			}

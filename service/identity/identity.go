@@ -198,7 +198,7 @@ func (s *Service) Phone(u *model.User) (string, error) {
 	if u.PhoneEnc == nil {
 		return "", nil
 	}
-	return s.pii.Decrypt(*u.PhoneEnc)
+	return s.pii.Decrypt(pii.UserPhone.Row(u.ID), *u.PhoneEnc)
 }
 
 func (s *Service) issue(ctx context.Context, sess *model.Session, refresh string, u *model.User) (*Tokens, error) {

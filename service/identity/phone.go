@@ -31,7 +31,7 @@ func (s *Service) BindPhone(ctx context.Context, p Principal, code string) (mask
 	if err != nil {
 		return "", wechatError(err)
 	}
-	enc, err := s.pii.Encrypt(phone)
+	enc, err := s.pii.Encrypt(pii.UserPhone.Row(p.UserID), phone)
 	if err != nil {
 		return "", err
 	}

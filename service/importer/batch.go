@@ -147,18 +147,18 @@ func (r *run) add(ctx context.Context, rowNo int, cells []string) error {
 // member builds the member record of a good row; its number is given when
 // the batch commits.
 func (r *run) member(rec record) (model.Member, error) {
-	c := r.s.PII
-	idEnc, err := c.Encrypt(rec.idNumber)
+	c, id := r.s.PII, model.NewID()
+	idEnc, err := c.Encrypt(pii.MemberIDNumber.Row(id), rec.idNumber)
 	if err != nil {
 		return model.Member{}, err
 	}
-	phoneEnc, err := c.Encrypt(rec.phone)
+	phoneEnc, err := c.Encrypt(pii.MemberPhone.Row(id), rec.phone)
 	if err != nil {
 		return model.Member{}, err
 	}
 	idx := c.BlindIndexFor(pii.DomainIDNumber, rec.idNumber)
 	phoneIdx := c.BlindIndexFor(pii.DomainPhone, rec.phone)
-	return model.Member{ID: model.NewID(), OrgID: r.org.ID, Status: model.MemberActive, Person: rec.person,
+	return model.Member{ID: id, OrgID: r.org.ID, Status: model.MemberActive, Person: rec.person,
 		IDNumberEnc: idEnc, IDNumberIdx: idx, RollKey: &idx, PhoneEnc: &phoneEnc, PhoneIdx: &phoneIdx,
 		Employment: rec.employment, JoinedOn: rec.joinedOn, CardVersion: 1, Version: 1,
 		CreatedAt: r.now, UpdatedAt: r.now}, nil

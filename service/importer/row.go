@@ -96,6 +96,10 @@ func (rc rowChecker) check(cells []string, l layout) (record, []cellError) {
 			add(c, fmt.Sprintf("%s不能超过%d个字", Headers[c], max))
 			return nil
 		}
+		if err := codes.CheckLine(v, Headers[c]); err != nil {
+			add(c, err.Error())
+			return nil
+		}
 		return &v
 	}
 	e.EmployerName = text(colEmployer, 200)

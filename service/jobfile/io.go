@@ -9,6 +9,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/blob"
+	"github.com/unionhub/unionhub/service/pii"
 )
 
 // Writer seals what is written to it into parts. Close writes the last
@@ -84,7 +85,7 @@ func (w *Writer) Abort() {
 
 func (w *Writer) flush() error {
 	plain := append(partHeader(w.prefix, w.parts), w.buf...)
-	sealed, err := w.s.cipher.EncryptBytes(plain)
+	sealed, err := w.s.cipher.EncryptBytes(pii.JobFilePart.Key(partKey(w.prefix, w.parts)), plain)
 	if err == nil {
 		err = w.s.blobs.Put(w.ctx, partKey(w.prefix, w.parts), sealed)
 	}
@@ -131,7 +132,7 @@ func (r *Reader) load() error {
 	if err != nil {
 		return fmt.Errorf("jobfile: read part %d of job %d: %w", r.next, r.f.JobID, err)
 	}
-	plain, err := r.s.cipher.DecryptBytes(sealed)
+	plain, err := r.s.cipher.DecryptBytes(pii.JobFilePart.Key(partKey(r.f.StoragePrefix, r.next)), sealed)
 	if err != nil {
 		return fmt.Errorf("jobfile: open part %d of job %d: %w", r.next, r.f.JobID, err)
 	}

@@ -85,6 +85,8 @@ func (s *Service) Correct(ctx context.Context, sc access.Scope, id int64, c Corr
 	reason := strings.TrimSpace(c.Reason)
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		add("reason", "请填写更正原因（不超过500字）")
+	} else if err := codes.CheckText(reason, "更正原因"); err != nil {
+		add("reason", err.Error())
 	}
 	var out *model.Member
 	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
@@ -143,7 +145,7 @@ func (s *Service) correctionFields(m *model.Member, c Correction, add func(strin
 		p := codes.NormalizePhone(*c.Phone)
 		if err := codes.CheckPhone(p); err != nil {
 			add("phone", err.Error())
-		} else if enc, err := s.PII.Encrypt(p); err == nil {
+		} else if enc, err := s.PII.Encrypt(pii.MemberPhone.Row(m.ID), p); err == nil {
 			set("phone_enc", enc)
 			fields["phone_idx"] = s.PII.BlindIndexFor(pii.DomainPhone, p)
 		}
@@ -176,16 +178,19 @@ func (s *Service) correctionFields(m *model.Member, c Correction, add func(strin
 		}
 	}
 	for _, t := range []struct {
-		field, col string
-		v          *string
-		max        int
-	}{{"employment.employer_name", "employer_name", c.EmployerName, 200}, {"employment.job_title", "job_title", c.JobTitle, 100},
-		{"employment.dispatch_agency_name", "dispatch_agency_name", c.DispatchAgencyName, 200}} {
+		field, col, what string
+		v                *string
+		max              int
+	}{{"employment.employer_name", "employer_name", "工作单位", c.EmployerName, 200},
+		{"employment.job_title", "job_title", "岗位", c.JobTitle, 100},
+		{"employment.dispatch_agency_name", "dispatch_agency_name", "劳务派遣单位", c.DispatchAgencyName, 200}} {
 		if t.v == nil {
 			continue
 		}
 		if utf8.RuneCountInString(*t.v) > t.max {
 			add(t.field, "内容太长")
+		} else if err := codes.CheckLine(strings.TrimSpace(*t.v), t.what); err != nil {
+			add(t.field, err.Error())
 		} else {
 			set(t.col, strings.TrimSpace(*t.v))
 		}

@@ -128,11 +128,11 @@ func (s *Service) notify(ctx context.Context, n application.Notice) error {
 
 // Reveal decrypts a member's ID number and phone, for masking.
 func (s *Service) Reveal(m *model.Member) (idNumber, phone string, err error) {
-	if idNumber, err = s.PII.Decrypt(m.IDNumberEnc); err != nil {
+	if idNumber, err = s.PII.Decrypt(pii.MemberIDNumber.Row(m.ID), m.IDNumberEnc); err != nil {
 		return "", "", err
 	}
 	if m.PhoneEnc != nil {
-		if phone, err = s.PII.Decrypt(*m.PhoneEnc); err != nil {
+		if phone, err = s.PII.Decrypt(pii.MemberPhone.Row(m.ID), *m.PhoneEnc); err != nil {
 			return "", "", err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/org"
 )
 
@@ -50,6 +51,8 @@ func (s *Service) ChangeStatus(ctx context.Context, sc access.Scope, id int64, c
 	}
 	if reason == "" || utf8.RuneCountInString(reason) > 500 {
 		bad = append(bad, service.FieldError{Field: "reason", Message: "请填写变更原因（不超过500字）"})
+	} else if err := codes.CheckText(reason, "变更原因"); err != nil {
+		bad = append(bad, service.FieldError{Field: "reason", Message: err.Error()})
 	}
 	if err := service.Invalid(bad); err != nil {
 		return nil, err
@@ -119,6 +122,9 @@ func (s *Service) Leave(ctx context.Context, userID int64, reason string) (*mode
 	reason = strings.TrimSpace(reason)
 	if utf8.RuneCountInString(reason) > 500 {
 		return nil, service.InvalidField("reason", "原因不能超过500字")
+	}
+	if err := codes.CheckText(reason, "原因"); err != nil {
+		return nil, service.InvalidField("reason", err.Error())
 	}
 	if reason == "" {
 		reason = "个人要求退会"

@@ -10,6 +10,7 @@ import (
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/org"
 )
 
@@ -28,6 +29,8 @@ func (s *Service) RequestTransfer(ctx context.Context, userID, toOrgID int64, re
 	}
 	if utf8.RuneCountInString(reason) > 500 {
 		bad = append(bad, service.FieldError{Field: "reason", Message: "原因不能超过500字"})
+	} else if err := codes.CheckText(reason, "原因"); err != nil {
+		bad = append(bad, service.FieldError{Field: "reason", Message: err.Error()})
 	}
 	if err := service.Invalid(bad); err != nil {
 		return nil, err
@@ -98,6 +101,9 @@ func (s *Service) DecideTransfer(ctx context.Context, sc access.Scope, id int64,
 	reason = strings.TrimSpace(reason)
 	if !approve && (reason == "" || utf8.RuneCountInString(reason) > 500) {
 		return nil, service.InvalidField("reason", "请填写不同意的原因（不超过500字）")
+	}
+	if err := codes.CheckText(reason, "原因"); err != nil {
+		return nil, service.InvalidField("reason", err.Error())
 	}
 	var out *model.Transfer
 	var memberID int64

@@ -39,6 +39,8 @@ func apply(o *model.Org, in Input) error {
 		name := strings.TrimSpace(*in.Name)
 		if n := utf8.RuneCountInString(name); n < 2 || n > 100 {
 			add("name", "组织名称应为2到100个字")
+		} else if err := codes.CheckLine(name, "组织名称"); err != nil {
+			add("name", err.Error())
 		}
 		o.Name = name
 	}
@@ -62,6 +64,11 @@ func apply(o *model.Org, in Input) error {
 	}
 	if in.UnitName != nil {
 		o.UnitName = trimmedOrNil(*in.UnitName)
+		if o.UnitName != nil {
+			if err := codes.CheckLine(*o.UnitName, "单位名称"); err != nil {
+				add("unit_name", err.Error())
+			}
+		}
 	}
 	if in.USCC != nil {
 		v := codes.NormalizeUSCC(*in.USCC)
@@ -96,6 +103,10 @@ func apply(o *model.Org, in Input) error {
 		o.Address = trimmedOrNil(*in.Address)
 		if o.Address != nil && utf8.RuneCountInString(*o.Address) > 200 {
 			add("address", "地址不能超过200个字")
+		} else if o.Address != nil {
+			if err := codes.CheckLine(*o.Address, "地址"); err != nil {
+				add("address", err.Error())
+			}
 		}
 	}
 	if in.WorkerCount != nil {

@@ -9,7 +9,7 @@ import (
 func BenchmarkEncrypt(b *testing.B) {
 	c := newCipher(b, testKeys("k1"))
 	for b.Loop() {
-		if _, err := c.Encrypt("11010519491231002X"); err != nil {
+		if _, err := c.Encrypt(slot, "11010519491231002X"); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -17,9 +17,9 @@ func BenchmarkEncrypt(b *testing.B) {
 
 func BenchmarkDecrypt(b *testing.B) {
 	c := newCipher(b, testKeys("k1"))
-	sealed, _ := c.Encrypt("11010519491231002X")
+	sealed, _ := c.Encrypt(slot, "11010519491231002X")
 	for b.Loop() {
-		if _, err := c.Decrypt(sealed); err != nil {
+		if _, err := c.Decrypt(slot, sealed); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -30,7 +30,7 @@ func BenchmarkEncryptBytes1MiB(b *testing.B) {
 	file := make([]byte, 1<<20)
 	b.SetBytes(int64(len(file)))
 	for b.Loop() {
-		if _, err := c.EncryptBytes(file); err != nil {
+		if _, err := c.EncryptBytes(slot, file); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -26,12 +26,12 @@ func TestEncryptRoundTrip(t *testing.T) {
 	c := newCipher(t, testKeys("k1"))
 	for _, tt := range plaintexts {
 		t.Run(tt.name, func(t *testing.T) {
-			sealed, err := c.Encrypt(tt.in)
+			sealed, err := c.Encrypt(slot, tt.in)
 			if err != nil {
 				t.Fatalf("Encrypt: %v", err)
 			}
-			if !strings.HasPrefix(sealed, "v1.k1.") {
-				t.Errorf("Encrypt = %.20q…, want prefix v1.k1.", sealed)
+			if !strings.HasPrefix(sealed, "v2.k1.") {
+				t.Errorf("Encrypt = %.20q…, want prefix v2.k1.", sealed)
 			}
 			for _, r := range sealed {
 				if r > 0x7e || r < 0x21 {
@@ -41,7 +41,7 @@ func TestEncryptRoundTrip(t *testing.T) {
 			if tt.in != "" && strings.Contains(sealed, tt.in) {
 				t.Errorf("Encrypt output contains the plaintext")
 			}
-			got, err := c.Decrypt(sealed)
+			got, err := c.Decrypt(slot, sealed)
 			if err != nil || got != tt.in {
 				t.Fatalf("Decrypt = %.20q, %v; want the plaintext", got, err)
 			}
@@ -53,18 +53,18 @@ func TestEncryptBytesRoundTrip(t *testing.T) {
 	c := newCipher(t, testKeys("file-key"))
 	for _, tt := range plaintexts {
 		t.Run(tt.name, func(t *testing.T) {
-			sealed, err := c.EncryptBytes([]byte(tt.in))
+			sealed, err := c.EncryptBytes(slot, []byte(tt.in))
 			if err != nil {
 				t.Fatalf("EncryptBytes: %v", err)
 			}
-			wantHeader := append([]byte{1, byte(len("file-key"))}, "file-key"...)
+			wantHeader := append([]byte{2, byte(len("file-key"))}, "file-key"...)
 			if !bytes.HasPrefix(sealed, wantHeader) {
 				t.Errorf("EncryptBytes header = %q, want %q", sealed[:len(wantHeader)], wantHeader)
 			}
 			if len(sealed) != len(wantHeader)+12+len(tt.in)+16 {
 				t.Errorf("EncryptBytes length = %d, want header+nonce+plaintext+tag", len(sealed))
 			}
-			got, err := c.DecryptBytes(sealed)
+			got, err := c.DecryptBytes(slot, sealed)
 			if err != nil || !bytes.Equal(got, []byte(tt.in)) {
 				t.Fatalf("DecryptBytes = %.20q, %v; want the plaintext", got, err)
 			}
@@ -75,8 +75,8 @@ func TestEncryptBytesRoundTrip(t *testing.T) {
 func TestKeyRotation(t *testing.T) {
 	old := testKeys("k1")
 	c1 := newCipher(t, old)
-	sealed, _ := c1.Encrypt("110105194912310021")
-	sealedFile, _ := c1.EncryptBytes([]byte("photo"))
+	sealed, _ := c1.Encrypt(slot, "110105194912310021")
+	sealedFile, _ := c1.EncryptBytes(slot, []byte("photo"))
 
 	rotated := testKeys("k2")
 	rotated.EncKeys["k1"] = old.EncKeys["k1"]
@@ -86,17 +86,17 @@ func TestKeyRotation(t *testing.T) {
 	if got := c2.ActiveKeyID(); got != "k2" {
 		t.Fatalf("ActiveKeyID = %q, want k2", got)
 	}
-	if got, err := c2.Decrypt(sealed); err != nil || got != "110105194912310021" {
+	if got, err := c2.Decrypt(slot, sealed); err != nil || got != "110105194912310021" {
 		t.Errorf("old value after rotation: Decrypt = %q, %v", got, err)
 	}
-	if got, err := c2.DecryptBytes(sealedFile); err != nil || string(got) != "photo" {
+	if got, err := c2.DecryptBytes(slot, sealedFile); err != nil || string(got) != "photo" {
 		t.Errorf("old file after rotation: DecryptBytes = %q, %v", got, err)
 	}
-	fresh, _ := c2.Encrypt("110105194912310021")
-	if !strings.HasPrefix(fresh, "v1.k2.") {
+	fresh, _ := c2.Encrypt(slot, "110105194912310021")
+	if !strings.HasPrefix(fresh, "v2.k2.") {
 		t.Errorf("Encrypt after rotation = %.10q…, want key k2", fresh)
 	}
-	if _, err := c1.Decrypt(fresh); !errors.Is(err, pii.ErrDecrypt) {
+	if _, err := c1.Decrypt(slot, fresh); !errors.Is(err, pii.ErrDecrypt) {
 		t.Errorf("old cipher opening a k2 value: err = %v, want ErrDecrypt", err)
 	}
 	if a, b := c1.BlindIndex("x"), c2.BlindIndex("x"); a != b {
@@ -107,52 +107,53 @@ func TestKeyRotation(t *testing.T) {
 func TestDecryptRejects(t *testing.T) {
 	k := testKeys("k1", "k2")
 	c := newCipher(t, k)
-	sealed, _ := c.Encrypt("13800138000")
-	body := strings.TrimPrefix(sealed, "v1.k1.")
+	sealed, _ := c.Encrypt(slot, "13800138000")
+	body := strings.TrimPrefix(sealed, "v2.k1.")
 	raw, _ := base64.RawURLEncoding.DecodeString(body)
 	flip := func(i int) string {
 		b := bytes.Clone(raw)
 		b[i] ^= 0x01
-		return "v1.k1." + base64.RawURLEncoding.EncodeToString(b)
+		return "v2.k1." + base64.RawURLEncoding.EncodeToString(b)
 	}
 	other := newCipher(t, testKeys("k1")) // same id, different key
 
 	tests := []struct{ name, in string }{
 		{"empty", ""},
 		{"no version", "k1." + body},
-		{"wrong version", "v2.k1." + body},
-		{"no body", "v1.k1"},
-		{"empty body", "v1.k1."},
-		{"unknown kid", "v1.k9." + body},
-		{"malformed kid", "v1.k*1." + body},
-		{"other kid of the same cipher", "v1.k2." + body},
-		{"bad base64", "v1.k1." + body[:5] + "!" + body[6:]},
-		{"padded base64", "v1.k1." + base64.URLEncoding.EncodeToString(raw) + "="},
+		{"wrong version", "v3.k1." + body},
+		{"v1 prefix on a v2 body", "v1.k1." + body},
+		{"no body", "v2.k1"},
+		{"empty body", "v2.k1."},
+		{"unknown kid", "v2.k9." + body},
+		{"malformed kid", "v2.k*1." + body},
+		{"other kid of the same cipher", "v2.k2." + body},
+		{"bad base64", "v2.k1." + body[:5] + "!" + body[6:]},
+		{"padded base64", "v2.k1." + base64.URLEncoding.EncodeToString(raw) + "="},
 		{"flipped nonce", flip(0)},
 		{"flipped ciphertext", flip(13)},
 		{"flipped tag", flip(len(raw) - 1)},
-		{"truncated", "v1.k1." + base64.RawURLEncoding.EncodeToString(raw[:len(raw)-1])},
-		{"shorter than nonce", "v1.k1." + base64.RawURLEncoding.EncodeToString(raw[:5])},
+		{"truncated", "v2.k1." + base64.RawURLEncoding.EncodeToString(raw[:len(raw)-1])},
+		{"shorter than nonce", "v2.k1." + base64.RawURLEncoding.EncodeToString(raw[:5])},
 		{"appended", sealed + "AA"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got, err := c.Decrypt(tt.in); !errors.Is(err, pii.ErrDecrypt) {
+			if got, err := c.Decrypt(slot, tt.in); !errors.Is(err, pii.ErrDecrypt) {
 				t.Fatalf("Decrypt = %q, %v; want ErrDecrypt", got, err)
 			}
 		})
 	}
-	if _, err := other.Decrypt(sealed); !errors.Is(err, pii.ErrDecrypt) {
+	if _, err := other.Decrypt(slot, sealed); !errors.Is(err, pii.ErrDecrypt) {
 		t.Errorf("Decrypt under a different key with the same id: err = %v, want ErrDecrypt", err)
 	}
-	if _, err := c.Decrypt("v1.k9." + body); err == nil || !strings.Contains(err.Error(), `unknown key id "k9"`) {
+	if _, err := c.Decrypt(slot, "v2.k9."+body); err == nil || !strings.Contains(err.Error(), `unknown key id "k9"`) {
 		t.Errorf("unknown kid error = %v, want it named", err)
 	}
 }
 
 func TestDecryptBytesRejects(t *testing.T) {
 	c := newCipher(t, testKeys("k1", "k2"))
-	sealed, _ := c.EncryptBytes([]byte("photo bytes"))
+	sealed, _ := c.EncryptBytes(slot, []byte("photo bytes"))
 	with := func(edit func(b []byte) []byte) []byte { return edit(bytes.Clone(sealed)) }
 
 	tests := []struct {
@@ -160,20 +161,21 @@ func TestDecryptBytesRejects(t *testing.T) {
 		in   []byte
 	}{
 		{"nil", nil},
-		{"version only", []byte{1}},
-		{"wrong version", with(func(b []byte) []byte { b[0] = 2; return b })},
-		{"kid length past end", []byte{1, 200, 'k'}},
+		{"version only", []byte{2}},
+		{"wrong version", with(func(b []byte) []byte { b[0] = 3; return b })},
+		{"v1 byte on a v2 body", with(func(b []byte) []byte { b[0] = 1; return b })},
+		{"kid length past end", []byte{2, 200, 'k'}},
 		{"header only", sealed[:4]},
 		{"unknown kid", with(func(b []byte) []byte { b[3] = '9'; return b })},
 		{"other kid", with(func(b []byte) []byte { b[3] = '2'; return b })},
-		{"empty kid", append([]byte{1, 0}, sealed[4:]...)},
+		{"empty kid", append([]byte{2, 0}, sealed[4:]...)},
 		{"flipped body", with(func(b []byte) []byte { b[len(b)/2] ^= 0x80; return b })},
 		{"truncated", sealed[:len(sealed)-1]},
-		{"text form", []byte("v1.k1.AAAA")},
+		{"text form", []byte("v2.k1.AAAA")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got, err := c.DecryptBytes(tt.in); !errors.Is(err, pii.ErrDecrypt) {
+			if got, err := c.DecryptBytes(slot, tt.in); !errors.Is(err, pii.ErrDecrypt) {
 				t.Fatalf("DecryptBytes = %q, %v; want ErrDecrypt", got, err)
 			}
 		})
@@ -186,8 +188,8 @@ func TestNonceUniqueness(t *testing.T) {
 	nonces := make(map[string]bool, n)
 	values := make(map[string]bool, n)
 	for range n {
-		sealed, _ := c.Encrypt("same plaintext")
-		raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(sealed, "v1.k1."))
+		sealed, _ := c.Encrypt(slot, "same plaintext")
+		raw, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(sealed, "v2.k1."))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -202,12 +204,12 @@ func TestNonceUniqueness(t *testing.T) {
 func TestNewCopiesKeys(t *testing.T) {
 	k := testKeys("k1")
 	c := newCipher(t, k)
-	sealed, _ := c.Encrypt("x")
+	sealed, _ := c.Encrypt(slot, "x")
 	index := c.BlindIndex("x")
 	clear(k.EncKeys["k1"])
 	clear(k.IndexKey)
 	k.ActiveKeyID = "changed"
-	if got, err := c.Decrypt(sealed); err != nil || got != "x" {
+	if got, err := c.Decrypt(slot, sealed); err != nil || got != "x" {
 		t.Errorf("Decrypt after caller changed Keys = %q, %v", got, err)
 	}
 	if c.BlindIndex("x") != index || c.ActiveKeyID() != "k1" {
@@ -222,12 +224,12 @@ func TestCipherConcurrentUse(t *testing.T) {
 		wg.Go(func() {
 			for j := range 100 {
 				in := strings.Repeat("张", i+j)
-				sealed, err := c.Encrypt(in)
+				sealed, err := c.Encrypt(slot, in)
 				if err != nil {
 					t.Error(err)
 					return
 				}
-				if got, err := c.Decrypt(sealed); err != nil || got != in {
+				if got, err := c.Decrypt(slot, sealed); err != nil || got != in {
 					t.Errorf("Decrypt = %q, %v", got, err)
 					return
 				}

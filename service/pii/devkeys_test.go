@@ -41,7 +41,7 @@ func TestLoadOrCreateDevKeys(t *testing.T) {
 	}
 
 	c := newCipher(t, k)
-	sealed, _ := c.Encrypt("110105194912310021")
+	sealed, _ := c.Encrypt(slot, "110105194912310021")
 	index := c.BlindIndex("110105194912310021")
 
 	again, err := pii.LoadOrCreateDevKeys(dir)
@@ -52,7 +52,7 @@ func TestLoadOrCreateDevKeys(t *testing.T) {
 		t.Error("keys read back: Generated = false, want true")
 	}
 	c2 := newCipher(t, again)
-	if got, err := c2.Decrypt(sealed); err != nil || got != "110105194912310021" {
+	if got, err := c2.Decrypt(slot, sealed); err != nil || got != "110105194912310021" {
 		t.Errorf("keys read back cannot open earlier data: %q, %v", got, err)
 	}
 	if c2.BlindIndex("110105194912310021") != index || c2.ActiveKeyID() != k.ActiveKeyID {

@@ -12,12 +12,12 @@ func ExampleCipher() {
 	if err != nil {
 		panic(err)
 	}
-	sealed, _ := c.Encrypt("11010519491231002X") // store in id_number_enc
-	plain, _ := c.Decrypt(sealed)
-	fmt.Println(sealed[:len("v1.2026-01.")], plain)
+	sealed, _ := c.Encrypt(slot, "11010519491231002X") // store in id_number_enc
+	plain, _ := c.Decrypt(slot, sealed)
+	fmt.Println(sealed[:len("v2.2026-01.")], plain)
 	fmt.Println(len(c.BlindIndexFor(pii.DomainIDNumber, "11010519491231002x"))) // store in id_number_idx
 	// Output:
-	// v1.2026-01. 11010519491231002X
+	// v2.2026-01. 11010519491231002X
 	// 64
 }
 

@@ -31,3 +31,6 @@ func newCipher(t testing.TB, k pii.Keys) *pii.Cipher {
 	}
 	return c
 }
+
+// slot is where the tests' values are stored.
+var slot = pii.MemberIDNumber.Row(1)

@@ -92,7 +92,8 @@ func (s *Service) Put(ctx context.Context, ownerID int64, kind string, r io.Read
 	if err != nil {
 		return nil, err
 	}
-	sealed, err := s.pii.EncryptBytes(res.Data)
+	id := model.NewID()
+	sealed, err := s.pii.EncryptBytes(pii.UploadFile.Row(id), res.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +103,7 @@ func (s *Service) Put(ctx context.Context, ownerID int64, kind string, r io.Read
 	}
 	now := s.now().UTC()
 	deleteAfter := now.Add(unreferencedTTL)
-	u := &model.Upload{ID: model.NewID(), OwnerID: ownerID, Kind: kind, StorageKey: key, SHA256: res.SHA256,
+	u := &model.Upload{ID: id, OwnerID: ownerID, Kind: kind, StorageKey: key, SHA256: res.SHA256,
 		Size: res.Size, ContentType: res.ContentType, Width: res.Width, Height: res.Height,
 		Orientation: res.Orientation, KeyID: s.pii.ActiveKeyID(), CreatedAt: now, DeleteAfter: &deleteAfter}
 	if err := s.uploads.Create(ctx, u); err != nil {
@@ -155,7 +156,7 @@ func (s *Service) read(ctx context.Context, u *model.Upload) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.pii.DecryptBytes(sealed)
+	return s.pii.DecryptBytes(pii.UploadFile.Row(u.ID), sealed)
 }
 
 // Cleanup deletes the files whose time has come: unreferenced uploads a
