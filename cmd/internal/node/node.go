@@ -109,7 +109,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	n.Orgs = orgs
 	bg := newBackground(db, wx, log) // notifications, outbox delivery, jobs, periodic tasks
 	n.bg = bg
-	aud := audit.New(db, nil, log)
+	aud := audit.New(db, n.Keys.AuditKey, nil, log)
 	n.audit = aud
 	orgs.SetAuditor(audit.ForOrg(aud))
 	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Location: cfg.Location(),
