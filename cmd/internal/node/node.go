@@ -149,6 +149,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	imports, exports := newRollFiles(bg, db, files, cipher, aud, st, cfg, log)
 
 	n.Metrics = prometheus.NewRegistry()
+	n.Metrics.MustRegister(cards.Metrics())
 	n.Router = api.NewRouter(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
@@ -193,7 +194,7 @@ func (n *Node) Start(ctx context.Context, w Work) {
 			n.log.Error("verification records lost on shutdown", "err", err)
 		}
 		if d := n.Cards.Dropped(); d > 0 {
-			n.log.Warn("verification records were dropped while running", "dropped", d)
+			n.log.Warn("verification records were lost while running (unionhub_verification_records_lost_total)", "lost", d)
 		}
 	}
 }
