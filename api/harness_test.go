@@ -160,7 +160,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 		TokenKey: bytes.Repeat([]byte("k"), 32), Location: cfg.Location(),
 	}, clk.Now, log)
 	orgs := org.New(org.Deps{DB: db, Cache: c, Limiter: limiter, QR: wx, Now: clk.Now, Log: log}, org.Config{})
-	aud := audit.New(db, clk.Now, log)
+	aud := audit.New(db, bytes.Repeat([]byte("a"), 32), clk.Now, log)
 	orgs.SetAuditor(audit.ForOrg(aud))
 	notice, err := privacy.Load(cfg.PrivacyNoticeFile)
 	if err != nil {

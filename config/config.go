@@ -106,6 +106,11 @@ type Keys struct {
 	// /card-keys, so keys rotate. CardActiveKey names the signing key.
 	CardKeys      string `yaml:"card_keys" env:"CARD_KEYS"`
 	CardActiveKey string `yaml:"card_active_key" env:"CARD_ACTIVE_KEY"`
+	// AuditKey is the base64 HMAC key (≥ 32 bytes) of the audit chain's
+	// links and published heads. Keep it off the database's hosts and
+	// backups: whoever holds it and can write the database can rewrite
+	// the audit log.
+	AuditKey string `yaml:"audit_key" env:"AUDIT_KEY"`
 }
 
 // HTTP tunes the HTTP server.
@@ -279,6 +284,9 @@ func (c Config) Validate() error {
 		}
 		if c.Keys.CardActiveKey == "" {
 			bad("CARD_ACTIVE_KEY", "is required in production")
+		}
+		if c.Keys.AuditKey == "" {
+			bad("AUDIT_KEY", "is required in production (generated development keys are refused)")
 		}
 		if c.MetricsAddr == "" {
 			bad("METRICS_ADDR", "is required in production (/metrics gets its own listener)")

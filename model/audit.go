@@ -15,18 +15,22 @@ const AuditGenesis = "0000000000000000000000000000000000000000000000000000000000
 // AuditLog is one row of the append-only, hash-chained audit log. Seq is
 // the row's position in the chain; Hash covers PrevHash and the row's
 // content, so changing, removing or reordering a row breaks the chain.
+// HashVersion says how Hash was made (1: plain SHA-256, rows from before
+// migration 12; 2: HMAC-SHA256 under the audit key, which the database
+// does not hold).
 type AuditLog struct {
-	ID        int64
-	Seq       int64
-	ActorID   *int64 // nil: the system
-	OrgID     *int64 // nil: no org
-	Action    string
-	Target    string
-	RequestID string
-	Detail    string // JSON
-	CreatedAt time.Time
-	PrevHash  string
-	Hash      string
+	ID          int64
+	Seq         int64
+	ActorID     *int64 // nil: the system
+	OrgID       *int64 // nil: no org
+	Action      string
+	Target      string
+	RequestID   string
+	Detail      string // JSON
+	CreatedAt   time.Time
+	PrevHash    string
+	Hash        string
+	HashVersion int
 }
 
 // AuditHead is the one row naming the end of the chain. Appends lock it,

@@ -26,7 +26,7 @@ type VerificationStore struct{ db *gorm.DB }
 // NewVerificationStore returns a VerificationStore on db.
 func NewVerificationStore(db *gorm.DB) *VerificationStore { return &VerificationStore{db: db} }
 
-// InsertBatch writes rows in one transaction. MySQL gets multi-row
+// InsertBatch writes rows in one transaction (all or none). MySQL gets multi-row
 // INSERTs (one round trip per 200 rows); SQLite runs one prepared
 // single-row INSERT per row, because its parser is the dominant cost of a
 // long multi-row statement.
@@ -35,7 +35,10 @@ func (s *VerificationStore) InsertBatch(ctx context.Context, rows []Verification
 		return nil
 	}
 	if Dialect(s.db) == DialectMySQL {
-		return Translate(Conn(ctx, s.db).CreateInBatches(rows, 200).Error)
+		// One transaction, so that a failed batch is retried whole.
+		return InTx(ctx, s.db, func(ctx context.Context) error {
+			return Translate(Conn(ctx, s.db).CreateInBatches(rows, 200).Error)
+		})
 	}
 	return InTx(ctx, s.db, func(ctx context.Context) error {
 		stmt, err := Conn(ctx, s.db).Statement.ConnPool.PrepareContext(ctx, insertVerification)

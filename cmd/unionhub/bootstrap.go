@@ -21,6 +21,10 @@ import (
 // run while servers are up: they read orgs and invitations from the
 // database and see both at once.
 func bootstrapCmd(ctx context.Context, cfg config.Config, log *slog.Logger, name, region string, e env) error {
+	auditKey, err := node.AuditKey(cfg)
+	if err != nil {
+		return err
+	}
 	db, err := node.OpenDB(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -30,7 +34,7 @@ func bootstrapCmd(ctx context.Context, cfg config.Config, log *slog.Logger, name
 		return err
 	}
 	orgs := org.New(org.Deps{DB: db, Log: log}, org.Config{})
-	orgs.SetAuditor(audit.ForOrg(audit.New(db, nil, log)))
+	orgs.SetAuditor(audit.ForOrg(audit.New(db, auditKey, nil, log)))
 	root, inv, err := orgs.Bootstrap(ctx, name, region)
 	var de *service.Error
 	if errors.As(err, &de) && len(de.Fields) > 0 {

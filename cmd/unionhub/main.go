@@ -47,8 +47,11 @@ commands:
   seed-demo    fill an empty database with a small demo province (3 cities, 6 districts,
                36 grassroots unions) and print the root admin invitation
   fakewechat   run the fake WeChat server for local development (--addr)
-  audit head   print the audit chain's head: {"seq","hash"}
-  audit verify walk the audit chain; exit 1 at the first broken link
+  audit head   print the audit chain's head with its MAC under the audit key:
+               {"seq","hash","mac"}; save it off the database's hosts
+  audit verify walk the audit chain; exit 1 at the first broken link;
+               --head HASH|FILE: the chain must still hold a head saved earlier
+               (a hash, audit head's output, or a log of daily "audit head" lines)
   stats reconcile  recount the monitoring counters from the source tables, print each
                    drift as a JSON line; exit 1 on drift unless --fix rewrites them
   stats report     --org ID --month YYYY-MM [--out FILE]: the month's progress report
@@ -82,6 +85,7 @@ func run(ctx context.Context, args []string, e env) error {
 	fakeAddr := fs.String("addr", "127.0.0.1:9090", "fakewechat: listen address")
 	rootName := fs.String("name", "", "bootstrap: name of the root federation")
 	rootRegion := fs.String("region", "", "bootstrap: GB/T 2260 region code of the root federation")
+	savedHead := fs.String("head", "", "audit verify: a head saved earlier (hash or file) that must be on the chain")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -109,7 +113,7 @@ func run(ctx context.Context, args []string, e env) error {
 		if sub == "" {
 			sub = fs.Arg(0)
 		}
-		return auditCmd(ctx, cfg, log, sub, e)
+		return auditCmd(ctx, cfg, log, sub, *savedHead, e)
 	case "help":
 		fmt.Fprintln(e.stdout, usage)
 		return nil

@@ -41,6 +41,10 @@ var demoEmployers = []struct{ name, unitType, industry string }{
 // union for floating workers. It refuses a database that already has orgs
 // below the root.
 func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env) error {
+	auditKey, err := node.AuditKey(cfg)
+	if err != nil {
+		return err
+	}
 	db, err := node.OpenDB(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -50,7 +54,7 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 		return err
 	}
 	orgs := org.New(org.Deps{DB: db, Log: log}, org.Config{})
-	orgs.SetAuditor(audit.ForOrg(audit.New(db, nil, log)))
+	orgs.SetAuditor(audit.ForOrg(audit.New(db, auditKey, nil, log)))
 	root, inv, err := orgs.Bootstrap(ctx, "湖北省总工会", "420000")
 	if err != nil {
 		return err

@@ -1,9 +1,13 @@
 // Package audit is the audit log: who did what to whose data, in an
-// append-only table whose rows are chained by SHA-256 (each row stores the
-// previous row's hash). Appends go through the one-row chain head, locked
-// in the caller's transaction, so nodes extend one chain and cannot fork
-// it. Verify walks the chain; the head is logged daily, so a table rewritten
-// from some row on shows against any head logged before.
+// append-only table whose rows are chained by HMAC-SHA256 under the audit
+// key (each row stores the previous row's hash). The key is not in the
+// database, so someone who can only write the database cannot recompute
+// the chain after changing a row. Appends go through the one-row chain
+// head, locked in the caller's transaction, so nodes extend one chain and
+// cannot fork it. Verify walks the chain; the head is published (logged
+// daily with a MAC, printed by `unionhub audit head`), and Check confirms
+// that a head saved elsewhere is still on the chain, so a table cut back
+// or rebuilt shows against any head saved before.
 //
 // Details never hold a full ID number or phone number: callers pass masked
 // values (pii.Mask…).
@@ -12,6 +16,7 @@ package audit
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -36,23 +41,28 @@ type Entry struct {
 // Service appends to, verifies and lists the audit log.
 type Service struct {
 	db    *gorm.DB
+	key   []byte // HMAC key of the links and published heads
 	store *model.AuditStore
 	now   func() time.Time
 	log   *slog.Logger
 	batch int // rows per query while verifying
 }
 
-// New returns the audit service; nil now means time.Now, nil log the
+// New returns the audit service keyed with key (at least MinKeyLen bytes;
+// without it Record and Verify fail); nil now means time.Now, nil log the
 // default logger.
-func New(db *gorm.DB, now func() time.Time, log *slog.Logger) *Service {
+func New(db *gorm.DB, key []byte, now func() time.Time, log *slog.Logger) *Service {
 	if now == nil {
 		now = time.Now
 	}
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: db, store: model.NewAuditStore(db), now: now, log: log, batch: 500}
+	return &Service{db: db, key: key, store: model.NewAuditStore(db), now: now, log: log, batch: 500}
 }
+
+// errNoKey: the service was built without a usable audit key.
+var errNoKey = errors.New("audit: no audit key (at least 32 bytes)")
 
 // Column sizes of audit_logs; longer values are cut (before hashing, so
 // the row and its hash agree).
@@ -71,6 +81,9 @@ func (s *Service) Record(ctx context.Context, e Entry) error {
 	if strings.TrimSpace(e.Action) == "" {
 		return fmt.Errorf("audit: entry without an action")
 	}
+	if len(s.key) < MinKeyLen {
+		return errNoKey
+	}
 	detail := []byte("{}")
 	if len(e.Detail) > 0 {
 		var err error
@@ -87,7 +100,8 @@ func (s *Service) Record(ctx context.Context, e Entry) error {
 		RequestID: clip(RequestID(ctx), maxRequestID),
 		Detail:    string(detail),
 		// DATETIME(6) keeps microseconds: hash what the database returns.
-		CreatedAt: s.now().UTC().Truncate(time.Microsecond),
+		CreatedAt:   s.now().UTC().Truncate(time.Microsecond),
+		HashVersion: HashKeyed,
 	}
 	return model.InTx(ctx, s.db, func(ctx context.Context) error {
 		head, err := s.store.LockHead(ctx)
@@ -96,7 +110,7 @@ func (s *Service) Record(ctx context.Context, e Entry) error {
 		}
 		row.Seq = head.Seq + 1
 		row.PrevHash = head.Hash
-		row.Hash = rowHash(&row)
+		row.Hash = rowHash(s.key, &row)
 		if err := s.store.Append(ctx, &row); err != nil {
 			return fmt.Errorf("audit: append seq %d: %w", row.Seq, err)
 		}

@@ -17,7 +17,7 @@ import (
 
 func TestEmptyChain(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
-		s := audit.New(db, newClock().Now, nil)
+		s := audit.New(db, audit.TestKey, newClock().Now, nil)
 		seq, hash, err := s.Head(context.Background())
 		if err != nil || seq != 0 || hash != model.AuditGenesis {
 			t.Fatalf("head of an empty log: %d %q %v", seq, hash, err)
@@ -31,7 +31,7 @@ func TestEmptyChain(t *testing.T) {
 
 func TestAppendChainsRows(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
-		s := audit.New(db, newClock().Now, nil)
+		s := audit.New(db, audit.TestKey, newClock().Now, nil)
 		s.SetBatch(3)
 		appendN(t, s, 10)
 		all := rows(t, db)
@@ -68,7 +68,7 @@ func TestAppendChainsRows(t *testing.T) {
 
 func TestRecordFields(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
-		s := audit.New(db, newClock().Now, nil)
+		s := audit.New(db, audit.TestKey, newClock().Now, nil)
 		ctx := context.Background()
 		long := strings.Repeat("工", 200)
 		if err := s.Record(ctx, audit.Entry{Action: "system.job", Target: long}); err != nil {
@@ -103,7 +103,7 @@ func TestRecordFields(t *testing.T) {
 // back is gone with it, and the head stays.
 func TestRecordJoinsTransaction(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
-		s := audit.New(db, newClock().Now, nil)
+		s := audit.New(db, audit.TestKey, newClock().Now, nil)
 		ctx := context.Background()
 		appendN(t, s, 2)
 		boom := errors.New("boom")
@@ -134,7 +134,7 @@ func TestRecordJoinsTransaction(t *testing.T) {
 
 func TestLogHeadEvery(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
-		s := audit.New(db, newClock().Now, nil)
+		s := audit.New(db, audit.TestKey, newClock().Now, nil)
 		appendN(t, s, 3)
 		seq, hash, _ := s.Head(context.Background())
 		logs := &lines{}

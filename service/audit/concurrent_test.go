@@ -44,7 +44,7 @@ func TestConcurrentAppends(t *testing.T) {
 			var wg sync.WaitGroup
 			errs := make(chan error, 2*workers*each)
 			for n, db := range nodes {
-				s := audit.New(db, clk.Now, nil)
+				s := audit.New(db, audit.TestKey, clk.Now, nil)
 				for w := 0; w < workers; w++ {
 					wg.Add(1)
 					go func() {
@@ -64,7 +64,7 @@ func TestConcurrentAppends(t *testing.T) {
 				}
 			}
 			total := int64(2 * workers * each)
-			s := audit.New(nodes[1], clk.Now, nil)
+			s := audit.New(nodes[1], audit.TestKey, clk.Now, nil)
 			s.SetBatch(17)
 			n, brk, err := s.Verify(context.Background())
 			if err != nil || brk != nil || n != total {

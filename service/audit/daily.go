@@ -6,9 +6,10 @@ import (
 	"time"
 )
 
-// LogHeadDaily logs the chain head now and once a day until ctx ends. The
+// LogHeadDaily logs the chain head now and once a day until ctx ends, with
+// its MAC under the audit key (the line is what ParseSavedHead reads). The
 // log lines live outside the database, so a table rewritten from some row
-// on no longer contains a head logged before.
+// on, or cut back, no longer contains a head logged before (Check).
 func (s *Service) LogHeadDaily(ctx context.Context, log *slog.Logger) {
 	s.LogHeadEvery(ctx, log, 24*time.Hour)
 }
@@ -35,12 +36,12 @@ func (s *Service) LogHeadEvery(ctx context.Context, log *slog.Logger, every time
 }
 
 func (s *Service) logHead(ctx context.Context, log *slog.Logger) {
-	seq, hash, err := s.Head(ctx)
+	h, err := s.SignedHead(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			log.ErrorContext(ctx, "audit head unreadable", "err", err.Error())
 		}
 		return
 	}
-	log.InfoContext(ctx, "audit head", "seq", seq, "hash", hash)
+	log.InfoContext(ctx, "audit head", "seq", h.Seq, "hash", h.Hash, "mac", h.MAC)
 }

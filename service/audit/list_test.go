@@ -41,7 +41,7 @@ func orgTree(t *testing.T, db *gorm.DB) (root, a, a1, b *model.Org) {
 func TestListScope(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
 		root, a, a1, b := orgTree(t, db)
-		s := audit.New(db, newClock().Now, nil)
+		s := audit.New(db, audit.TestKey, newClock().Now, nil)
 		ctx := context.Background()
 		for _, e := range []audit.Entry{
 			{OrgID: a.ID, Action: "role.revoke"},
@@ -96,7 +96,7 @@ func TestListScope(t *testing.T) {
 func TestListPages(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
 		root, _, _, _ := orgTree(t, db)
-		s := audit.New(db, newClock().Now, nil)
+		s := audit.New(db, audit.TestKey, newClock().Now, nil)
 		ctx := context.Background()
 		for i := 0; i < 7; i++ {
 			if err := s.Record(ctx, audit.Entry{OrgID: root.ID, Action: "x", Detail: map[string]any{"i": i}}); err != nil {

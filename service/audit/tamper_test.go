@@ -74,7 +74,7 @@ func TestVerifyFindsFirstBreak(t *testing.T) {
 		}, 9, 9, "follow the head"},
 	}
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
-		s := audit.New(db, newClock().Now, nil)
+		s := audit.New(db, audit.TestKey, newClock().Now, nil)
 		s.SetBatch(3)
 		for _, tc := range cases {
 			t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {

@@ -17,30 +17,58 @@ type Break struct {
 // String names the seq and what is wrong there.
 func (b *Break) String() string { return fmt.Sprintf("seq %d: %s", b.Seq, b.Reason) }
 
-// Verify walks the chain in seq order, a batch at a time (constant memory,
+// Report is what a walk of the chain found.
+type Report struct {
+	Checked int64 // rows checked
+	// Unkeyed counts the rows with a plain SHA-256 hash (from before
+	// migration 12): someone with write access to the database could have
+	// rewritten those, unless a keyed row or a saved head follows them.
+	Unkeyed int64
+	// SavedHeadSeq is where the saved head passed to Check was found.
+	SavedHeadSeq int64
+}
+
+// Verify walks the chain in seq order (see Check) and returns the rows
+// checked and the first break (nil when the chain is whole); err is for
+// failures to read.
+func (s *Service) Verify(ctx context.Context) (checked int64, firstBad *Break, err error) {
+	r, b, err := s.Check(ctx, nil)
+	return r.Checked, b, err
+}
+
+// Check walks the chain in seq order, a batch at a time (constant memory,
 // no long transaction), and checks that the seqs run 1, 2, 3 … without a
 // gap, that each row's prev_hash is the hash of the row before (the genesis
-// hash for the first), that each hash matches the row's content, and that
-// the head names the last row. It returns the rows checked and the first
-// break (nil when the chain is whole); err is for failures to read. Rows
-// appended while it runs are checked too.
-func (s *Service) Verify(ctx context.Context) (checked int64, firstBad *Break, err error) {
-	w := walker{cursor: math.MinInt64, prevHash: model.AuditGenesis}
+// hash for the first), that each hash matches the row's content under the
+// audit key, that no plain row follows a keyed one, and that the head
+// names the last row. With saved (a head published earlier: Head, the daily
+// log), the chain must still hold it: a chain cut back behind it or
+// rebuilt without the key breaks. Rows appended while it runs are checked
+// too. It returns what it found and the first break (nil when the chain is
+// whole); err is for failures to read.
+func (s *Service) Check(ctx context.Context, saved *SavedHead) (Report, *Break, error) {
+	if len(s.key) < MinKeyLen {
+		return Report{}, nil, errNoKey
+	}
+	w := walker{key: s.key, cursor: math.MinInt64, prevHash: model.AuditGenesis, saved: saved}
 	for {
 		rows, err := s.store.After(ctx, w.cursor, s.batch)
 		if err != nil {
-			return w.checked, nil, fmt.Errorf("audit: read the chain after seq %d: %w", w.last, err)
+			return w.report, nil, fmt.Errorf("audit: read the chain after seq %d: %w", w.last, err)
 		}
 		if len(rows) == 0 {
 			b, more, err := s.checkHead(ctx, &w)
-			if err != nil || b != nil || !more {
-				return w.checked, b, err
+			if err != nil || b != nil {
+				return w.report, b, err
+			}
+			if !more {
+				return w.report, w.savedMissing(), nil
 			}
 			continue
 		}
 		for i := range rows {
 			if b := w.step(&rows[i]); b != nil {
-				return w.checked, b, nil
+				return w.report, b, nil
 			}
 		}
 	}
@@ -48,12 +76,15 @@ func (s *Service) Verify(ctx context.Context) (checked int64, firstBad *Break, e
 
 // walker is the state of a walk: the last good row.
 type walker struct {
+	key      []byte
 	cursor   int64 // seq to read after
 	last     int64 // seq of the last good row (0: none yet)
 	prevHash string
-	checked  int64
+	keyed    bool // a keyed row was seen
+	report   Report
 	// headSeen is the head seq that sent the walk on for more rows.
 	headSeen int64
+	saved    *SavedHead // nil: none to find
 }
 
 func (w *walker) step(r *model.AuditLog) *Break {
@@ -65,11 +96,22 @@ func (w *walker) step(r *model.AuditLog) *Break {
 		return &Break{Seq: r.Seq, Reason: fmt.Sprintf("row out of place: seq %d where %d was expected", r.Seq, want)}
 	case r.PrevHash != w.prevHash:
 		return &Break{Seq: r.Seq, Reason: "prev_hash is not the hash of the row before"}
-	case rowHash(r) != r.Hash:
-		return &Break{Seq: r.Seq, Reason: "hash does not match the row's content (the row was changed)"}
+	case r.HashVersion != HashPlain && r.HashVersion != HashKeyed:
+		return &Break{Seq: r.Seq, Reason: fmt.Sprintf("unknown hash version %d", r.HashVersion)}
+	case r.HashVersion == HashPlain && w.keyed:
+		return &Break{Seq: r.Seq, Reason: "unkeyed row after keyed rows (the chain was rewritten without the audit key)"}
+	case rowHash(w.key, r) != r.Hash:
+		return &Break{Seq: r.Seq, Reason: "hash does not match the row's content under the audit key (the row was changed)"}
 	}
+	if b := w.matchSaved(r); b != nil {
+		return b
+	}
+	if r.HashVersion == HashPlain {
+		w.report.Unkeyed++
+	}
+	w.keyed = r.HashVersion == HashKeyed
 	w.cursor, w.last, w.prevHash = r.Seq, r.Seq, r.Hash
-	w.checked++
+	w.report.Checked++
 	return nil
 }
 

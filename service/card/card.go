@@ -47,13 +47,16 @@ type PhotoOpener interface {
 
 // Deps are the collaborators of the service.
 type Deps struct {
-	DB       *gorm.DB
-	Cache    cache.Cache
-	Keys     Keys
-	PII      *pii.Cipher // seals the holder's name in the cached card state
-	Photos   PhotoOpener
-	Audit    org.Auditor // nil: nothing recorded
-	Now      func() time.Time
+	DB     *gorm.DB
+	Cache  cache.Cache
+	Keys   Keys
+	PII    *pii.Cipher // seals the holder's name in the cached card state
+	Photos PhotoOpener
+	Audit  org.Auditor // nil: nothing recorded
+	Now    func() time.Time
+	// After is time.After (nil); tests inject a clock's, so the
+	// verification log's waits and retry backoffs need no sleeping.
+	After    func(time.Duration) <-chan time.Time
 	Location *time.Location // business time zone (benefit dates)
 	Log      *slog.Logger
 }
@@ -63,6 +66,13 @@ type Config struct {
 	QueueSize     int           // pending records held in memory; default 10000
 	BatchSize     int           // records that trigger an early flush; default 500
 	FlushInterval time.Duration // default 1 s
+	// QueueWait is how long a verification waits for room in a full queue
+	// before its record is lost (counted); default 50 ms.
+	QueueWait time.Duration
+	// Retries are the further attempts of a failed batch (default 3), after
+	// RetryBackoff (default 100 ms), doubling each time.
+	Retries      int
+	RetryBackoff time.Duration
 }
 
 // Service issues and verifies cards and runs the benefits.
@@ -128,7 +138,7 @@ func New(d Deps, cfg Config) (*Service, error) {
 			s.published = append(s.published, PublicKey{ID: k.ID, Key: k.Public})
 		}
 	}
-	s.rec = newRecorder(model.NewVerificationStore(d.DB), cfg, d.Log)
+	s.rec = newRecorder(model.NewVerificationStore(d.DB), cfg, d.After, d.Log)
 	return s, nil
 }
 

@@ -62,11 +62,16 @@ func TestVerificationLog(t *testing.T) {
 				t.Errorf("malformed row: %+v", v)
 			}
 
-			// A full queue drops and counts; so does a closed one.
-			small := f.otherService(t, card.Config{QueueSize: 2, BatchSize: 100})
-			for range 3 {
+			// A queue still full after the wait loses and counts; so does a
+			// closed one (recorder_wait_test.go has the rest).
+			small, timers := f.recorderService(t, 2)
+			for range 2 {
 				_, _ = small.Verify(ctx, f.verifier, tok, 0)
 			}
+			done := make(chan struct{})
+			go func() { defer close(done); _, _ = small.Verify(ctx, f.verifier, tok, 0) }()
+			timers.next(t, 50*time.Millisecond).fire()
+			<-done
 			if small.Dropped() != 1 {
 				t.Fatalf("dropped %d, want 1", small.Dropped())
 			}
@@ -81,7 +86,7 @@ func TestVerificationLog(t *testing.T) {
 			// The running writer flushes a full batch without waiting.
 			bg := f.otherService(t, card.Config{BatchSize: 1, FlushInterval: time.Hour})
 			runCtx, stop := context.WithCancel(ctx)
-			done := make(chan struct{})
+			done = make(chan struct{})
 			go func() { defer close(done); bg.Run(runCtx) }()
 			_, _ = bg.Verify(ctx, f.verifier, tok, 0)
 			deadline := time.Now().Add(5 * time.Second)

@@ -42,7 +42,8 @@ const (
 // unknown_key, bad_signature, expired), then the member's current status
 // (not_active) and card version (revoked) from the cache. With benefitID
 // it also redeems the benefit (see redeem). Every verification is logged:
-// plain ones in batches after the reply.
+// plain ones in batches after the reply; when the log's queue is full, the
+// call waits briefly (Config.QueueWait, or until ctx ends) for room.
 //
 // Errors: 404 when the benefit is not offered by one of the verifier's orgs
 // or an ancestor, not running today, or not open to the member's union;
@@ -54,7 +55,7 @@ func (s *Service) Verify(ctx context.Context, sc access.Scope, token string, ben
 // VerifyPresented is Verify of a token already split by Present.
 func (s *Service) VerifyPresented(ctx context.Context, sc access.Scope, p Presented, benefitID int64) (*Result, error) {
 	logRow := model.Verification{ID: model.NewID(), VerifierID: sc.UserID, Result: resultError, CreatedAt: s.now().UTC()}
-	defer func() { s.rec.add(logRow) }()
+	defer func() { s.rec.add(ctx, logRow) }()
 	var b *model.BenefitWithOrg
 	if benefitID != 0 {
 		logRow.BenefitID = &benefitID

@@ -20,7 +20,8 @@ type Secrets struct {
 	PII       pii.Keys
 	TokenKey  []byte // signs access tokens
 	Card      card.Keys
-	Generated bool // development keys from the data dir
+	AuditKey  []byte // keys the audit chain; never stored in the database
+	Generated bool   // development keys from the data dir
 }
 
 // LoadSecrets takes the keys from configuration; in development, missing
@@ -55,12 +56,17 @@ func LoadSecrets(cfg config.Config) (Secrets, error) {
 		}
 		s.TokenKey = k
 	} else {
-		k, err := devTokenKey(cfg.DataDir)
+		k, err := devKey(cfg.DataDir, "dev-token-key")
 		if err != nil {
 			return s, err
 		}
 		s.TokenKey, s.Generated = k, true
 	}
+	k, generated, err := loadAuditKey(cfg)
+	if err != nil {
+		return s, err
+	}
+	s.AuditKey, s.Generated = k, s.Generated || generated
 	if cfg.Keys.CardKeys != "" {
 		k, err := card.ParseKeys(cfg.Keys.CardKeys, cfg.Keys.CardActiveKey)
 		if err != nil {
@@ -75,7 +81,7 @@ func LoadSecrets(cfg config.Config) (Secrets, error) {
 		s.Card, s.Generated = k, true
 	}
 	if cfg.Production() && s.Generated {
-		return s, errors.New("production refuses generated development keys: set UNIONHUB_PII_KEYS, UNIONHUB_BLIND_INDEX_KEY, UNIONHUB_TOKEN_KEY and UNIONHUB_CARD_KEYS")
+		return s, errors.New("production refuses generated development keys: set UNIONHUB_PII_KEYS, UNIONHUB_BLIND_INDEX_KEY, UNIONHUB_TOKEN_KEY, UNIONHUB_CARD_KEYS and UNIONHUB_AUDIT_KEY")
 	}
 	return s, nil
 }
@@ -95,9 +101,34 @@ func decodeKey(s string) ([]byte, error) {
 	return k, nil
 }
 
-// devTokenKey reads or creates DataDir/dev-token-key.
-func devTokenKey(dir string) ([]byte, error) {
-	path := filepath.Join(dir, "dev-token-key")
+// AuditKey returns the audit key for the commands that append to or check
+// the audit chain without the rest of a node; production refuses a
+// generated one.
+func AuditKey(cfg config.Config) ([]byte, error) {
+	k, generated, err := loadAuditKey(cfg)
+	if err == nil && generated && cfg.Production() {
+		err = errors.New("production refuses a generated development audit key: set UNIONHUB_AUDIT_KEY")
+	}
+	return k, err
+}
+
+// loadAuditKey takes UNIONHUB_AUDIT_KEY, or in its absence the development
+// key under the data dir (generated: true).
+func loadAuditKey(cfg config.Config) (key []byte, generated bool, err error) {
+	if cfg.Keys.AuditKey != "" {
+		k, err := decodeKey(cfg.Keys.AuditKey)
+		if err != nil {
+			return nil, false, fmt.Errorf("UNIONHUB_AUDIT_KEY: %w", err)
+		}
+		return k, false, nil
+	}
+	k, err := devKey(cfg.DataDir, "dev-audit-key")
+	return k, true, err
+}
+
+// devKey reads or creates the development key DataDir/name.
+func devKey(dir, name string) ([]byte, error) {
+	path := filepath.Join(dir, name)
 	raw, err := os.ReadFile(path)
 	if err == nil {
 		return decodeKey(string(raw))
@@ -113,7 +144,7 @@ func devTokenKey(dir string) ([]byte, error) {
 	// link wins and both read its key.
 	k := make([]byte, 32)
 	_, _ = rand.Read(k)
-	tmp, err := os.CreateTemp(dir, ".dev-token-key-*")
+	tmp, err := os.CreateTemp(dir, "."+name+"-*")
 	if err != nil {
 		return nil, err
 	}
@@ -128,5 +159,5 @@ func devTokenKey(dir string) ([]byte, error) {
 	if err := os.Link(tmp.Name(), path); err != nil && !errors.Is(err, fs.ErrExist) {
 		return nil, err
 	}
-	return devTokenKey(dir)
+	return devKey(dir, name)
 }

@@ -114,7 +114,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	n.Orgs = orgs
 	bg := newBackground(db, wx, log) // notifications, outbox delivery, jobs, periodic tasks
 	n.bg = bg
-	aud := audit.New(db, nil, log)
+	aud := audit.New(db, n.Keys.AuditKey, nil, log)
 	n.audit = aud
 	orgs.SetAuditor(audit.ForOrg(aud))
 	files, err := OpenBlobs(ctx, cfg)
@@ -155,6 +155,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	imports, exports := newRollFiles(bg, db, files, cipher, aud, st, cfg, log)
 
 	n.Metrics = prometheus.NewRegistry()
+	n.Metrics.MustRegister(cards.Metrics())
 	n.Router = api.NewRouter(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
@@ -200,7 +201,7 @@ func (n *Node) Start(ctx context.Context, w Work) {
 			n.log.Error("verification records lost on shutdown", "err", err)
 		}
 		if d := n.Cards.Dropped(); d > 0 {
-			n.log.Warn("verification records were dropped while running", "dropped", d)
+			n.log.Warn("verification records were lost while running (unionhub_verification_records_lost_total)", "lost", d)
 		}
 	}
 }
