@@ -32,6 +32,7 @@ func production() config.Config {
 		TokenKey:      b64(strongKey("token")),
 		CardKeys:      "c1:" + b64(strongKey("card1")),
 		CardActiveKey: "c1",
+		AuditKey:      b64(strongKey("audit")),
 	}
 	return cfg
 }
@@ -82,6 +83,8 @@ func TestValidateRefusesWeakSettingsInProduction(t *testing.T) {
 		{"WeChat secret as the blind index key", func(c *config.Config) {
 			c.Keys.BlindIndexKey = base64.StdEncoding.EncodeToString([]byte(c.WeChat.Secret))
 		}, "UNIONHUB_WECHAT_SECRET", "UNIONHUB_BLIND_INDEX_KEY"},
+		{"audit key is the token key", func(c *config.Config) { c.Keys.AuditKey = c.Keys.TokenKey }, "UNIONHUB_AUDIT_KEY", "UNIONHUB_TOKEN_KEY"},
+		{"all-zero audit key", func(c *config.Config) { c.Keys.AuditKey = b64(zero) }, "UNIONHUB_AUDIT_KEY", "weak"},
 		{"token key not base64", func(c *config.Config) { c.Keys.TokenKey = "not base64 at all!" }, "UNIONHUB_TOKEN_KEY", "base64"},
 		{"plain-http WeChat", func(c *config.Config) { c.WeChat.APIBase = "http://api.weixin.qq.com" }, "UNIONHUB_WECHAT_API_BASE", "https"},
 		{"WeChat base without a host", func(c *config.Config) { c.WeChat.APIBase = "https://" }, "UNIONHUB_WECHAT_API_BASE", "https"},
