@@ -20,7 +20,7 @@ func (s *Server) renderApplication(c *gin.Context, a *model.Application) (applic
 	if err != nil {
 		return applicationResponse{}, err
 	}
-	return toApplicationResponse(a, names[a.OrgID], idNumber, phone), nil
+	return s.toApplicationResponse(a, names[a.OrgID], idNumber, phone), nil
 }
 
 func (s *Server) replyApplication(c *gin.Context, status int, a *model.Application) {

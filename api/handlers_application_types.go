@@ -148,14 +148,14 @@ func employmentOf(e model.Employment) employmentJSON {
 		DispatchAgencyName: deref(e.DispatchAgencyName), DispatchAgencyUSCC: deref(e.DispatchAgencyUSCC)}
 }
 
-func toApplicationFields(a *model.Application, orgName, idNumber, phone string) applicationFields {
+func (s *Server) toApplicationFields(a *model.Application, orgName, idNumber, phone string) applicationFields {
 	r := applicationFields{ID: idString(a.ID), OrgID: idString(a.OrgID), OrgName: orgName, Status: a.Status,
 		Version: a.Version, Name: a.Name, IDType: a.IDType, Gender: a.Gender,
 		Ethnicity: a.Ethnicity, Education: a.Education, PoliticalStatus: a.PoliticalStatus,
 		HouseholdType: a.HouseholdType, Employment: employmentOf(a.Employment),
 		PhotoUploadID: optIDString(a.PhotoUploadID), IDCardFrontUploadID: optIDString(a.IDCardFrontUploadID),
 		IDCardBackUploadID: optIDString(a.IDCardBackUploadID), ProofUploadIDs: []string{},
-		MemberID: optIDString(a.MemberID), CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt}
+		MemberID: optIDString(a.MemberID), CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt)}
 	if idNumber != "" {
 		r.IDNumberMasked = pii.MaskIDNumber(idNumber)
 	}
@@ -166,13 +166,13 @@ func toApplicationFields(a *model.Application, orgName, idNumber, phone string) 
 		r.ProofUploadIDs = append(r.ProofUploadIDs, idString(id))
 	}
 	if a.ReviewedAt != nil {
-		r.Review = &reviewJSON{Reason: a.ReviewReason, ReviewedAt: a.ReviewedAt}
+		r.Review = &reviewJSON{Reason: a.ReviewReason, ReviewedAt: s.atp(a.ReviewedAt)}
 	}
 	return r
 }
 
-func toApplicationResponse(a *model.Application, orgName, idNumber, phone string) applicationResponse {
-	return applicationResponse{applicationFields: toApplicationFields(a, orgName, idNumber, phone), BirthDate: a.BirthDate}
+func (s *Server) toApplicationResponse(a *model.Application, orgName, idNumber, phone string) applicationResponse {
+	return applicationResponse{applicationFields: s.toApplicationFields(a, orgName, idNumber, phone), BirthDate: a.BirthDate}
 }
 
 func optIDString(p *int64) *string {

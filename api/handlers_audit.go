@@ -25,14 +25,14 @@ type auditLogResponse struct {
 	Hash      string          `json:"hash" example:"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"`
 }
 
-func toAuditLog(r audit.Row) auditLogResponse {
+func (s *Server) toAuditLog(r audit.Row) auditLogResponse {
 	var actor *string
 	if r.ActorID != 0 {
 		a := idString(r.ActorID)
 		actor = &a
 	}
 	return auditLogResponse{ID: idString(r.ID), Seq: r.Seq, ActorID: actor, OrgID: idString(r.OrgID),
-		Action: r.Action, Target: r.Target, RequestID: r.RequestID, Detail: r.Detail, CreatedAt: r.CreatedAt, Hash: r.Hash}
+		Action: r.Action, Target: r.Target, RequestID: r.RequestID, Detail: r.Detail, CreatedAt: s.at(r.CreatedAt), Hash: r.Hash}
 }
 
 // listAuditLogs godoc
@@ -68,5 +68,5 @@ func (s *Server) listAuditLogs(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, listResponse[auditLogResponse]{Items: items(rows, toAuditLog), NextCursor: next})
+	ok(c, http.StatusOK, listResponse[auditLogResponse]{Items: items(rows, s.toAuditLog), NextCursor: next})
 }

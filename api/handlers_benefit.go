@@ -35,10 +35,10 @@ type benefitResponse struct {
 	CreatedAt      time.Time `json:"created_at"`
 }
 
-func toBenefitResponse(b model.BenefitWithOrg) benefitResponse {
+func (s *Server) toBenefitResponse(b model.BenefitWithOrg) benefitResponse {
 	return benefitResponse{ID: idString(b.ID), OrgID: idString(b.OrgID), OrgName: b.OrgName, Title: b.Title,
 		Description: b.Description, StartsOn: b.StartsOn, EndsOn: b.EndsOn, PerMemberLimit: b.PerMemberLimit,
-		CreatedAt: b.CreatedAt}
+		CreatedAt: s.at(b.CreatedAt)}
 }
 
 // createBenefit godoc
@@ -69,7 +69,7 @@ func (s *Server) createBenefit(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusCreated, toBenefitResponse(*b))
+	ok(c, http.StatusCreated, s.toBenefitResponse(*b))
 }
 
 // listBenefits godoc
@@ -98,7 +98,7 @@ func (s *Server) listBenefits(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, listResponse[benefitResponse]{Items: items(rows, toBenefitResponse), NextCursor: next})
+	ok(c, http.StatusOK, listResponse[benefitResponse]{Items: items(rows, s.toBenefitResponse), NextCursor: next})
 }
 
 // memberBenefits godoc
@@ -125,5 +125,5 @@ func (s *Server) memberBenefits(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, listResponse[benefitResponse]{Items: items(rows, toBenefitResponse), NextCursor: next})
+	ok(c, http.StatusOK, listResponse[benefitResponse]{Items: items(rows, s.toBenefitResponse), NextCursor: next})
 }

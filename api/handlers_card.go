@@ -63,7 +63,7 @@ func (s *Server) myCard(c *gin.Context) {
 	r := cardResponse{MemberID: idString(cd.MemberID), MemberNo: cd.MemberNo, Name: cd.Name, UnionName: cd.UnionName,
 		OrgID: idString(cd.OrgID), Status: cd.Status, JoinedOn: cd.JoinedOn, PhotoURL: s.photoURL(cd.PhotoToken)}
 	if cd.QR != nil {
-		r.QR = &cardQR{Token: cd.QR.Token, ExpiresAt: cd.QR.ExpiresAt.In(loc), RefreshAfter: cd.QR.RefreshAfter.In(loc)}
+		r.QR = &cardQR{Token: cd.QR.Token, ExpiresAt: cd.QR.ExpiresAt.In(loc).Truncate(time.Second), RefreshAfter: cd.QR.RefreshAfter.In(loc).Truncate(time.Second)}
 	}
 	c.Header("Cache-Control", "private, no-store")
 	ok(c, http.StatusOK, r)

@@ -29,9 +29,9 @@ type consentResponse struct {
 	GivenAt       time.Time `json:"given_at"`
 }
 
-func toConsentResponse(c *model.Consent) consentResponse {
+func (s *Server) toConsentResponse(c *model.Consent) consentResponse {
 	return consentResponse{ID: idString(c.ID), Version: c.Version, PersonalInfo: c.PersonalInfo,
-		SensitiveInfo: c.SensitiveInfo, ShareUpward: c.ShareUpward, GivenAt: c.GivenAt}
+		SensitiveInfo: c.SensitiveInfo, ShareUpward: c.ShareUpward, GivenAt: s.at(c.GivenAt)}
 }
 
 // giveConsent godoc
@@ -58,7 +58,7 @@ func (s *Server) giveConsent(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusCreated, toConsentResponse(rec))
+	ok(c, http.StatusCreated, s.toConsentResponse(rec))
 }
 
 // getConsent godoc
@@ -76,7 +76,7 @@ func (s *Server) getConsent(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, toConsentResponse(rec))
+	ok(c, http.StatusOK, s.toConsentResponse(rec))
 }
 
 // withdrawConsent godoc

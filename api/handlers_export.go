@@ -83,7 +83,7 @@ func (s *Server) exportStatus(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, exportStatusResponse{Status: st.Status, Rows: st.Rows, Format: st.Format, ExpiresAt: st.ExpiresAt,
+	ok(c, http.StatusOK, exportStatusResponse{Status: st.Status, Rows: st.Rows, Format: st.Format, ExpiresAt: s.atp(st.ExpiresAt),
 		Error: st.Error})
 }
 

@@ -99,7 +99,7 @@ func (s *Server) renderMembers(c *gin.Context, rows []model.Member) ([]memberRes
 			Status: m.Status, Name: nameFor(c, m.OrgID, m.Name), IDType: m.IDType, IDNumberMasked: pii.MaskIDNumber(idNumber),
 			Gender: m.Gender, Age: s.ageOf(m.BirthDate), Ethnicity: m.Ethnicity, Education: m.Education,
 			PoliticalStatus: m.PoliticalStatus, HouseholdType: m.HouseholdType, Employment: employmentOf(m.Employment),
-			JoinedOn: m.JoinedOn, Claimed: m.UserID != nil, Version: m.Version, CreatedAt: m.CreatedAt}
+			JoinedOn: m.JoinedOn, Claimed: m.UserID != nil, Version: m.Version, CreatedAt: s.at(m.CreatedAt)}
 		if phone != "" {
 			r.PhoneMasked = pii.MaskPhone(phone)
 		}
@@ -207,7 +207,7 @@ func (s *Server) memberEvents(c *gin.Context) {
 	}
 	ok(c, http.StatusOK, listResponse[memberEventResponse]{Items: items(rows, func(e model.MembershipEvent) memberEventResponse {
 		return memberEventResponse{ID: idString(e.ID), Type: e.Type, NationalCode: e.NationalCode, Reason: e.Reason,
-			FromOrgID: optIDString(e.FromOrgID), ToOrgID: optIDString(e.ToOrgID), ActorID: optIDString(e.ActorID), CreatedAt: e.CreatedAt}
+			FromOrgID: optIDString(e.FromOrgID), ToOrgID: optIDString(e.ToOrgID), ActorID: optIDString(e.ActorID), CreatedAt: s.at(e.CreatedAt)}
 	}), NextCursor: next})
 }
 

@@ -30,9 +30,9 @@ type notificationList struct {
 	Unread int64 `json:"unread" example:"2"`
 }
 
-func toNotificationResponse(it notify.Item) notificationResponse {
+func (s *Server) toNotificationResponse(it notify.Item) notificationResponse {
 	return notificationResponse{ID: idString(it.ID), Kind: it.Kind, Title: it.Title, Body: it.Body,
-		Data: it.Data, Read: it.ReadAt != nil, ReadAt: it.ReadAt, CreatedAt: it.CreatedAt}
+		Data: it.Data, Read: it.ReadAt != nil, ReadAt: s.atp(it.ReadAt), CreatedAt: s.at(it.CreatedAt)}
 }
 
 // listNotifications godoc
@@ -65,7 +65,7 @@ func (s *Server) listNotifications(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, notificationList{Items: items(rows, toNotificationResponse), NextCursor: next, Unread: unread})
+	ok(c, http.StatusOK, notificationList{Items: items(rows, s.toNotificationResponse), NextCursor: next, Unread: unread})
 }
 
 // readNotification godoc
@@ -91,5 +91,5 @@ func (s *Server) readNotification(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, toNotificationResponse(*it))
+	ok(c, http.StatusOK, s.toNotificationResponse(*it))
 }

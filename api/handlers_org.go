@@ -82,12 +82,12 @@ type searchItem struct {
 	Address    *string `json:"address"`
 }
 
-func toOrgResponse(o model.Org) orgResponse {
+func (s *Server) toOrgResponse(o model.Org) orgResponse {
 	r := orgResponse{ID: idString(o.ID), Depth: o.Depth, Type: o.Type, UnionKind: o.UnionKind, Name: o.Name,
 		RegionCode: o.RegionCode, UnitName: o.UnitName, USCC: o.USCC, UnitType: o.UnitType,
 		IndustryCode: o.IndustryCode, Address: o.Address, WorkerCount: o.WorkerCount,
 		AcceptsApplications: o.AcceptsApplications, Status: o.Status, Version: o.Version,
-		CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt}
+		CreatedAt: s.at(o.CreatedAt), UpdatedAt: s.at(o.UpdatedAt)}
 	if o.ParentID != nil {
 		p := idString(*o.ParentID)
 		r.ParentID = &p
@@ -132,7 +132,7 @@ func (s *Server) createOrg(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusCreated, toOrgResponse(*o))
+	ok(c, http.StatusCreated, s.toOrgResponse(*o))
 }
 
 // getOrg godoc
@@ -157,7 +157,7 @@ func (s *Server) getOrg(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, toOrgResponse(*o))
+	ok(c, http.StatusOK, s.toOrgResponse(*o))
 }
 
 // updateOrg godoc
@@ -196,7 +196,7 @@ func (s *Server) updateOrg(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, toOrgResponse(*o))
+	ok(c, http.StatusOK, s.toOrgResponse(*o))
 }
 
 // orgChildren godoc
@@ -227,7 +227,7 @@ func (s *Server) orgChildren(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, listResponse[orgResponse]{Items: items(rows, toOrgResponse), NextCursor: next})
+	ok(c, http.StatusOK, listResponse[orgResponse]{Items: items(rows, s.toOrgResponse), NextCursor: next})
 }
 
 // joinQRCode godoc

@@ -37,7 +37,7 @@ type privacyNoticeItem struct {
 func (s *Server) privacyNotice(c *gin.Context) {
 	n := s.Privacy
 	out := privacyNoticeResponse{Version: n.Version, Text: n.Text,
-		PublishedAt: n.PublishedAt.In(s.Config.Location()).Truncate(time.Second),
+		PublishedAt: s.at(n.PublishedAt),
 		Items:       items(n.Items, toPrivacyNoticeItem)}
 	c.Header("Cache-Control", "public, max-age=300")
 	ok(c, http.StatusOK, out)

@@ -44,9 +44,9 @@ func toRoleResponse(b model.BindingWithOrg) roleResponse {
 	return roleResponse{ID: idString(b.ID), OrgID: idString(b.OrgID), OrgName: b.OrgName, Role: b.Role}
 }
 
-func toRoleBinding(b model.BindingWithOrg) roleBindingResponse {
+func (s *Server) toRoleBinding(b model.BindingWithOrg) roleBindingResponse {
 	return roleBindingResponse{ID: idString(b.ID), UserID: idString(b.UserID), OrgID: idString(b.OrgID),
-		OrgName: b.OrgName, Role: b.Role, GrantedBy: idString(b.GrantedBy), CreatedAt: b.CreatedAt}
+		OrgName: b.OrgName, Role: b.Role, GrantedBy: idString(b.GrantedBy), CreatedAt: s.at(b.CreatedAt)}
 }
 
 // createInvitation godoc
@@ -74,7 +74,7 @@ func (s *Server) createInvitation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusCreated, invitationResponse{Code: inv.Code, ExpiresAt: inv.ExpiresAt,
+	ok(c, http.StatusCreated, invitationResponse{Code: inv.Code, ExpiresAt: s.at(inv.ExpiresAt),
 		OrgID: idString(inv.OrgID), Role: string(inv.Role)})
 }
 
@@ -131,7 +131,7 @@ func (s *Server) listRoles(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, listResponse[roleBindingResponse]{Items: items(rows, toRoleBinding), NextCursor: next})
+	ok(c, http.StatusOK, listResponse[roleBindingResponse]{Items: items(rows, s.toRoleBinding), NextCursor: next})
 }
 
 // revokeRole godoc

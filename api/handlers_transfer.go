@@ -35,10 +35,10 @@ type transferResponse struct {
 	CreatedAt      time.Time  `json:"created_at"`
 }
 
-func toTransferResponse(t model.Transfer) transferResponse {
+func (s *Server) toTransferResponse(t model.Transfer) transferResponse {
 	return transferResponse{ID: idString(t.ID), MemberID: idString(t.MemberID), FromOrgID: idString(t.FromOrgID),
 		ToOrgID: idString(t.ToOrgID), Status: t.Status, Reason: t.Reason, DecisionReason: t.DecisionReason,
-		DecidedAt: t.DecidedAt, CreatedAt: t.CreatedAt}
+		DecidedAt: s.atp(t.DecidedAt), CreatedAt: s.at(t.CreatedAt)}
 }
 
 // requestTransfer godoc
@@ -66,7 +66,7 @@ func (s *Server) requestTransfer(c *gin.Context) {
 		var reply transferResponse
 		_, err := s.Members.RequestTransfer(c.Request.Context(), principal(c).UserID, int64(req.ToOrgID), req.Reason,
 			func(ctx context.Context, t *model.Transfer) error {
-				reply = toTransferResponse(*t)
+				reply = s.toTransferResponse(*t)
 				return save(ctx, reply)
 			})
 		return reply, err
@@ -95,7 +95,7 @@ func (s *Server) listTransfers(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, listResponse[transferResponse]{Items: items(rows, toTransferResponse), NextCursor: next})
+	ok(c, http.StatusOK, listResponse[transferResponse]{Items: items(rows, s.toTransferResponse), NextCursor: next})
 }
 
 // approveTransfer godoc
@@ -146,7 +146,7 @@ func (s *Server) decideTransfer(c *gin.Context, approve bool) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, toTransferResponse(*t))
+	ok(c, http.StatusOK, s.toTransferResponse(*t))
 }
 
 // leaveRequest is the body of leaving.

@@ -125,7 +125,7 @@ func (s *Server) toVerifyResponse(res *card.Result) verifyResponse {
 	}
 	if r := res.Redemption; r != nil {
 		out.Redemption = &redemptionJSON{ID: idString(r.ID), BenefitID: idString(r.BenefitID),
-			RedeemedAt: r.CreatedAt.In(s.Config.Location())}
+			RedeemedAt: s.at(r.CreatedAt)}
 	}
 	return out
 }

@@ -47,7 +47,7 @@ func (s *Server) applicationListItem(c *gin.Context, a *model.Application, orgNa
 		Version: a.Version, Name: nameFor(c, a.OrgID, a.Name), NameMasked: pii.MaskName(a.Name),
 		IDNumberMasked: pii.MaskIDNumber(idNumber), Gender: a.Gender, Age: s.ageOf(a.BirthDate), WorkType: a.WorkType,
 		IsMigrantWorker: a.IsMigrantWorker, IsDispatched: a.IsDispatched, Flagged: a.Flagged,
-		CreatedAt: a.CreatedAt, SubmittedAt: a.SubmittedAt}
+		CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt)}
 }
 
 // renderForAdmin renders a for the reply of an admin's decision.
