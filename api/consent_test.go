@@ -115,6 +115,11 @@ func TestConsentWithdrawalEffects(t *testing.T) {
 				checkDetail(t, e, tr.staff1, v.ID, a, tc.chair)
 				checkDetail(t, e, tr.c1Admin, v.ID, a, tc.upward)
 				checkDetail(t, e, tr.rootAdmin, v.ID, a, tc.upward)
+				for _, by := range []session{tr.chair1, tr.staff1, tr.rootAdmin} {
+					if item := queueItem(t, e, by, tr.u1, v.ID); item.Name == "张三" || item.Age != nil {
+						t.Errorf("queue item after withdrawal: name %q age %v, want the name masked and no age", item.Name, item.Age)
+					}
+				}
 				e.do("GET", "/api/v1/me/consents", nil, a.Access).expect(t, tc.consentAfterGet, map[int]int{200: 0, 404: 40400}[tc.consentAfterGet])
 			})
 		}
@@ -223,4 +228,29 @@ func TestApplyingAgainAfterWithdrawal(t *testing.T) {
 		checkDetail(t, e, tr.c1Admin, fresh.ID, a, clearAll)
 		checkDetail(t, e, tr.chair1, old.ID, a, nothingClear)
 	})
+}
+
+// queueItem finds application id in org's review queue as by sees it.
+func queueItem(t *testing.T, e *testEnv, by session, org, id string) (item struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Age  *int   `json:"age"`
+}) {
+	t.Helper()
+	var page struct {
+		Items []struct {
+			ID   string `json:"id"`
+			Name string `json:"name"`
+			Age  *int   `json:"age"`
+		} `json:"items"`
+	}
+	e.do("GET", "/api/v1/admin/applications?limit=100&org_id="+org, nil, by.Access).expect(t, 200, 0).decode(t, &page)
+	for _, it := range page.Items {
+		if it.ID == id {
+			item.ID, item.Name, item.Age = it.ID, it.Name, it.Age
+			return item
+		}
+	}
+	t.Fatalf("application %s not in the queue of %s", id, org)
+	return item
 }

@@ -41,11 +41,18 @@ func nameFor(c *gin.Context, orgID int64, name string) string {
 	return pii.MaskName(name)
 }
 
-// applicationListItem renders a row of the review queue.
+// applicationListItem renders a row of the review queue. A withdrawn
+// application shows its name masked and no age to everyone: withdrawing
+// consent withdraws it (API.md §2), and the list cannot tell that from a
+// plain withdrawal without reading each applicant's consent history.
 func (s *Server) applicationListItem(c *gin.Context, a *model.Application, orgName, idNumber string) applicationListItem {
+	name, age := nameFor(c, a.OrgID, a.Name), s.ageOf(a.BirthDate)
+	if a.Status == model.AppWithdrawn {
+		name, age = pii.MaskName(a.Name), nil
+	}
 	return applicationListItem{ID: idString(a.ID), OrgID: idString(a.OrgID), OrgName: orgName, Status: a.Status,
-		Version: a.Version, Name: nameFor(c, a.OrgID, a.Name), NameMasked: pii.MaskName(a.Name),
-		IDNumberMasked: pii.MaskIDNumber(idNumber), Gender: a.Gender, Age: s.ageOf(a.BirthDate), WorkType: a.WorkType,
+		Version: a.Version, Name: name, NameMasked: pii.MaskName(a.Name),
+		IDNumberMasked: pii.MaskIDNumber(idNumber), Gender: a.Gender, Age: age, WorkType: a.WorkType,
 		IsMigrantWorker: a.IsMigrantWorker, IsDispatched: a.IsDispatched, Flagged: a.Flagged,
 		CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt)}
 }
