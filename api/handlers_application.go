@@ -35,7 +35,7 @@ func (s *Server) replyApplication(c *gin.Context, status int, a *model.Applicati
 // createApplication godoc
 //
 //	@Summary		Apply to join a union (入会申请)
-//	@Description	Saves a draft, or submits at once with "submit": true. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply.
+//	@Description	Saves a draft, or submits at once with "submit": true. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply (same status and body, header Idempotent-Replayed: true), also a retry sent while the first request still runs, on any node: it waits up to 10 s for that reply (then 429/42900, Retry-After 1). The same key with another body is 422 on field Idempotency-Key; a request that failed stores nothing, so a corrected retry may reuse its key.
 //	@Tags			applications
 //	@Accept			json
 //	@Produce		json
@@ -45,6 +45,7 @@ func (s *Server) replyApplication(c *gin.Context, status int, a *model.Applicati
 //	@Success		201				{object}	Envelope[applicationResponse]
 //	@Failure		409				{object}	ErrorResponse
 //	@Failure		422				{object}	ErrorResponse
+//	@Failure		429				{object}	ErrorResponse
 //	@Router			/applications [post]
 func (s *Server) createApplication(c *gin.Context) {
 	var req applicationForm
@@ -52,7 +53,7 @@ func (s *Server) createApplication(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.createIdempotent(c, "POST /applications", func(save saveReply) (any, error) {
+	s.createIdempotent(c, "POST /applications", req, func(save saveReply) (any, error) {
 		var reply applicationResponse
 		_, err := s.Applications.Create(c.Request.Context(), principal(c).UserID, req.form(), req.Submit,
 			func(ctx context.Context, a *model.Application) error {

@@ -99,4 +99,5 @@ var migrations = []Migration{
 	migration8,
 	migration9,
 	migration10,
+	migration11,
 }
