@@ -159,7 +159,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	aud := audit.New(db, clk.Now, log)
 	orgs.SetAuditor(audit.ForOrg(aud))
 	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Now: clk.Now,
-		Location: cfg.Location(), Log: log})
+		Location: cfg.Location(), Log: log, Limiter: limiter})
 	orgs.SetRollCounter(apps)
 	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
 		Now: clk.Now, Location: cfg.Location(), Log: log})

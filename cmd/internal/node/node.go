@@ -113,7 +113,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	n.audit = aud
 	orgs.SetAuditor(audit.ForOrg(aud))
 	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Location: cfg.Location(),
-		Log: log, IDImageRetention: time.Duration(cfg.IDImageRetentionDays) * 24 * time.Hour})
+		Log: log, Limiter: limiter, IDImageRetention: time.Duration(cfg.IDImageRetentionDays) * 24 * time.Hour})
 	orgs.SetRollCounter(apps)
 	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
 		Location: cfg.Location(), Log: log})
