@@ -79,6 +79,12 @@ func (s *Server) createIdempotent(c *gin.Context, route string, req any, create 
 		replay(c, held)
 		return
 	}
+	defer func() {
+		if p := recover(); p != nil { // free the key for a retry, then let recovery answer
+			_ = s.Idempotency.Release(context.WithoutCancel(c.Request.Context()), uid, key, claim.Body)
+			panic(p)
+		}
+	}()
 	reply, err := create(func(ctx context.Context, reply any) error {
 		body, err := json.Marshal(reply)
 		if err != nil {
