@@ -35,7 +35,7 @@ func (s *Server) replyApplication(c *gin.Context, status int, a *model.Applicati
 // createApplication godoc
 //
 //	@Summary		Apply to join a union (入会申请)
-//	@Description	Saves a draft, or submits at once with "submit": true. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path; free text (employment.employer_name, job_title, dispatch_agency_name) is one line, without control or invisible characters or < >. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply.
+//	@Description	Saves a draft, or submits at once with "submit": true. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path; free text (employment.employer_name, job_title, dispatch_agency_name) is one line, without control or invisible characters or < >. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply (same status and body, header Idempotent-Replayed: true), also a retry sent while the first request still runs, on any node: it waits up to 10 s for that reply (then 429/42900, Retry-After 1). The same key with another body is 422 on field Idempotency-Key; a request that failed stores nothing, so a corrected retry may reuse its key. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
 //	@Tags			applications
 //	@Accept			json
 //	@Produce		json
@@ -45,6 +45,7 @@ func (s *Server) replyApplication(c *gin.Context, status int, a *model.Applicati
 //	@Success		201				{object}	Envelope[applicationResponse]
 //	@Failure		409				{object}	ErrorResponse
 //	@Failure		422				{object}	ErrorResponse
+//	@Failure		429				{object}	ErrorResponse
 //	@Router			/applications [post]
 func (s *Server) createApplication(c *gin.Context) {
 	var req applicationForm
@@ -52,7 +53,7 @@ func (s *Server) createApplication(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.createIdempotent(c, "POST /applications", func(save saveReply) (any, error) {
+	s.createIdempotent(c, "POST /applications", req, func(save saveReply) (any, error) {
 		var reply applicationResponse
 		_, err := s.Applications.Create(c.Request.Context(), principal(c).UserID, req.form(), req.Submit,
 			func(ctx context.Context, a *model.Application) error {
@@ -69,6 +70,7 @@ func (s *Server) createApplication(c *gin.Context) {
 // updateApplication godoc
 //
 //	@Summary		Change a draft or returned application
+//	@Description	The whole form, checked as for a draft; an ID number on the roll is 409/40901. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
 //	@Tags			applications
 //	@Accept			json
 //	@Produce		json
@@ -79,6 +81,7 @@ func (s *Server) createApplication(c *gin.Context) {
 //	@Failure		404		{object}	ErrorResponse
 //	@Failure		409		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		429		{object}	ErrorResponse
 //	@Router			/applications/{id} [put]
 func (s *Server) updateApplication(c *gin.Context) {
 	id, found := parseID(c, "id")
@@ -102,7 +105,7 @@ func (s *Server) updateApplication(c *gin.Context) {
 // submitApplication godoc
 //
 //	@Summary		Submit a draft or returned application
-//	@Description	An incomplete form is 422 with every missing field.
+//	@Description	An incomplete form is 422 with every missing field. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
 //	@Tags			applications
 //	@Produce		json
 //	@Security		BearerAuth
@@ -111,6 +114,7 @@ func (s *Server) updateApplication(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Failure		409	{object}	ErrorResponse
 //	@Failure		422	{object}	ErrorResponse
+//	@Failure		429	{object}	ErrorResponse
 //	@Router			/applications/{id}/submit [post]
 func (s *Server) submitApplication(c *gin.Context) {
 	s.ownerAction(c, s.Applications.Submit)

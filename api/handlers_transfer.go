@@ -44,7 +44,7 @@ func (s *Server) toTransferResponse(t model.Transfer) transferResponse {
 // requestTransfer godoc
 //
 //	@Summary		Ask to move one's membership (会籍接转)
-//	@Description	Decided by the destination union. One pending transfer per member (409/40900). An Idempotency-Key header makes a retry within 24 h return the first reply.
+//	@Description	Decided by the destination union. One pending transfer per member (409/40900). An Idempotency-Key header makes a retry within 24 h return the first reply (same status and body, header Idempotent-Replayed: true), also a retry sent while the first request still runs, on any node: it waits up to 10 s for that reply (then 429/42900, Retry-After 1). The same key with another body is 422 on field Idempotency-Key; a request that failed stores nothing, so a corrected retry may reuse its key.
 //	@Tags			membership
 //	@Accept			json
 //	@Produce		json
@@ -55,6 +55,7 @@ func (s *Server) toTransferResponse(t model.Transfer) transferResponse {
 //	@Failure		404				{object}	ErrorResponse	"not a member on the roll"
 //	@Failure		409				{object}	ErrorResponse
 //	@Failure		422				{object}	ErrorResponse
+//	@Failure		429				{object}	ErrorResponse
 //	@Router			/me/transfers [post]
 func (s *Server) requestTransfer(c *gin.Context) {
 	var req transferRequest
@@ -62,7 +63,7 @@ func (s *Server) requestTransfer(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	s.createIdempotent(c, "POST /me/transfers", func(save saveReply) (any, error) {
+	s.createIdempotent(c, "POST /me/transfers", req, func(save saveReply) (any, error) {
 		var reply transferResponse
 		_, err := s.Members.RequestTransfer(c.Request.Context(), principal(c).UserID, int64(req.ToOrgID), req.Reason,
 			func(ctx context.Context, t *model.Transfer) error {

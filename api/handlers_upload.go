@@ -30,7 +30,7 @@ type uploadResponse struct {
 // createUpload godoc
 //
 //	@Summary		Upload a photo, ID-card image or proof
-//	@Description	multipart/form-data with fields file and kind. JPEG, PNG or WebP by content (415 otherwise, also when it does not decode), at most 5 MiB (413, refused from the declared length before reading). Needs a current consent (422 on field consent; ID-card images need sensitive_info). Metadata is stripped and the file encrypted at rest; sha256 is of the bytes as sent.
+//	@Description	multipart/form-data with fields file and kind. JPEG, PNG or WebP by content (415 otherwise, also when it does not decode), at most 5 MiB (413, refused from the declared length before reading). Needs a current consent (422 on field consent; ID-card images need sensitive_info). Metadata is stripped and the file encrypted at rest; sha256 is of the bytes as sent. Limits per user (429/42900 with Retry-After): 20 uploads a minute and 60 a day; at most 40 files kept (a file no form uses is deleted a day after its upload; Retry-After says when the first goes).
 //	@Tags			uploads
 //	@Accept			multipart/form-data
 //	@Produce		json
@@ -41,6 +41,7 @@ type uploadResponse struct {
 //	@Failure		413		{object}	ErrorResponse
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
+//	@Failure		429		{object}	ErrorResponse
 //	@Router			/uploads [post]
 func (s *Server) createUpload(c *gin.Context) {
 	kind, file, err := readUploadForm(c)

@@ -172,7 +172,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	}
 	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), notice, clk.Now, log)
 	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Files: uploads,
-		Notice: notice, Now: clk.Now, Location: cfg.Location(), Log: log})
+		Notice: notice, Now: clk.Now, Location: cfg.Location(), Log: log, Limiter: limiter})
 	orgs.SetRollCounter(apps)
 	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
 		Now: clk.Now, Location: cfg.Location(), Log: log})

@@ -101,4 +101,5 @@ var migrations = []Migration{
 	migration10,
 	migration11,
 	migration12,
+	migration13,
 }

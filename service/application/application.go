@@ -17,6 +17,7 @@ import (
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/privacy"
+	"github.com/unionhub/unionhub/service/ratelimit"
 )
 
 // Notice is what a user is told: an in-app notice and, when the user's
@@ -71,6 +72,9 @@ type Deps struct {
 	Now      func() time.Time
 	Location *time.Location
 	Log      *slog.Logger
+	// Limiter bounds how many ID numbers a user may try against the roll
+	// (probe.go); nil means no bound.
+	Limiter *ratelimit.Limiter
 	// IDImageRetention: ID-card images are deleted this long after the decision.
 	IDImageRetention time.Duration
 }

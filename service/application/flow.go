@@ -300,13 +300,20 @@ func (s *Service) checkUploads(ctx context.Context, userID int64, f Form) []serv
 }
 
 // checkNotOnRoll answers 40901 for an ID number on the roll, and tells a
-// caller whose bound phone matches that record to claim the card instead.
+// caller whose bound phone matches that record to claim the card instead;
+// how many numbers a user may ask about is bounded (probe.go).
 func (s *Service) checkNotOnRoll(ctx context.Context, userID int64, idx string) error {
+	if err := s.guardIDNumber(ctx, userID, idx); err != nil {
+		return err
+	}
 	m, err := s.members.OnRollByIDIndex(ctx, idx)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
+		return err
+	}
+	if err := s.countOnRollAnswer(ctx, userID); err != nil {
 		return err
 	}
 	msg := "该证件号码已是在册会员，不能重复入会"

@@ -243,3 +243,63 @@ func TestAllowCacheUnavailable(t *testing.T) {
 		t.Fatalf("err = %v, want ErrUnavailable", err)
 	}
 }
+
+// TestPeek: Peek decides without counting; AllowIn counts.
+func TestPeek(t *testing.T) {
+	start := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	hour := ratelimit.Fixed(time.Hour)
+	forEachCache(t, start, func(t *testing.T, f fixture) {
+		key := f.prefix + "onroll:u1"
+		for i := range 3 {
+			d, err := f.limiter.Peek(t.Context(), key, 2, hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := i < 2; d.Allowed != want || d.RetryAfter != time.Hour {
+				t.Fatalf("peek after %d counted: %+v, want allowed=%v", i, d, want)
+			}
+			for range 3 { // peeking again counts nothing
+				if again, _ := f.limiter.Peek(t.Context(), key, 2, hour); again != d {
+					t.Fatalf("peek changed: %+v then %+v", d, again)
+				}
+			}
+			if _, err := f.limiter.AllowIn(t.Context(), key, 2, hour); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+}
+
+// TestAllowDistinct: three distinct members a day; one already counted is
+// allowed again, also once the limit is reached, and a new day starts over.
+func TestAllowDistinct(t *testing.T) {
+	start := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
+	day := ratelimit.Daily(time.UTC)
+	tests := []struct {
+		member        string
+		advance       time.Duration
+		wantAllowed   bool
+		wantRemaining int
+	}{
+		{"a", 0, true, 2},
+		{"a", 0, true, 2},
+		{"b", time.Hour, true, 1},
+		{"c", 0, true, 0},
+		{"d", 0, false, 0},
+		{"b", 0, true, 0},
+		{"d", 0, false, 0},
+		{"d", 15 * time.Hour, true, 2}, // 00:00 the next day
+	}
+	forEachCache(t, start, func(t *testing.T, f fixture) {
+		for i, tc := range tests {
+			f.clock.Advance(tc.advance)
+			d, err := f.limiter.AllowDistinct(t.Context(), f.prefix+"idnum:u1", tc.member, 3, day)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.Allowed != tc.wantAllowed || d.Remaining != tc.wantRemaining {
+				t.Fatalf("step %d (%s): %+v, want allowed=%v remaining=%d", i, tc.member, d, tc.wantAllowed, tc.wantRemaining)
+			}
+		}
+	})
+}

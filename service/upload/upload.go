@@ -71,7 +71,7 @@ var kinds = map[string]bool{
 
 // Put checks, strips, encrypts and stores one file. It needs a current
 // consent to the current notice: personal_info, and sensitive_info for
-// ID-card images.
+// ID-card images; and room in the owner's quota (quota.go).
 func (s *Service) Put(ctx context.Context, ownerID int64, kind string, r io.Reader) (*model.Upload, error) {
 	sensitive, known := kinds[kind]
 	if !known {
@@ -87,6 +87,9 @@ func (s *Service) Put(ctx context.Context, ownerID int64, kind string, r io.Read
 		return nil, err
 	case sensitive && !c.SensitiveInfo:
 		return nil, service.InvalidField("consent", "上传身份证照片需要您单独同意处理敏感个人信息")
+	}
+	if err := s.checkQuota(ctx, ownerID); err != nil {
+		return nil, err
 	}
 	res, err := media.Process(r, MaxSize)
 	if err != nil {

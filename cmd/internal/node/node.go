@@ -123,7 +123,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	}
 	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), notice, nil, log)
 	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Files: uploads,
-		Notice: notice, Location: cfg.Location(), Log: log,
+		Notice: notice, Location: cfg.Location(), Log: log, Limiter: limiter,
 		IDImageRetention: time.Duration(cfg.IDImageRetentionDays) * 24 * time.Hour})
 	orgs.SetRollCounter(apps)
 	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
