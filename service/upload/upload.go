@@ -38,6 +38,7 @@ type Service struct {
 	store    blob.Store
 	pii      *pii.Cipher
 	audit    org.Auditor
+	decodes  *media.Budget // the node's image decodes: one Service per node
 	now      func() time.Time
 	log      *slog.Logger
 }
@@ -52,7 +53,7 @@ func New(db *gorm.DB, store blob.Store, cipher *pii.Cipher, audit org.Auditor, n
 	}
 	return &Service{db: db, uploads: model.NewUploadStore(db), consents: model.NewConsentStore(db),
 		apps: model.NewApplicationStore(db), members: model.NewMemberStore(db), store: store, pii: cipher,
-		audit: audit, now: now, log: log}
+		audit: audit, decodes: media.NewBudget(media.DefaultBudgetBytes, media.DefaultBudgetWait), now: now, log: log}
 }
 
 // SetAuditor wires the audit log once it exists.
@@ -79,7 +80,7 @@ func (s *Service) Put(ctx context.Context, ownerID int64, kind string, r io.Read
 	case sensitive && !c.SensitiveInfo:
 		return nil, service.InvalidField("consent", "上传身份证照片需要您单独同意处理敏感个人信息")
 	}
-	res, err := media.Process(r, MaxSize)
+	res, err := media.Process(ctx, r, MaxSize, s.decodes)
 	if err != nil {
 		return nil, err
 	}
