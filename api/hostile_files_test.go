@@ -1,9 +1,11 @@
 package api_test
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
+	"github.com/unionhub/unionhub/service/importer/xlsx/xlsxtest"
 	"github.com/unionhub/unionhub/service/media/mediatest"
 )
 
@@ -48,5 +50,42 @@ func TestHostileUploads(t *testing.T) {
 				}
 			}
 		})
+	})
+}
+
+// issueSheet is the sheet of issue 12, item 5: 151 KB holding one cell of
+// 150 MB.
+var issueSheet = sync.OnceValue(func() []byte { return xlsxtest.CellBomb(150 << 20) })
+
+// TestHostileSheets: sheets past Excel's limits or the node's are accepted
+// as uploads (they are small) and fail as a whole, saying why, without the
+// node reading them into memory.
+func TestHostileSheets(t *testing.T) {
+	t.Parallel()
+	header := `<row r="1"><c t="inlineStr"><is><t>姓名</t></is></c><c t="inlineStr"><is><t>身份证号码</t></is></c>` +
+		`<c t="inlineStr"><is><t>手机号码</t></is></c></row>`
+	long := strings.Repeat("工", 20_000)
+	wideRow := `<row r="2">` + strings.Repeat(`<c t="inlineStr"><is><t>`+long+`</t></is></c>`, 40) + `</row>`
+	book := func(parts ...xlsxtest.Part) []byte { return xlsxtest.Zip(append(xlsxtest.Workbook(), parts...)...) }
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		tests := []struct {
+			name  string
+			sheet []byte
+			want  string // in the job's error
+		}{
+			{"one cell of 150 MB (issue 12)", issueSheet(), "32767"},
+			{"a row of 40 cells of 20000 characters", book(xlsxtest.Sheet(header + wideRow)), "第2行"},
+			{"a shared string over 32767 characters", book(xlsxtest.Sheet(header),
+				xlsxtest.SharedStrings(`<si><t>`+strings.Repeat("a", 40_000)+`</t></si>`)), "32767"},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				_, st := e.runImport(tr.staff1, tr.u1, tc.sheet)
+				if st.Status != "failed" || !strings.Contains(st.Error, tc.want) || st.Imported != 0 {
+					t.Fatalf("status %+v", st)
+				}
+			})
+		}
 	})
 }
