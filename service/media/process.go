@@ -12,6 +12,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"runtime"
 
 	"golang.org/x/image/webp"
 )
@@ -123,15 +124,35 @@ func checkStripped(ctx context.Context, budget *Budget, ct string, out []byte, w
 		return err
 	}
 	defer release()
-	m, err := decode(ct, out)
+	b, err := decodedBounds(ct, out)
+	if cost >= collectAfter {
+		// The budget bounds what decodes hold; collecting now keeps the
+		// garbage of this one from adding to the next (the collector would
+		// let the heap grow to twice what is live first).
+		runtime.GC()
+	}
 	if err != nil {
 		return decodeError(ct, "data", err)
 	}
-	if b := m.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+	if b.Dx() != cfg.Width || b.Dy() != cfg.Height {
 		return fmt.Errorf("%w: decoded %dx%d, header says %dx%d",
 			ErrUndecodable, b.Dx(), b.Dy(), cfg.Width, cfg.Height)
 	}
 	return nil
+}
+
+// collectAfter is the decode cost from which a decode's memory is
+// collected at once: a photo of about 8 MP and more.
+const collectAfter = 32 << 20
+
+// decodedBounds decodes b in full and returns the image's bounds, keeping
+// nothing of the pixels.
+func decodedBounds(ct string, b []byte) (image.Rectangle, error) {
+	m, err := decode(ct, b)
+	if err != nil {
+		return image.Rectangle{}, err
+	}
+	return m.Bounds(), nil
 }
 
 // checkDimensions refuses images too small to use or too large to decode.
