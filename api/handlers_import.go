@@ -2,6 +2,7 @@ package api
 
 import (
 	"errors"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/importer"
 )
 
@@ -52,7 +54,7 @@ type importErrorItem struct {
 // createImport godoc
 //
 //	@Summary		Import members from an .xlsx sheet
-//	@Description	multipart/form-data with file (.xlsx, at most 50 MiB: 413, refused from the declared length before reading) and org_id (a grassroots union in the caller's scope; also accepted as a query parameter). The sheet's first row names its columns in any order (API.md §8; GET /admin/imports/template). The import runs in the background: poll GET /admin/imports/{job_id}. Rows are checked like the form; bad rows are reported and skipped, the good ones imported. A row whose ID number is on the roll is a bad row, so importing a sheet again adds nobody.
+//	@Description	multipart/form-data with file (.xlsx, at most 50 MiB: 413, refused from the declared length before reading; streamed into encrypted storage as it arrives, never to a temporary file) and org_id (a grassroots union in the caller's scope; also accepted as a query parameter). The sheet's first row names its columns in any order (API.md §8; GET /admin/imports/template). The import runs in the background: poll GET /admin/imports/{job_id}. Rows are checked like the form; bad rows are reported and skipped, the good ones imported. A row whose ID number is on the roll is a bad row, so importing a sheet again adds nobody. A sheet over Excel's own limits, or over the node's (a cell of more than 32 767 characters, a row of more than 2 MiB, more than 1.5 million shared strings or 32 MiB of them, more than 1 GiB unpacked, more than 10 000 zip entries), fails as a whole: status failed, error says which.
 //	@Tags			imports
 //	@Accept			multipart/form-data
 //	@Produce		json
@@ -72,56 +74,90 @@ func (s *Server) createImport(c *gin.Context) {
 	// 50 MiB from a union's office line may take longer than the server's
 	// read timeout (an error here only means the writer cannot say).
 	_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(transferTimeout))
-	err := c.Request.ParseMultipartForm(1 << 20) // files go to disk past 1 MiB
-	if c.Request.MultipartForm != nil {
-		defer func() { _ = c.Request.MultipartForm.RemoveAll() }()
-	}
-	switch {
-	case err == nil, errors.Is(err, http.ErrNotMultipart):
-	case isTooLarge(err):
-		fail(c, tooLarge())
+	sc := scope(c)
+	raw, up, err := s.readImportForm(c, sc)
+	if err != nil {
+		fail(c, err)
 		return
-	default:
-		fail(c, malformed("上传内容不完整，请重试"))
-		return
-	}
-	raw := c.Query("org_id")
-	if raw == "" {
-		raw = c.Request.PostFormValue("org_id")
 	}
 	orgID, perr := strconv.ParseInt(raw, 10, 64)
 	if raw != "" && (perr != nil || orgID <= 0) {
+		if up != nil {
+			up.Discard()
+		}
 		fail(c, service.InvalidField("org_id", "工会编号无效"))
 		return
 	}
-	var files []*multipart.FileHeader
-	if c.Request.MultipartForm != nil {
-		files = c.Request.MultipartForm.File["file"]
-	}
-	if len(files) == 0 {
-		if _, err := s.Imports.CheckOrg(ctx, scope(c), orgID); err != nil {
+	if up == nil {
+		if _, err := s.Imports.CheckOrg(ctx, sc, orgID); err != nil {
 			fail(c, err)
 			return
 		}
 		fail(c, service.InvalidField("file", "请选择要导入的 .xlsx 文件"))
 		return
 	}
-	if files[0].Size > importer.MaxSize {
-		fail(c, service.E(service.KindTooLarge, "导入文件不能超过50MB"))
-		return
-	}
-	f, err := files[0].Open()
-	if err != nil {
-		fail(c, err)
-		return
-	}
-	defer f.Close()
-	id, err := s.Imports.Start(ctx, scope(c), orgID, files[0].Filename, f)
+	id, err := s.Imports.Submit(ctx, sc, orgID, up)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	ok(c, http.StatusAccepted, jobResponse{JobID: idString(id)})
+}
+
+// readImportForm streams the multipart body: org_id (the query's wins) and
+// the first file, which goes straight into encrypted storage as it arrives
+// (no temporary file, no whole copy in memory), in either order. When
+// org_id comes first, a union the caller may not import into is refused
+// before the file is read.
+func (s *Server) readImportForm(c *gin.Context, sc access.Scope) (org string, up *importer.Upload, err error) {
+	org = c.Query("org_id")
+	mr, err := c.Request.MultipartReader()
+	if errors.Is(err, http.ErrNotMultipart) {
+		return org, nil, nil
+	}
+	if err != nil {
+		return "", nil, malformed("上传内容不完整，请重试")
+	}
+	defer func() {
+		if err != nil && up != nil {
+			up.Discard()
+			up = nil
+		}
+	}()
+	for {
+		part, perr := mr.NextPart()
+		if errors.Is(perr, io.EOF) {
+			return org, up, nil
+		}
+		if perr != nil {
+			return "", up, partError(perr)
+		}
+		switch {
+		case part.FormName() == "org_id" && c.Query("org_id") == "":
+			b, rerr := io.ReadAll(io.LimitReader(part, 32))
+			if rerr != nil {
+				return "", up, partError(rerr)
+			}
+			org = string(b)
+		case part.FormName() == "file" && up == nil:
+			if id, perr := strconv.ParseInt(org, 10, 64); perr == nil {
+				if _, err := s.Imports.CheckOrg(c.Request.Context(), sc, id); err != nil {
+					return "", up, err
+				}
+			}
+			if up, err = s.Imports.Receive(c.Request.Context(), part.FileName(), part); err != nil {
+				if isTooLarge(err) || errors.Is(err, multipart.ErrMessageTooLarge) {
+					err = tooLarge()
+				}
+				return "", up, err
+			}
+		default:
+			if _, rerr := io.Copy(io.Discard, part); rerr != nil {
+				return "", up, partError(rerr)
+			}
+		}
+		_ = part.Close()
+	}
 }
 
 // importStatus godoc

@@ -30,7 +30,7 @@ type uploadResponse struct {
 // createUpload godoc
 //
 //	@Summary		Upload a photo, ID-card image or proof
-//	@Description	multipart/form-data with fields file and kind. JPEG, PNG or WebP by content (415 otherwise, also when it does not decode), at most 5 MiB (413, refused from the declared length before reading). Needs a current consent (422 on field consent; ID-card images need sensitive_info). Metadata is stripped and the file encrypted at rest; sha256 is of the bytes as sent. Limits per user (429/42900 with Retry-After): 20 uploads a minute and 60 a day; at most 40 files kept (a file no form uses is deleted a day after its upload; Retry-After says when the first goes).
+//	@Description	multipart/form-data with fields file and kind. JPEG, PNG or WebP by content (415 otherwise, also when it does not decode), at most 5 MiB (413, refused from the declared length before reading). At most 24 megapixels and 8192 pixels a side, and at most 96 MiB to decode (16-bit and progressive images take more a pixel): a larger picture is 422 on field file, refused from its header before any pixel is decoded. A node decodes a bounded amount at once (128 MiB); an upload that finds no room within 5 s is 503/50300 with Retry-After. Needs a current consent (422 on field consent; ID-card images need sensitive_info). Metadata is stripped and the file encrypted at rest; sha256 is of the bytes as sent. Limits per user (429/42900 with Retry-After): 20 uploads a minute and 60 a day; at most 40 files kept (a file no form uses is deleted a day after its upload; Retry-After says when the first goes).
 //	@Tags			uploads
 //	@Accept			multipart/form-data
 //	@Produce		json
@@ -42,6 +42,7 @@ type uploadResponse struct {
 //	@Failure		415		{object}	ErrorResponse
 //	@Failure		422		{object}	ErrorResponse
 //	@Failure		429		{object}	ErrorResponse
+//	@Failure		503		{object}	ErrorResponse	"the node's image decoding is busy: Retry-After"
 //	@Router			/uploads [post]
 func (s *Server) createUpload(c *gin.Context) {
 	kind, file, err := readUploadForm(c)

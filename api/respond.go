@@ -90,7 +90,7 @@ func fail(c *gin.Context, err error) {
 		loggerOf(c).ErrorContext(c.Request.Context(), "request failed",
 			"request_id", requestID(c), "route", routeOf(c), "err", de.Error())
 	}
-	if de.Kind == service.KindRateLimited && de.RetryAfter > 0 {
+	if (de.Kind == service.KindRateLimited || de.Kind == service.KindUnavailable) && de.RetryAfter > 0 {
 		secs := int(de.RetryAfter.Seconds() + 0.999)
 		c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
 	}

@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -52,10 +51,10 @@ func Open(ctx context.Context, opts Options) (*gorm.DB, error) {
 	case DialectSQLite, "":
 		dsn := opts.DSN
 		if dsn == "" {
-			if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
-				return nil, fmt.Errorf("create data dir: %w", err)
-			}
 			dsn = filepath.Join(opts.DataDir, "unionhub.db")
+		}
+		if err := privateSQLiteFiles(dsn, opts.DSN == ""); err != nil {
+			return nil, err
 		}
 		db, err = openSQLite(ctx, sqliteDSN(dsn), gcfg)
 	case DialectMySQL:

@@ -46,7 +46,7 @@ type Error struct {
 	Kind       Kind
 	Message    string
 	Fields     []FieldError
-	RetryAfter time.Duration // for KindRateLimited
+	RetryAfter time.Duration // for KindRateLimited and KindUnavailable: the Retry-After header
 	Err        error         // the cause, for logs only
 }
 

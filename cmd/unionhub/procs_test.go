@@ -71,6 +71,12 @@ func runProc(t *testing.T, vars map[string]string, args ...string) string {
 // SIGKILL) when the test ends; its log is printed if the test failed.
 func startServe(t *testing.T, vars map[string]string) *proc {
 	t.Helper()
+	return startServeBinary(t, os.Args[0], vars)
+}
+
+// startServeBinary is startServe with the unionhub binary bin.
+func startServeBinary(t *testing.T, bin string, vars map[string]string) *proc {
+	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +88,7 @@ func startServe(t *testing.T, vars map[string]string) *proc {
 		v[k] = x
 	}
 	p := &proc{t: t, base: "http://" + addr, logs: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(os.Args[0], "serve")
+	p.cmd = exec.Command(bin, "serve")
 	p.cmd.Env = procEnv(v)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

@@ -8,10 +8,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/codes"
+	"github.com/unionhub/unionhub/service/importer/xlsx"
 	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/pii"
 )
@@ -26,6 +25,7 @@ type run struct {
 	layout      layout
 	p           Progress
 	resumeAfter int
+	headerRead  bool
 	// seen maps the ID numbers of the good rows read so far to their row,
 	// so a second row of one person is reported.
 	seen map[string]int
@@ -40,28 +40,27 @@ type run struct {
 }
 
 // readAll streams the first sheet: the header (row 1), then each row.
-func (r *run) readAll(ctx context.Context, book *excelize.File) error {
-	sheets := book.GetSheetList()
-	if len(sheets) == 0 {
-		return &sheetError{"文件中没有工作表"}
-	}
-	rows, err := book.Rows(sheets[0])
+func (r *run) readAll(ctx context.Context, book *xlsx.Book) error {
+	rows, err := book.Rows()
 	if err != nil {
-		return &sheetError{"无法读取第一个工作表，请用 Excel 另存为 .xlsx 格式后重新上传"}
+		return bookError(err)
 	}
 	defer rows.Close()
 	rowNo := 0
 	for rows.Next() {
-		rowNo++
-		cells, err := rows.Columns()
-		if err != nil {
-			return &sheetError{fmt.Sprintf("第%d行无法读取，请用 Excel 另存为 .xlsx 格式后重新上传", rowNo)}
-		}
-		if rowNo == 1 {
+		rowNo = rows.Row()
+		cells := rows.Cells()
+		if !r.headerRead {
+			r.headerRead = true
+			if rowNo != 1 {
+				cells = nil // row 1 is empty
+			}
 			if err := r.header(ctx, cells); err != nil {
 				return err
 			}
-			continue
+			if rowNo == 1 {
+				continue
+			}
 		}
 		if blank(cells) {
 			continue
@@ -70,8 +69,12 @@ func (r *run) readAll(ctx context.Context, book *excelize.File) error {
 			return err
 		}
 	}
-	if err := rows.Error(); err != nil {
-		return &sheetError{"文件行数超出 Excel 的上限，无法读取"}
+	if err := rows.Err(); err != nil {
+		var le *xlsx.LimitError
+		if errors.As(err, &le) || errors.Is(err, xlsx.ErrTooManyRows) {
+			return bookError(err)
+		}
+		return &sheetError{fmt.Sprintf("第%d行无法读取，请用 Excel 另存为 .xlsx 格式后重新上传", rows.Row())}
 	}
 	if rowNo == 0 {
 		return r.headerMissing(ctx, required)

@@ -56,8 +56,6 @@ type Deps struct {
 	Log      *slog.Logger
 	// BatchSize is how many sheet rows one transaction takes; default 500.
 	BatchSize int
-	// TmpDir holds the decrypted sheet while it is read; default os.TempDir().
-	TmpDir string
 }
 
 // Service accepts sheets and runs import jobs.
@@ -117,13 +115,31 @@ const zipMagic = "PK\x03\x04"
 // Start stores the sheet read from r (at most MaxSize bytes) encrypted and
 // queues its import into orgID; it returns the job's id.
 func (s *Service) Start(ctx context.Context, sc access.Scope, orgID int64, filename string, r io.Reader) (int64, error) {
-	o, err := s.CheckOrg(ctx, sc, orgID)
+	if _, err := s.CheckOrg(ctx, sc, orgID); err != nil {
+		return 0, err
+	}
+	u, err := s.Receive(ctx, filename, r)
 	if err != nil {
 		return 0, err
 	}
+	return s.Submit(ctx, sc, orgID, u)
+}
+
+// Upload is a sheet received and stored encrypted, not yet queued: Submit
+// it or Discard it.
+type Upload struct {
+	w        *jobfile.Writer
+	filename string
+}
+
+// Receive stores the sheet read from r (at most MaxSize bytes) encrypted
+// as it arrives, a part at a time, so that neither memory nor disk ever
+// holds it whole in clear. It returns errNotXLSX (415) or a 413 for the
+// sheet; other errors come from r or the store.
+func (s *Service) Receive(ctx context.Context, filename string, r io.Reader) (*Upload, error) {
 	head := make([]byte, len(zipMagic))
 	if _, err := io.ReadFull(r, head); err != nil || string(head) != zipMagic {
-		return 0, errNotXLSX
+		return nil, errNotXLSX
 	}
 	w := s.Files.NewWriter(ctx)
 	n, err := io.Copy(w, io.MultiReader(bytes.NewReader(head), io.LimitReader(r, MaxSize+1-int64(len(head)))))
@@ -135,6 +151,20 @@ func (s *Service) Start(ctx context.Context, sc access.Scope, orgID int64, filen
 	}
 	if err != nil {
 		w.Abort()
+		return nil, err
+	}
+	return &Upload{w: w, filename: filename}, nil
+}
+
+// Discard deletes a received sheet that will not be queued.
+func (u *Upload) Discard() { u.w.Abort() }
+
+// Submit queues the import of a received sheet into orgID and returns the
+// job's id; on an error the sheet is discarded.
+func (s *Service) Submit(ctx context.Context, sc access.Scope, orgID int64, u *Upload) (int64, error) {
+	o, err := s.CheckOrg(ctx, sc, orgID)
+	if err != nil {
+		u.Discard()
 		return 0, err
 	}
 	var id int64
@@ -142,15 +172,15 @@ func (s *Service) Start(ctx context.Context, sc access.Scope, orgID int64, filen
 		if id, err = s.Queue.Enqueue(ctx, JobKind, o.ID, sc.UserID, nil); err != nil {
 			return err
 		}
-		if _, err := s.Files.Record(ctx, w, jobfile.Meta{JobID: id, Kind: model.JobFileImportSheet, OwnerID: sc.UserID,
-			OrgID: o.ID, Filename: clip(filename, 100), ContentType: xlsxType, TTL: sheetTTL}); err != nil {
+		if _, err := s.Files.Record(ctx, u.w, jobfile.Meta{JobID: id, Kind: model.JobFileImportSheet, OwnerID: sc.UserID,
+			OrgID: o.ID, Filename: clip(u.filename, 100), ContentType: xlsxType, TTL: sheetTTL}); err != nil {
 			return err
 		}
 		return s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: o.ID, Action: "import.create",
-			Target: "job:" + itoa(id), Detail: map[string]any{"size": n}})
+			Target: "job:" + itoa(id), Detail: map[string]any{"size": u.w.Size()}})
 	})
 	if err != nil {
-		w.Abort()
+		u.Discard()
 		return 0, err
 	}
 	return id, nil

@@ -5,23 +5,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
-
-	"github.com/xuri/excelize/v2"
+	"io"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/importer/xlsx"
 	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/org"
-)
-
-// Limits against zip bombs: an .xlsx is a zip whose parts may unpack to
-// far more than the upload. Parts are refused past unzipLimit in all (by
-// their declared sizes, which archive/zip holds them to while inflating);
-// worksheets and shared strings past xmlInMemory are unpacked to temporary
-// files and streamed from there instead of memory.
-const (
-	unzipLimit  = 1 << 30
-	xmlInMemory = 16 << 20
 )
 
 // Handle runs import job j: the jobs Worker's handler for JobKind. A job
@@ -45,10 +34,8 @@ func (s *Service) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 	if err != nil {
 		return r.fail(err)
 	}
-	defer book.Close()
-	props, _ := book.GetWorkbookProps()
 	now := s.Now()
-	r.check = rowChecker{now: now, loc: s.Location, date1904: props.Date1904 != nil && *props.Date1904}
+	r.check = rowChecker{now: now, loc: s.Location, date1904: book.Date1904}
 	r.now = now.UTC()
 	if err := r.readAll(ctx, book); err != nil {
 		return r.fail(err)
@@ -66,8 +53,10 @@ type sheetError struct{ msg string }
 
 func (e *sheetError) Error() string { return e.msg }
 
-// openSheet opens the job's stored sheet (in memory: at most MaxSize).
-func (s *Service) openSheet(ctx context.Context, jobID int64) (*excelize.File, error) {
+// openSheet opens the job's stored sheet. The file is held in memory (at
+// most MaxSize) and read within xlsx.DefaultLimits: nothing of it is
+// written to disk in clear, and a hostile file costs bounded memory.
+func (s *Service) openSheet(ctx context.Context, jobID int64) (*xlsx.Book, error) {
 	f, err := s.Files.Get(ctx, jobID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, &sheetError{"导入文件已不存在，请重新上传"}
@@ -75,19 +64,30 @@ func (s *Service) openSheet(ctx context.Context, jobID int64) (*excelize.File, e
 	if err != nil {
 		return nil, err
 	}
-	book, err := excelize.OpenReader(s.Files.Open(ctx, f), excelize.Options{RawCellValue: true,
-		UnzipSizeLimit: unzipLimit, UnzipXMLSizeLimit: xmlInMemory, TmpDir: s.TmpDir})
-	switch {
-	case err == nil:
-		return book, nil
-	case ctx.Err() != nil:
-		return nil, ctx.Err()
-	case strings.Contains(err.Error(), "unzip size exceeds"):
-		return nil, &sheetError{"文件解压后超过1GB，无法导入，请分成几个文件"}
-	case strings.Contains(err.Error(), "jobfile:"):
+	data, err := io.ReadAll(io.LimitReader(s.Files.Open(ctx, f), MaxSize))
+	if err != nil {
 		return nil, err
 	}
-	return nil, &sheetError{"无法读取该文件，请用 Excel 另存为 .xlsx 格式后重新上传"}
+	book, err := xlsx.Open(data, xlsx.DefaultLimits)
+	if err != nil {
+		return nil, bookError(err)
+	}
+	return book, nil
+}
+
+// bookError turns what the workbook reader found into a message for the
+// admin; other errors are the Worker's to log.
+func bookError(err error) error {
+	var le *xlsx.LimitError
+	switch {
+	case errors.As(err, &le):
+		return &sheetError{le.Msg}
+	case errors.Is(err, xlsx.ErrNoSheet):
+		return &sheetError{"文件中没有工作表"}
+	case errors.Is(err, xlsx.ErrTooManyRows):
+		return &sheetError{"文件行数超出 Excel 的上限，无法读取"}
+	}
+	return &sheetError{"无法读取该文件，请用 Excel 另存为 .xlsx 格式后重新上传"}
 }
 
 // fail ends the job as failed: a sheet error is told to the admin in the

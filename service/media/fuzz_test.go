@@ -19,14 +19,14 @@ func FuzzProcess(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
 		const limit = 1 << 20
-		res, err := Process(bytes.NewReader(in), limit)
+		res, err := process(bytes.NewReader(in), limit)
 		if err != nil {
-			if !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrUndecodable) {
+			if !errors.Is(err, ErrTooLarge) && !errors.Is(err, ErrTooManyPixels) && !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrUndecodable) {
 				t.Fatalf("unexpected error: %v", err)
 			}
 			return
 		}
-		again, err := Process(bytes.NewReader(res.Data), limit)
+		again, err := process(bytes.NewReader(res.Data), limit)
 		if err != nil {
 			t.Fatalf("stored bytes do not process again: %v", err)
 		}

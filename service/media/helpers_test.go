@@ -2,12 +2,14 @@ package media
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"testing"
 )
 
@@ -177,10 +179,15 @@ func samePixels(t *testing.T, a, b image.Image) {
 	}
 }
 
+// process runs Process with a budget of its own that never waits.
+func process(r io.Reader, limit int64) (Result, error) {
+	return Process(context.Background(), r, limit, NewBudget(MaxDecodeBytes, 0))
+}
+
 // mustProcess runs Process with the production limit and fails on error.
 func mustProcess(t *testing.T, in []byte) Result {
 	t.Helper()
-	res, err := Process(bytes.NewReader(in), 5<<20)
+	res, err := process(bytes.NewReader(in), 5<<20)
 	if err != nil {
 		t.Fatalf("Process: %v", err)
 	}

@@ -31,12 +31,17 @@ const (
 )
 
 // Errors Process returns, wrapped with a detail for logs; test with
-// errors.Is. They are service errors, so the api layer answers 413 and 415
-// with their Chinese message and never shows the detail.
+// errors.Is. They are service errors, so the api layer answers 413, 415
+// and 422 with their Chinese message and never shows the detail.
 var (
-	// ErrTooLarge means the file exceeds the byte limit, or the image's
-	// dimensions exceed what Process decodes (a decompression bomb): 413.
+	// ErrTooLarge means the file exceeds the byte limit: 413.
 	ErrTooLarge = service.E(service.KindTooLarge, "图片过大，请压缩后重新上传")
+	// ErrTooManyPixels means the image's dimensions, or the memory its
+	// decode would take, exceed what Process decodes (a decompression bomb:
+	// a small file that declares a huge picture): 422 on field file.
+	ErrTooManyPixels = &service.Error{Kind: service.KindInvalid, Message: "图片尺寸过大，请压缩后重新上传",
+		Fields: []service.FieldError{{Field: "file",
+			Message: "图片尺寸过大（最多2400万像素，长边不超过8192像素），请压缩或截图后重新上传"}}}
 	// ErrUnsupported means the file is not a JPEG, PNG or still WebP, uses a
 	// feature the decoders lack, or is too small to be a usable photo: 415.
 	ErrUnsupported = service.E(service.KindUnsupportedType, "只支持 JPEG、PNG 或 WebP 格式的静态图片")

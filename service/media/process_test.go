@@ -31,10 +31,10 @@ func TestProcessReportsBytesAsSent(t *testing.T) {
 
 func TestProcessLimit(t *testing.T) {
 	in := encodePNG(t, 16, 16)
-	if _, err := Process(bytes.NewReader(in), int64(len(in))); err != nil {
+	if _, err := process(bytes.NewReader(in), int64(len(in))); err != nil {
 		t.Errorf("exactly limit bytes: %v", err)
 	}
-	_, err := Process(bytes.NewReader(in), int64(len(in)-1))
+	_, err := process(bytes.NewReader(in), int64(len(in)-1))
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("limit+1 bytes: err = %v, want ErrTooLarge", err)
 	}
@@ -42,7 +42,7 @@ func TestProcessLimit(t *testing.T) {
 
 func TestProcessReadsAtMostLimitPlusOne(t *testing.T) {
 	r := &endless{}
-	_, err := Process(r, 1000)
+	_, err := process(r, 1000)
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("err = %v, want ErrTooLarge", err)
 	}
@@ -53,7 +53,7 @@ func TestProcessReadsAtMostLimitPlusOne(t *testing.T) {
 
 func TestProcessReadError(t *testing.T) {
 	boom := errors.New("connection reset")
-	_, err := Process(io.MultiReader(bytes.NewReader([]byte{0xFF, 0xD8}), errReader{boom}), 5<<20)
+	_, err := process(io.MultiReader(bytes.NewReader([]byte{0xFF, 0xD8}), errReader{boom}), 5<<20)
 	if !errors.Is(err, boom) || service.KindOf(err) != service.KindInternal {
 		t.Errorf("err = %v, want the reader's error, kind internal", err)
 	}
@@ -81,16 +81,18 @@ func TestProcessRefuses(t *testing.T) {
 		{"png too small", encodePNG(t, 15, 40), ErrUnsupported, service.KindUnsupportedType},
 		{"webp truncated", riff(riffChunk("VP8L", vp8lSolid(16, 16, teal)))[:20], ErrUndecodable, service.KindUnsupportedType},
 		{"webp animated", riff(vp8x(vp8xAnimation, 16, 16), riffChunk("ANIM", make([]byte, 6))), ErrUnsupported, service.KindUnsupportedType},
-		{"png bomb", pngHeader(20000, 20000, 8, 6), ErrTooLarge, service.KindTooLarge},
-		{"png too many pixels", pngHeader(8000, 6000, 8, 2), ErrTooLarge, service.KindTooLarge},
-		{"png 16-bit over memory", pngHeader(6000, 6000, 16, 6), ErrTooLarge, service.KindTooLarge},
-		{"jpeg bomb", jpegWithSize(jpg, 0xC0, 20000, 20000), ErrTooLarge, service.KindTooLarge},
-		{"jpeg progressive over memory", jpegWithSize(jpg, 0xC2, 6000, 6000), ErrTooLarge, service.KindTooLarge},
-		{"webp bomb", riff(vp8x(0, 20000, 20000), riffChunk("VP8L", vp8lSolid(16, 16, teal))), ErrTooLarge, service.KindTooLarge},
+		{"png bomb", pngHeader(20000, 20000, 8, 6), ErrTooManyPixels, service.KindInvalid},
+		{"png too many pixels", pngHeader(8000, 6000, 8, 2), ErrTooManyPixels, service.KindInvalid},
+		{"png 10000x4000 RGBA (issue 12)", pngHeader(10000, 4000, 8, 6), ErrTooManyPixels, service.KindInvalid},
+		{"png side too long", pngHeader(9000, 100, 8, 6), ErrTooManyPixels, service.KindInvalid},
+		{"png 16-bit over memory", pngHeader(4000, 4000, 16, 6), ErrTooManyPixels, service.KindInvalid},
+		{"jpeg bomb", jpegWithSize(jpg, 0xC0, 20000, 20000), ErrTooManyPixels, service.KindInvalid},
+		{"jpeg progressive over memory", jpegWithSize(jpg, 0xC2, 6000, 4000), ErrTooManyPixels, service.KindInvalid},
+		{"webp bomb", riff(vp8x(0, 20000, 20000), riffChunk("VP8L", vp8lSolid(16, 16, teal))), ErrTooManyPixels, service.KindInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Process(bytes.NewReader(tt.in), 5<<20)
+			_, err := process(bytes.NewReader(tt.in), 5<<20)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -111,10 +113,10 @@ func TestProcessBombAllocatesNothing(t *testing.T) {
 	} {
 		var before, after runtime.MemStats
 		runtime.ReadMemStats(&before)
-		_, err := Process(bytes.NewReader(in), 5<<20)
+		_, err := process(bytes.NewReader(in), 5<<20)
 		runtime.ReadMemStats(&after)
-		if !errors.Is(err, ErrTooLarge) {
-			t.Fatalf("%s: err = %v, want ErrTooLarge", name, err)
+		if !errors.Is(err, ErrTooManyPixels) {
+			t.Fatalf("%s: err = %v, want ErrTooManyPixels", name, err)
 		}
 		if n := after.TotalAlloc - before.TotalAlloc; n > 1<<20 {
 			t.Errorf("%s: allocated %d bytes to refuse a bomb", name, n)

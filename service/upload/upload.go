@@ -40,6 +40,7 @@ type Service struct {
 	pii      *pii.Cipher
 	audit    org.Auditor
 	notice   *privacy.Notice // a consent must name its version
+	decodes  *media.Budget   // the node's image decodes: one Service per node
 	now      func() time.Time
 	log      *slog.Logger
 }
@@ -58,7 +59,7 @@ func New(db *gorm.DB, store blob.Store, cipher *pii.Cipher, audit org.Auditor, n
 	}
 	return &Service{db: db, uploads: model.NewUploadStore(db), consents: model.NewConsentStore(db),
 		apps: model.NewApplicationStore(db), members: model.NewMemberStore(db), store: store, pii: cipher,
-		audit: audit, notice: notice, now: now, log: log}
+		audit: audit, notice: notice, decodes: media.NewBudget(media.DefaultBudgetBytes, media.DefaultBudgetWait), now: now, log: log}
 }
 
 // SetAuditor wires the audit log once it exists.
@@ -91,7 +92,7 @@ func (s *Service) Put(ctx context.Context, ownerID int64, kind string, r io.Read
 	if err := s.checkQuota(ctx, ownerID); err != nil {
 		return nil, err
 	}
-	res, err := media.Process(r, MaxSize)
+	res, err := media.Process(ctx, r, MaxSize, s.decodes)
 	if err != nil {
 		return nil, err
 	}
