@@ -37,6 +37,11 @@ type Config struct {
 	// PrivacyNoticeFile names a JSON or YAML privacy notice (API.md §10)
 	// that replaces the built-in one; it is checked when the node starts.
 	PrivacyNoticeFile string `yaml:"privacy_notice_file" env:"PRIVACY_NOTICE_FILE"`
+	// HolidaysFile names a JSON or YAML file of public holidays and make-up
+	// working days per year (API.md §11) that adds years to the built-in
+	// calendar or replaces built-in ones (service/calendar); it is checked
+	// when the node starts.
+	HolidaysFile string `yaml:"holidays_file" env:"HOLIDAYS_FILE"`
 
 	DB     DB     `yaml:"db"`
 	Redis  Redis  `yaml:"redis"`

@@ -23,6 +23,7 @@ import (
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/blob"
 	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/membership"
@@ -54,6 +55,10 @@ type Node struct {
 	// Router serves the API (and /metrics unless the configuration puts
 	// the metrics on a listener of their own).
 	Router *gin.Engine
+	// Calendar is the working-day calendar (built in, extended by
+	// UNIONHUB_HOLIDAYS_FILE) that deadlines, rights requests and reports
+	// take in their constructors.
+	Calendar *calendar.Calendar
 
 	log      *slog.Logger
 	bg       *background
@@ -84,6 +89,12 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	if err != nil {
 		return n, fmt.Errorf("UNIONHUB_PRIVACY_NOTICE_FILE: %w", err)
 	}
+	cal, err := calendar.Load(cfg.HolidaysFile)
+	if err != nil {
+		return n, fmt.Errorf("UNIONHUB_HOLIDAYS_FILE: %w", err)
+	}
+	n.Calendar = cal
+	logCalendar(log, cal, calendar.DateOf(time.Now().In(cfg.Location())))
 	db, err := OpenDB(ctx, cfg, log)
 	if err != nil {
 		return n, err
