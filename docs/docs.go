@@ -22,7 +22,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Applications in the caller's scope, newest first, names and ID numbers masked. Drafts are never listed. status filters (submitted for the pending queue).",
+                "description": "Applications in the caller's scope, newest first, withdrawn ones included (status filters; submitted for the pending queue); drafts are never listed. A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked). The clear values are in the audited detail.",
                 "produces": [
                     "application/json"
                 ],
@@ -91,7 +91,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The ID number and phone in clear, for the reviewer; every such read is written to the audit log.",
+                "description": "The ID number and phone in clear, for the reviewer; every such read is written to the audit log. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).",
                 "produces": [
                     "application/json"
                 ],
@@ -131,7 +131,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "version must be the application's current one; a stale version or a status that does not allow approval is 409/40900. Two concurrent approvals make one member. The reply names the new member and member number (region code of the union + 8-digit sequence).",
+                "description": "version must be the application's current one; a stale version or a status that does not allow approval is 409/40900. Two concurrent approvals make one member. The reply names the new member and member number (region code of the union + 8-digit sequence); the application in it is shown as in lists of people (age instead of the birth date, name masked for federation admins).",
                 "consumes": [
                     "application/json"
                 ],
@@ -195,6 +195,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The reply shows the application as lists of people do: age instead of the birth date, the name masked for federation admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -227,7 +228,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/api.Envelope-api_applicationResponse"
+                            "$ref": "#/definitions/api.Envelope-api_adminApplication"
                         }
                     },
                     "404": {
@@ -258,6 +259,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The reply shows the application as lists of people do: age instead of the birth date, the name masked for federation admins.",
                 "consumes": [
                     "application/json"
                 ],
@@ -290,7 +292,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/api.Envelope-api_applicationResponse"
+                            "$ref": "#/definitions/api.Envelope-api_adminApplication"
                         }
                     },
                     "404": {
@@ -451,7 +453,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "For an org in the caller's scope (federation_admin: subtree; union_chair: own union; 404 outside). The benefit is open to the members of the org's whole subtree from starts_on to ends_on (business dates, both included). 422 names every bad field.",
+                "description": "For an org in the caller's scope (federation_admin: subtree; union_chair: own union; 404 outside). The benefit is open to the members of the org's whole subtree from starts_on to ends_on (business dates, both included). title is one line (no control or invisible characters, no \u003c \u003e); description may hold line breaks but no other control or invisible characters. 422 names every bad field.",
                 "consumes": [
                     "application/json"
                 ],
@@ -670,7 +672,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "multipart/form-data with file (.xlsx, at most 50 MiB: 413, refused from the declared length before reading) and org_id (a grassroots union in the caller's scope; also accepted as a query parameter). The sheet's first row names its columns in any order (API.md §8; GET /admin/imports/template). The import runs in the background: poll GET /admin/imports/{job_id}. Rows are checked like the form; bad rows are reported and skipped, the good ones imported. A row whose ID number is on the roll is a bad row, so importing a sheet again adds nobody.",
+                "description": "multipart/form-data with file (.xlsx, at most 50 MiB: 413, refused from the declared length before reading; streamed into encrypted storage as it arrives, never to a temporary file) and org_id (a grassroots union in the caller's scope; also accepted as a query parameter). The sheet's first row names its columns in any order (API.md §8; GET /admin/imports/template). The import runs in the background: poll GET /admin/imports/{job_id}. Rows are checked like the form; bad rows are reported and skipped, the good ones imported. A row whose ID number is on the roll is a bad row, so importing a sheet again adds nobody. A sheet over Excel's own limits, or over the node's (a cell of more than 32 767 characters, a row of more than 2 MiB, more than 1.5 million shared strings or 32 MiB of them, more than 1 GiB unpacked, more than 10 000 zip entries), fails as a whole: status failed, error says which.",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -898,7 +900,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Members in the caller's scope, newest first, ID numbers and phones masked. q is an exact name or a 14-digit member number.",
+                "description": "Members in the caller's scope, newest first. A list of people (API.md §1): ID numbers and phones masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins. q is an exact name or a 14-digit member number.",
                 "produces": [
                     "application/json"
                 ],
@@ -967,6 +969,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "Shown as in the roll (API.md §1, Lists of people): ID number and phone masked, age instead of the birth date, the name masked for federation admins.",
                 "produces": [
                     "application/json"
                 ],
@@ -1004,7 +1007,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "version (current) and reason are required; only the fields sent change; a correction event records it.",
+                "description": "version (current) and reason are required; only the fields sent change; a correction event records it. Employment texts are one line (no control or invisible characters, no \u003c \u003e); reason may hold line breaks but no other control or invisible characters.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1166,7 +1169,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Allowed moves: among active, retained (保留会籍) and suspended; any of them to left (退会), removed (除名) or deceased — those three are final. reason is required. The card follows at once (suspended: not_active; restored: valid again).",
+                "description": "Allowed moves: among active, retained (保留会籍) and suspended; any of them to left (退会), removed (除名) or deceased — those three are final. reason is required (line breaks allowed, no other control or invisible characters). The card follows at once (suspended: not_active; restored: valid again).",
                 "consumes": [
                     "application/json"
                 ],
@@ -1230,7 +1233,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "federation_admin of an ancestor. A single (单独建会) grassroots union needs unit_name and uscc (GB 32100 check character); a joint one (联合基层工会) only a name. Every bad field is listed in details (422/40001).",
+                "description": "federation_admin of an ancestor. A single (单独建会) grassroots union needs unit_name and uscc (GB 32100 check character); a joint one (联合基层工会) only a name. name, unit_name and address are one line each: line breaks, tabs and other control characters, invisible format characters (zero-width, bidi controls) and \u003c \u003e are refused. Every bad field is listed in details (422/40001).",
                 "consumes": [
                     "application/json"
                 ],
@@ -1324,7 +1327,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Only the fields sent change. parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); a union with members on the roll or live children cannot be dissolved (409/40900). A stale version is 409/40900.",
+                "description": "Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no \u003c \u003e). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); a union with members on the roll or live children cannot be dissolved (409/40900). A stale version is 409/40900.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1826,7 +1829,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Saves a draft, or submits at once with \"submit\": true. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply.",
+                "description": "Saves a draft, or submits at once with \"submit\": true. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path; free text (employment.employer_name, job_title, dispatch_agency_name) is one line, without control or invisible characters or \u003c \u003e. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply (same status and body, header Idempotent-Replayed: true), also a retry sent while the first request still runs, on any node: it waits up to 10 s for that reply (then 429/42900, Retry-After 1). The same key with another body is 422 on field Idempotency-Key; a request that failed stores nothing, so a corrected retry may reuse its key. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1869,6 +1872,12 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorResponse"
                         }
@@ -1958,6 +1967,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "The whole form, checked as for a draft; an ID number on the roll is 409/40901. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2010,6 +2020,12 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/api.ErrorResponse"
                         }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
                     }
                 }
             }
@@ -2021,7 +2037,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "An incomplete form is 422 with every missing field.",
+                "description": "An incomplete form is 422 with every missing field. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.",
                 "produces": [
                     "application/json"
                 ],
@@ -2059,6 +2075,12 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorResponse"
                         }
@@ -2143,7 +2165,7 @@ const docTemplate = `{
         },
         "/auth/refresh": {
             "post": {
-                "description": "Returns a new token pair; the old refresh token stops working. Presenting a spent refresh token again revokes the whole session (401/40100): clients must serialise their refreshes.",
+                "description": "Returns a new token pair; the old refresh token stops working. Presenting a spent refresh token again (one of the session's last 16) revokes the whole session (401/40100): clients must serialise their refreshes. A token the session never issued is 401/40100 and revokes nothing.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2324,7 +2346,7 @@ const docTemplate = `{
         },
         "/card-photos/{token}": {
             "get": {
-                "description": "The photo_url of GET /me/card and POST /verify: no login, the link itself is the permission (signed, names one member's photo, expires: 5 minutes from a verification, 10 to 20 minutes from the card). A bad, expired or stale link (the photo changed) is 404.",
+                "description": "The photo_url of GET /me/card and POST /verify: no login, the link itself is the permission (signed, names one member's photo, expires: 5 minutes from a verification, 10 to 20 minutes from the card). A bad, expired or stale link (the photo changed) is 404. Sent with Cache-Control: no-store (a face is personal data).",
                 "produces": [
                     "image/jpeg"
                 ],
@@ -2460,7 +2482,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "member and application are null until the caller is on the roll or has applied.",
+                "description": "member and application are null until the caller is on the roll or has applied. consent_current is false when the caller has no consent or one to another version of the privacy notice (GET /privacy/notice): uploads and submissions then need a new consent; a member's card keeps working.",
                 "produces": [
                     "application/json"
                 ],
@@ -2650,7 +2672,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "personal_info: processing the form; sensitive_info: the ID number and ID-card images (PIPL art. 29, a separate consent); share_upward: providing the record to higher-level unions and the national system (art. 23). Each must be true or false.",
+                "description": "personal_info: processing the form; sensitive_info: the ID number and ID-card images (PIPL art. 29, a separate consent); share_upward: providing the record to higher-level unions and the national system (art. 23). Each must be true or false. version must be the current privacy notice's (GET /privacy/notice), else 422 on field version. An item the current consent gives and this one refuses is a withdrawal of that item, with the effects of DELETE /me/consents: a member on the roll must leave first (409/40900, nothing recorded); an open application is withdrawn; every file the caller uploaded is deleted at once (except a photo a member on the roll still uses); and from then on the reviewer's detail of the caller's applications made before withholds the withdrawn data: personal_info the whole form, for everyone; sensitive_info the ID number and birth date, for everyone; share_upward the whole form, for federation admins above the union. Refusing an item never given withdraws nothing.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2693,7 +2715,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "An open application is withdrawn and its uploads deleted. A member on the roll must leave first (409/40900).",
+                "description": "Withdraws every item at once: a member on the roll must leave first (409/40900). An open application is withdrawn; every file the caller uploaded is deleted at once and GET /uploads/{id} is 404 for everyone, owner included; the reviewer's detail of the caller's applications withholds the whole form (name masked, no ID number, phone or other field) for everyone from this moment.",
                 "produces": [
                     "application/json"
                 ],
@@ -2934,7 +2956,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Decided by the destination union. One pending transfer per member (409/40900). An Idempotency-Key header makes a retry within 24 h return the first reply.",
+                "description": "Decided by the destination union. One pending transfer per member (409/40900). An Idempotency-Key header makes a retry within 24 h return the first reply (same status and body, header Idempotent-Replayed: true), also a retry sent while the first request still runs, on any node: it waits up to 10 s for that reply (then 429/42900, Retry-After 1). The same key with another body is 422 on field Idempotency-Key; a request that failed stores nothing, so a corrected retry may reuse its key.",
                 "consumes": [
                     "application/json"
                 ],
@@ -2983,6 +3005,12 @@ const docTemplate = `{
                     },
                     "422": {
                         "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorResponse"
                         }
@@ -3087,6 +3115,26 @@ const docTemplate = `{
                 }
             }
         },
+        "/privacy/notice": {
+            "get": {
+                "description": "The notice the mini-program shows before asking for consent: its version, publication time, full text, and the three items (personal_info, sensitive_info, share_upward) with their purpose, data and retention. From UNIONHUB_PRIVACY_NOTICE_FILE (JSON or YAML, checked at start), else built in. POST /me/consents must name this version; when it changes, GET /me says consent_current false and uploads and submissions need a new consent.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "consents"
+                ],
+                "summary": "The privacy notice",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_privacyNoticeResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/readyz": {
             "get": {
                 "description": "503/50300 when the database or the cache does not answer within a second.",
@@ -3120,7 +3168,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "multipart/form-data with fields file and kind. JPEG, PNG or WebP by content (415 otherwise, also when it does not decode), at most 5 MiB (413, refused from the declared length before reading). Needs a current consent (422 on field consent; ID-card images need sensitive_info). Metadata is stripped and the file encrypted at rest; sha256 is of the bytes as sent.",
+                "description": "multipart/form-data with fields file and kind. JPEG, PNG or WebP by content (415 otherwise, also when it does not decode), at most 5 MiB (413, refused from the declared length before reading). At most 24 megapixels and 8192 pixels a side, and at most 96 MiB to decode (16-bit and progressive images take more a pixel): a larger picture is 422 on field file, refused from its header before any pixel is decoded. A node decodes a bounded amount at once (128 MiB); an upload that finds no room within 5 s is 503/50300 with Retry-After. Needs a current consent (422 on field consent; ID-card images need sensitive_info). Metadata is stripped and the file encrypted at rest; sha256 is of the bytes as sent. Limits per user (429/42900 with Retry-After): 20 uploads a minute and 60 a day; at most 40 files kept (a file no form uses is deleted a day after its upload; Retry-After says when the first goes).",
                 "consumes": [
                     "multipart/form-data"
                 ],
@@ -3171,6 +3219,18 @@ const docTemplate = `{
                         "schema": {
                             "$ref": "#/definitions/api.ErrorResponse"
                         }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "the node's image decoding is busy: Retry-After",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
                     }
                 }
             }
@@ -3182,7 +3242,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "To its owner, and to admins whose scope holds an application or member that uses it (audited). The bytes are the stored image (metadata stripped, so they may differ from those sent).",
+                "description": "To its owner, and to admins whose scope holds an application or member that uses it (audited); an application that made a member counts only while the member's current union is in the caller's scope. A file past its delete_after (unused for a day, ID-card images after the retention period, every file of a user who withdrew consent) is 404 for everyone at once, before the cleanup removes it. The bytes are the stored image (metadata stripped, so they may differ from those sent).",
                 "produces": [
                     "image/jpeg"
                 ],
@@ -3286,6 +3346,26 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.Empty"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_adminApplication": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.adminApplication"
                 },
                 "message": {
                     "type": "string",
@@ -3857,6 +3937,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_privacyNoticeResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.privacyNoticeResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_publicOrgResponse": {
             "type": "object",
             "properties": {
@@ -4029,6 +4129,101 @@ const docTemplate = `{
                 }
             }
         },
+        "api.adminApplication": {
+            "type": "object",
+            "properties": {
+                "age": {
+                    "type": "integer",
+                    "example": 36
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "education": {
+                    "type": "string"
+                },
+                "employment": {
+                    "$ref": "#/definitions/api.employmentJSON"
+                },
+                "ethnicity": {
+                    "type": "string"
+                },
+                "gender": {
+                    "type": "string",
+                    "enum": [
+                        "male",
+                        "female"
+                    ]
+                },
+                "household_type": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "id_card_back_upload_id": {
+                    "type": "string"
+                },
+                "id_card_front_upload_id": {
+                    "type": "string"
+                },
+                "id_number_masked": {
+                    "type": "string",
+                    "example": "110105********002X"
+                },
+                "id_type": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "phone_masked": {
+                    "type": "string",
+                    "example": "138****8000"
+                },
+                "photo_upload_id": {
+                    "type": "string"
+                },
+                "political_status": {
+                    "type": "string"
+                },
+                "proof_upload_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "review": {
+                    "$ref": "#/definitions/api.reviewJSON"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "approved",
+                        "rejected",
+                        "returned",
+                        "withdrawn"
+                    ]
+                },
+                "submitted_at": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
         "api.applicationDetail": {
             "type": "object",
             "properties": {
@@ -4135,6 +4330,21 @@ const docTemplate = `{
                 },
                 "version": {
                     "type": "integer"
+                },
+                "withheld": {
+                    "description": "Withheld names the fields not shown in clear; WithheldReason says why.",
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "withheld_reason": {
+                    "type": "string",
+                    "enum": [
+                        "consent_withdrawn",
+                        "share_upward_withdrawn",
+                        "transferred"
+                    ]
                 }
             }
         },
@@ -4202,8 +4412,9 @@ const docTemplate = `{
         "api.applicationListItem": {
             "type": "object",
             "properties": {
-                "birth_date": {
-                    "type": "string"
+                "age": {
+                    "type": "integer",
+                    "example": 36
                 },
                 "created_at": {
                     "type": "string"
@@ -4225,6 +4436,10 @@ const docTemplate = `{
                 },
                 "is_migrant_worker": {
                     "type": "boolean"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "张三"
                 },
                 "name_masked": {
                     "type": "string",
@@ -4349,7 +4564,7 @@ const docTemplate = `{
             "type": "object",
             "properties": {
                 "application": {
-                    "$ref": "#/definitions/api.applicationResponse"
+                    "$ref": "#/definitions/api.adminApplication"
                 },
                 "member": {
                     "$ref": "#/definitions/api.approvedMember"
@@ -5089,6 +5304,10 @@ const docTemplate = `{
                 "application": {
                     "$ref": "#/definitions/api.applicationResponse"
                 },
+                "consent_current": {
+                    "description": "ConsentCurrent: the caller's consent names the current privacy\nnotice's version (false with none or another).",
+                    "type": "boolean"
+                },
                 "id": {
                     "type": "string"
                 },
@@ -5206,8 +5425,9 @@ const docTemplate = `{
         "api.memberResponse": {
             "type": "object",
             "properties": {
-                "birth_date": {
-                    "type": "string"
+                "age": {
+                    "type": "integer",
+                    "example": 40
                 },
                 "claimed": {
                     "type": "boolean"
@@ -5248,7 +5468,8 @@ const docTemplate = `{
                     "example": "42010600000017"
                 },
                 "name": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "张三"
                 },
                 "org_id": {
                     "type": "string"
@@ -5500,6 +5721,56 @@ const docTemplate = `{
                 "phone_masked": {
                     "type": "string",
                     "example": "138****8000"
+                }
+            }
+        },
+        "api.privacyNoticeItem": {
+            "type": "object",
+            "properties": {
+                "data": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "key": {
+                    "type": "string",
+                    "enum": [
+                        "personal_info",
+                        "sensitive_info",
+                        "share_upward"
+                    ]
+                },
+                "purpose": {
+                    "type": "string"
+                },
+                "retention": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string",
+                    "example": "敏感个人信息（单独同意）"
+                }
+            }
+        },
+        "api.privacyNoticeResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.privacyNoticeItem"
+                    }
+                },
+                "published_at": {
+                    "type": "string"
+                },
+                "text": {
+                    "type": "string"
+                },
+                "version": {
+                    "type": "string",
+                    "example": "2026-11"
                 }
             }
         },
@@ -5981,7 +6252,7 @@ var SwaggerInfo = &swag.Spec{
 	BasePath:         "/api/v1",
 	Schemes:          []string{},
 	Title:            "UnionHub API",
-	Description:      "工会会员实名制 mini-program backend. Every reply is an envelope {code, message, data, request_id}; errors carry a Chinese message and, for validation errors (422/40001), details naming each bad field by JSON path. IDs are strings. Lists take ?limit= (default 20, max 100) and ?cursor= and answer {items, next_cursor}. Unknown routes answer 404/40400 and a known route with another method 405/40500.",
+	Description:      "工会会员实名制 mini-program backend. Every reply is an envelope {code, message, data, request_id}; errors carry a Chinese message and, for validation errors (422/40001), details naming each bad field by JSON path. IDs are strings. Lists take ?limit= (default 20, max 100) and ?cursor= and answer {items, next_cursor}. Unknown routes answer 404/40400 and a known route with another method 405/40500. Every reply carries X-Content-Type-Options: nosniff and Cache-Control: no-store, except the public GET /card-keys, GET /dicts and a union's join code, which say how long they may be cached.",
 	InfoInstanceName: "swagger",
 	SwaggerTemplate:  docTemplate,
 	LeftDelim:        "{{",
