@@ -100,4 +100,5 @@ var migrations = []Migration{
 	migration9,
 	migration10,
 	migration11,
+	migration12,
 }

@@ -85,6 +85,7 @@ type Service struct {
 	consents *model.ConsentStore
 	uploads  *model.UploadStore
 	idem     *model.IdempotencyStore
+	events   *model.ApplicationEventStore
 }
 
 // New returns the application service.
@@ -106,7 +107,8 @@ func New(d Deps) *Service {
 	}
 	return &Service{Deps: d, apps: model.NewApplicationStore(d.DB), members: model.NewMemberStore(d.DB),
 		orgs: model.NewOrgStore(d.DB), users: model.NewUserStore(d.DB), consents: model.NewConsentStore(d.DB),
-		uploads: model.NewUploadStore(d.DB), idem: model.NewIdempotencyStore(d.DB)}
+		uploads: model.NewUploadStore(d.DB), idem: model.NewIdempotencyStore(d.DB),
+		events: model.NewApplicationEventStore(d.DB)}
 }
 
 // SetNotifier wires the notifications once they exist.
