@@ -117,7 +117,7 @@ func TestAssignApplication(t *testing.T) {
 			{"no org_id", tr.c1Admin, v.ID, map[string]any{"version": v.Version}, 422, 40001, "org_id"},
 			{"a malformed org_id", tr.c1Admin, v.ID, map[string]any{"version": v.Version, "org_id": "abc"}, 422, 40001, "org_id"},
 			{"no version", tr.c1Admin, v.ID, map[string]any{"org_id": tr.u1}, 422, 40001, "version"},
-			{"a reason with markup", tr.c1Admin, v.ID, map[string]any{"version": v.Version, "org_id": tr.u1, "reason": "<b>按工作地</b>"}, 422, 40001, "reason"},
+			{"a reason with a bidi control", tr.c1Admin, v.ID, map[string]any{"version": v.Version, "org_id": tr.u1, "reason": "按工作地\u202e分配"}, 422, 40001, "reason"},
 			{"a reason too long", tr.c1Admin, v.ID, map[string]any{"version": v.Version, "org_id": tr.u1, "reason": strings.Repeat("长", 501)}, 422, 40001, "reason"},
 			{"a stale version", tr.c1Admin, v.ID, map[string]any{"version": v.Version + 1, "org_id": tr.u1}, 409, 40900, ""},
 			{"a returned application", tr.c1Admin, ret.ID, map[string]any{"version": ret.Version + 1, "org_id": tr.u1}, 409, 40900, ""},

@@ -39,9 +39,12 @@ type Notifier interface {
 
 // Counters keeps the monitoring counters in step with applications, in
 // the change's transaction: from → to is the status move ("" for a new
-// application), joined the member an approval put on the roll.
+// application), joined the member an approval put on the roll;
+// ApplicationAssigned moves a submitted application's pending count from
+// org from to its current org.
 type Counters interface {
 	ApplicationMoved(ctx context.Context, a *model.Application, from, to string, joined *model.Member) error
+	ApplicationAssigned(ctx context.Context, a *model.Application, from int64) error
 }
 
 // ContentChecker queues a check of the applicant's free text after
