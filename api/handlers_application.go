@@ -35,7 +35,7 @@ func (s *Server) replyApplication(c *gin.Context, status int, a *model.Applicati
 // createApplication godoc
 //
 //	@Summary		Apply to join a union (入会申请)
-//	@Description	Saves a draft, or submits at once with "submit": true. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path; free text (employment.employer_name, job_title, dispatch_agency_name) is one line, without control or invisible characters or < >. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply.
+//	@Description	Saves a draft, or submits at once with "submit": true. org_id is a grassroots union that accepts applications, or an intake point (a federation listed by GET /orgs/search?intake=true, for workers whose employer has no union), whose admins assign the application to a union; any other org is 422 on org_id. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path; free text (employment.employer_name, job_title, dispatch_agency_name) is one line, without control or invisible characters or < >. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply.
 //	@Tags			applications
 //	@Accept			json
 //	@Produce		json
