@@ -80,6 +80,9 @@ type searchItem struct {
 	UnitName   *string `json:"unit_name"`
 	RegionCode string  `json:"region_code"`
 	Address    *string `json:"address"`
+	// Intake: an intake point (a federation taking applications from
+	// workers whose employer has no union), listed with intake=true.
+	Intake bool `json:"intake"`
 }
 
 func (s *Server) toOrgResponse(o model.Org) orgResponse {
@@ -104,7 +107,7 @@ func toPublicOrg(o *model.Org) publicOrgResponse {
 // createOrg godoc
 //
 //	@Summary		Create a child org
-//	@Description	federation_admin of an ancestor. A single (单独建会) grassroots union needs unit_name and uscc (GB 32100 check character); a joint one (联合基层工会) only a name. name, unit_name and address are one line each: line breaks, tabs and other control characters, invisible format characters (zero-width, bidi controls) and < > are refused. Every bad field is listed in details (422/40001).
+//	@Description	federation_admin of an ancestor. A single (单独建会) grassroots union needs unit_name and uscc (GB 32100 check character); a joint one (联合基层工会) only a name. accepts_applications defaults to true for a grassroots union and to false for a federation; true makes a federation an intake point (属地入会, API.md §11): workers whose employer has no union apply to it and its admins assign the applications to unions. name, unit_name and address are one line each: line breaks, tabs and other control characters, invisible format characters (zero-width, bidi controls) and < > are refused. Every bad field is listed in details (422/40001).
 //	@Tags			orgs
 //	@Accept			json
 //	@Produce		json
@@ -163,7 +166,7 @@ func (s *Server) getOrg(c *gin.Context) {
 // updateOrg godoc
 //
 //	@Summary		Edit an org's profile
-//	@Description	Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); a union with members on the roll or live children cannot be dissolved (409/40900). A stale version is 409/40900.
+//	@Description	Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); a union with members on the roll or live children cannot be dissolved (409/40900). A stale version is 409/40900.
 //	@Tags			orgs
 //	@Accept			json
 //	@Produce		json
@@ -260,11 +263,12 @@ func (s *Server) joinQRCode(c *gin.Context) {
 
 // searchOrgs godoc
 //
-//	@Summary		Find a grassroots union to join
-//	@Description	Unions that accept applications, by a substring of the name or unit name (q) and a region code prefix (region_code, e.g. 4201 for a city), newest first.
+//	@Summary		Find a grassroots union or an intake point to apply to
+//	@Description	Grassroots unions that accept applications, by a substring of the name or unit name (q) and a region code prefix (region_code, e.g. 4201 for a city), newest first. With intake=true, the intake points instead (属地入会: federations that accept applications from workers whose employer has no union, and assign them to a union), each with "intake":true; without it every item has "intake":false.
 //	@Tags			orgs
 //	@Produce		json
 //	@Security		BearerAuth
+//	@Param			intake		query		bool	false	"true: list intake points instead of unions"
 //	@Param			q			query		string	false	"substring of name or unit name"
 //	@Param			region_code	query		string	false	"region code prefix (digits)"
 //	@Param			limit		query		int		false	"page size (default 20, max 100)"
@@ -279,6 +283,14 @@ func (s *Server) searchOrgs(c *gin.Context) {
 		return
 	}
 	f := model.SearchFilter{Query: c.Query("q"), RegionCode: c.Query("region_code")}
+	switch c.Query("intake") {
+	case "", "false":
+	case "true":
+		f.Intake = true
+	default:
+		fail(c, malformed("参数 intake 应为 true 或 false"))
+		return
+	}
 	for _, r := range f.RegionCode {
 		if r < '0' || r > '9' || len(f.RegionCode) > 6 {
 			fail(c, malformed("参数 region_code 应为不超过6位的数字"))
@@ -295,7 +307,8 @@ func (s *Server) searchOrgs(c *gin.Context) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[searchItem]{Items: items(rows, func(o model.Org) searchItem {
-		return searchItem{ID: idString(o.ID), Name: o.Name, UnitName: o.UnitName, RegionCode: o.RegionCode, Address: o.Address}
+		return searchItem{ID: idString(o.ID), Name: o.Name, UnitName: o.UnitName, RegionCode: o.RegionCode, Address: o.Address,
+			Intake: o.Type == model.OrgFederation}
 	}), NextCursor: next})
 }
 

@@ -33,7 +33,7 @@ type approvedMember struct {
 // reviewQueue godoc
 //
 //	@Summary		The review queue
-//	@Description	Applications in the caller's scope, newest first, withdrawn ones included (status filters; submitted for the pending queue); drafts are never listed. A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked). The clear values are in the audited detail.
+//	@Description	Applications in the caller's scope, newest first, withdrawn ones included; those made to an intake point (a federation) are in the queue of its federation admins and those above, until assigned to a union (POST /admin/applications/{id}/assign) (status filters; submitted for the pending queue); drafts are never listed. A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked). The clear values are in the audited detail.
 //	@Tags			review
 //	@Produce		json
 //	@Security		BearerAuth
@@ -119,7 +119,7 @@ func (s *Server) replyDetail(c *gin.Context, status int, a *model.Application, w
 // approveApplication godoc
 //
 //	@Summary		Approve: put the applicant on the roll
-//	@Description	version must be the application's current one; a stale version or a status that does not allow approval is 409/40900. Two concurrent approvals make one member. The reply names the new member and member number (region code of the union + 8-digit sequence); the application in it is shown as in lists of people (age instead of the birth date, name masked for federation admins).
+//	@Description	version must be the application's current one; a stale version or a status that does not allow approval is 409/40900. Only a grassroots union takes members: an application still at an intake point is 422 on org_id (assign it first); rejecting and returning it there are allowed. Two concurrent approvals make one member. The reply names the new member and member number (region code of the union + 8-digit sequence); the application in it is shown as in lists of people (age instead of the birth date, name masked for federation admins).
 //	@Tags			review
 //	@Accept			json
 //	@Produce		json

@@ -118,6 +118,7 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	s.guarded(admin, "POST", "/applications/:id/approve", access.Review, s.approveApplication)
 	s.guarded(admin, "POST", "/applications/:id/reject", access.Review, s.rejectApplication)
 	s.guarded(admin, "POST", "/applications/:id/return", access.Review, s.returnApplication)
+	s.guarded(admin, "POST", "/applications/:id/assign", access.Assign, s.assignApplication)
 	s.guarded(admin, "GET", "/members", access.Review, s.listMembers)
 	s.guarded(admin, "GET", "/members/:id", access.Review, s.getMember)
 	s.guarded(admin, "GET", "/members/:id/events", access.Review, s.memberEvents)

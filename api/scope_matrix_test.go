@@ -54,6 +54,14 @@ var matrixFixtures = map[string]matrixFixture{
 		v := tr.application(target)
 		return "/api/v1/admin/applications/" + v.ID + "/return", map[string]any{"version": v.Version, "reason": "请补充材料"}
 	},
+	"POST /api/v1/admin/applications/:id/assign": func(tr *tree, target, _ string) (string, any) {
+		v := tr.application(target)
+		to := tr.u2 // another union of c1 (for the outside target the application is already out of reach)
+		if target == tr.u2 {
+			to = tr.u1
+		}
+		return "/api/v1/admin/applications/" + v.ID + "/assign", map[string]any{"version": v.Version, "org_id": to}
+	},
 	"GET /api/v1/admin/members": func(tr *tree, target, _ string) (string, any) {
 		return "/api/v1/admin/members?org_id=" + target, nil
 	},

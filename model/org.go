@@ -179,15 +179,23 @@ func (s *OrgStore) CountActiveChildren(ctx context.Context, id int64) (int64, er
 	return n, Translate(err)
 }
 
-// SearchFilter selects grassroots unions for the public search.
+// SearchFilter selects orgs for the public search.
 type SearchFilter struct {
 	Query      string // substring of name or unit name
 	RegionCode string // prefix of the region code
+	// Intake lists the intake points (federations accepting applications)
+	// instead of the grassroots unions.
+	Intake bool
 }
 
-// Search lists active grassroots unions accepting applications, newest first.
+// Search lists active grassroots unions accepting applications, or with
+// f.Intake the intake points, newest first (ix_orgs_search either way).
 func (s *OrgStore) Search(ctx context.Context, f SearchFilter, p Page) ([]Org, error) {
-	q := Conn(ctx, s.db).Where("type = ? AND status = ? AND accepts_applications = ?", OrgGrassroots, OrgActive, true)
+	typ := OrgGrassroots
+	if f.Intake {
+		typ = OrgFederation
+	}
+	q := Conn(ctx, s.db).Where("type = ? AND status = ? AND accepts_applications = ?", typ, OrgActive, true)
 	if f.RegionCode != "" {
 		q = q.Where("region_code LIKE ?"+likeEscape, escapeLike(f.RegionCode)+"%")
 	}

@@ -39,6 +39,7 @@ const (
 	Invite        Action = "invite"         // create invitations
 	RoleManage    Action = "role.manage"    // list and revoke role bindings
 	Review        Action = "review"         // applications, members, transfers, imports, stats
+	Assign        Action = "assign"         // move a submitted application to a union (API.md §11)
 	BenefitCreate Action = "benefit.create" // create benefits
 	Export        Action = "export"         // exports with full ID numbers
 	AuditRead     Action = "audit.read"     // the audit log
@@ -54,6 +55,7 @@ var policy = map[Action][]Role{
 	Invite:        {FederationAdmin, UnionChair},
 	RoleManage:    {FederationAdmin, UnionChair},
 	Review:        {FederationAdmin, UnionChair, UnionStaff},
+	Assign:        {FederationAdmin},
 	BenefitCreate: {FederationAdmin, UnionChair},
 	Export:        {FederationAdmin, UnionChair},
 	AuditRead:     {FederationAdmin},

@@ -40,9 +40,12 @@ type Notifier interface {
 
 // Counters keeps the monitoring counters in step with applications, in
 // the change's transaction: from → to is the status move ("" for a new
-// application), joined the member an approval put on the roll.
+// application), joined the member an approval put on the roll;
+// ApplicationAssigned moves a submitted application's pending count from
+// org from to its current org.
 type Counters interface {
 	ApplicationMoved(ctx context.Context, a *model.Application, from, to string, joined *model.Member) error
+	ApplicationAssigned(ctx context.Context, a *model.Application, from int64) error
 }
 
 // ContentChecker queues a check of the applicant's free text after
@@ -89,6 +92,7 @@ type Service struct {
 	consents *model.ConsentStore
 	uploads  *model.UploadStore
 	idem     *model.IdempotencyStore
+	events   *model.ApplicationEventStore
 }
 
 // New returns the application service.
@@ -110,7 +114,8 @@ func New(d Deps) *Service {
 	}
 	return &Service{Deps: d, apps: model.NewApplicationStore(d.DB), members: model.NewMemberStore(d.DB),
 		orgs: model.NewOrgStore(d.DB), users: model.NewUserStore(d.DB), consents: model.NewConsentStore(d.DB),
-		uploads: model.NewUploadStore(d.DB), idem: model.NewIdempotencyStore(d.DB)}
+		uploads: model.NewUploadStore(d.DB), idem: model.NewIdempotencyStore(d.DB),
+		events: model.NewApplicationEventStore(d.DB)}
 }
 
 // SetNotifier wires the notifications once they exist.

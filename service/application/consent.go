@@ -158,6 +158,9 @@ func (s *Service) withdraw(ctx context.Context, a *model.Application) error {
 	if err := s.counted(ctx, a, a.Status, model.AppWithdrawn, nil); err != nil {
 		return err
 	}
+	if err := s.logMove(ctx, a, a.Version+1, model.EventWithdrawn, a.OrgID, ""); err != nil {
+		return err
+	}
 	return s.uploads.SetDeleteAfter(ctx, uploadIDs(a), &now)
 }
 

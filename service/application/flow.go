@@ -48,7 +48,7 @@ func (s *Service) Create(ctx context.Context, userID int64, f Form, submit bool,
 			return err
 		}
 		if submit {
-			if err := s.afterSubmit(ctx, a); err != nil {
+			if err := s.afterSubmit(ctx, a, model.EventSubmitted); err != nil {
 				return err
 			}
 		}
@@ -117,7 +117,11 @@ func (s *Service) Submit(ctx context.Context, userID, id int64) (*model.Applicat
 			return err
 		}
 		out = &next
-		return s.afterSubmit(ctx, &next)
+		kind := model.EventSubmitted
+		if a.Status == model.AppReturned {
+			kind = model.EventResubmitted
+		}
+		return s.afterSubmit(ctx, &next, kind)
 	})
 	return out, err
 }
@@ -233,8 +237,13 @@ func (s *Service) prepareSubmit(ctx context.Context, a *model.Application) error
 	return nil
 }
 
-func (s *Service) afterSubmit(ctx context.Context, a *model.Application) error {
+// afterSubmit counts a submitted (or resubmitted: kind) application,
+// records the move and queues the content check.
+func (s *Service) afterSubmit(ctx context.Context, a *model.Application, kind string) error {
 	if err := s.counted(ctx, a, "", model.AppSubmitted, nil); err != nil {
+		return err
+	}
+	if err := s.logMove(ctx, a, a.Version, kind, a.OrgID, ""); err != nil {
 		return err
 	}
 	if s.Checker == nil {
@@ -265,13 +274,14 @@ func (s *Service) save(ctx context.Context, prev, next *model.Application, from 
 	return err
 }
 
-// checkOrg refuses unions that take no applications.
+// checkOrg refuses orgs that take no applications: applications go to an
+// active grassroots union or intake point (a federation) that accepts them.
 func (s *Service) checkOrg(ctx context.Context, orgID int64) []service.FieldError {
 	if orgID == 0 {
 		return nil // reported by validate
 	}
 	o, err := s.orgs.Get(ctx, orgID)
-	if err != nil || o.Type != model.OrgGrassroots || o.Status != model.OrgActive || !o.AcceptsApplications {
+	if err != nil || o.Status != model.OrgActive || !o.AcceptsApplications {
 		return []service.FieldError{{Field: "org_id", Message: "该工会暂不接受入会申请，请选择其他工会"}}
 	}
 	return nil

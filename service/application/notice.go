@@ -50,3 +50,17 @@ func orDash(s string) string {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// tellAssigned records the applicant's in-app notice of an assignment.
+// There is no subscribe message: the only template is the review result
+// (审核结果通知), which an assignment is not, and a one-time subscription
+// spent on it would leave none for the decision that follows.
+func (s *Service) tellAssigned(ctx context.Context, a *model.Application, from, to *model.Org, reason string) error {
+	body := "您的入会申请已由" + from.Name + "转交" + to.Name + "办理"
+	if reason != "" {
+		body += "。说明：" + reason
+	}
+	return s.notify(ctx, Notice{UserID: a.UserID, Kind: "application_assigned", Title: "入会申请已转交", Body: body,
+		Data: map[string]any{"application_id": itoa(a.ID), "status": a.Status, "org_id": itoa(to.ID)},
+		Page: "pages/application/detail?id=" + itoa(a.ID)})
+}

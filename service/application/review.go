@@ -84,6 +84,9 @@ func (s *Service) Approve(ctx context.Context, sc access.Scope, id int64, d Deci
 		if err != nil {
 			return err
 		}
+		if o.Type != model.OrgGrassroots { // an intake point takes no members
+			return service.InvalidField("org_id", "该申请在属地总工会，请先分配到基层工会再审批")
+		}
 		now := s.Now().UTC()
 		if err := s.apps.Transition(ctx, a.ID, d.Version, []string{model.AppSubmitted}, map[string]any{
 			"status": model.AppApproved, "open_key": nil, "reviewed_by": sc.UserID, "reviewed_at": now, "updated_at": now,
@@ -98,6 +101,9 @@ func (s *Service) Approve(ctx context.Context, sc access.Scope, id int64, d Deci
 			return err
 		}
 		if err := s.counted(ctx, a, model.AppSubmitted, model.AppApproved, m); err != nil {
+			return err
+		}
+		if err := s.logMove(ctx, a, d.Version+1, model.EventApproved, a.OrgID, ""); err != nil {
 			return err
 		}
 		if err := s.afterDecision(ctx, sc, a, o, model.AppApproved, "", "application.approve"); err != nil {
@@ -145,6 +151,9 @@ func (s *Service) decide(ctx context.Context, sc access.Scope, id int64, d Decis
 			return stale(err)
 		}
 		if err := s.counted(ctx, a, model.AppSubmitted, to, nil); err != nil {
+			return err
+		}
+		if err := s.logMove(ctx, a, d.Version+1, to, a.OrgID, reason); err != nil { // the kinds are the statuses
 			return err
 		}
 		if err := s.afterDecision(ctx, sc, a, o, to, reason, action); err != nil {

@@ -31,7 +31,7 @@ func (s *Service) Create(ctx context.Context, sc access.Scope, parentID int64, i
 		now := s.now().UTC()
 		id := model.NewID()
 		o := &model.Org{ID: id, ParentID: &parent.ID, Path: parent.ChildPath(id), Depth: parent.Depth + 1,
-			Status: model.OrgActive, Version: 1, CreatedAt: now, UpdatedAt: now, AcceptsApplications: true}
+			Status: model.OrgActive, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if in.Type == nil {
 			bad = append(bad, service.FieldError{Field: "type", Message: "请选择组织类型"})
 		}
@@ -168,7 +168,8 @@ func (s *Service) PublicGet(ctx context.Context, id int64) (*model.Org, error) {
 	return o, err
 }
 
-// Search lists the grassroots unions that accept applications.
+// Search lists the grassroots unions that accept applications, or with
+// f.Intake the intake points.
 func (s *Service) Search(ctx context.Context, f model.SearchFilter, p model.Page) ([]model.Org, *string, error) {
 	rows, err := s.orgs.Search(ctx, f, p)
 	if err != nil {

@@ -35,6 +35,7 @@ var industryCode = regexp.MustCompile(`^[A-T]([0-9]{2}|[0-9]{3}|[0-9]{4})?$`)
 func apply(o *model.Org, in Input) error {
 	var bad []service.FieldError
 	add := func(field, msg string) { bad = append(bad, service.FieldError{Field: field, Message: msg}) }
+	typeBefore := o.Type
 	if in.Name != nil {
 		name := strings.TrimSpace(*in.Name)
 		if n := utf8.RuneCountInString(name); n < 2 || n > 100 {
@@ -117,6 +118,11 @@ func apply(o *model.Org, in Input) error {
 	}
 	if in.AcceptsApplications != nil {
 		o.AcceptsApplications = *in.AcceptsApplications
+	} else if o.Type != typeBefore {
+		// A new org, or one changing type, takes its type's default:
+		// grassroots unions accept applications, federations do not until
+		// an admin makes them intake points.
+		o.AcceptsApplications = o.Type == model.OrgGrassroots
 	}
 	if in.Status != nil {
 		switch *in.Status {
@@ -135,8 +141,10 @@ func checkKind(o *model.Org) []service.FieldError {
 	var bad []service.FieldError
 	if o.Type != model.OrgGrassroots {
 		// Federations take no members: the grassroots fields do not apply.
+		// accepts_applications stays: it makes a federation an intake point
+		// (API.md §11), whose applications it assigns to its unions.
 		o.UnionKind, o.UnitName, o.USCC, o.UnitType, o.IndustryCode = nil, nil, nil, nil, nil
-		o.WorkerCount, o.AcceptsApplications = 0, false
+		o.WorkerCount = 0
 		return nil
 	}
 	if o.UnionKind == nil || *o.UnionKind == "" {

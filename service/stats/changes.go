@@ -114,6 +114,26 @@ func (s *Service) ApplicationMoved(ctx context.Context, a *model.Application, fr
 	return b.Write(ctx)
 }
 
+// ApplicationAssigned keeps the counters in step with a submitted
+// application moved from org from to its current org (an intake point
+// assigning it to a union), in the caller's transaction: it stops being
+// pending along from's chain and becomes pending along the new one. The
+// orgs both chains share add up to no change and are not written.
+func (s *Service) ApplicationAssigned(ctx context.Context, a *model.Application, from int64) error {
+	if a.Status != model.AppSubmitted || from == a.OrgID {
+		return nil
+	}
+	b := s.Batch()
+	now := s.Now()
+	if err := b.Apply(ctx, from, a.ID, Delta{Pending: -1}, now); err != nil {
+		return err
+	}
+	if err := b.Apply(ctx, a.OrgID, a.ID, Delta{Pending: 1}, now); err != nil {
+		return err
+	}
+	return b.Write(ctx)
+}
+
 // OrgChanged keeps the grassroots-union and worker counts in step with an
 // org's creation (before nil) or edit (type, status, worker_count), in the
 // caller's transaction. Orgs never move, so the chain is after's (or
