@@ -84,6 +84,9 @@ func (s *Service) Approve(ctx context.Context, sc access.Scope, id int64, d Deci
 		if err != nil {
 			return err
 		}
+		if o.Status != model.OrgActive {
+			return errUnionClosed
+		}
 		now := s.Now().UTC()
 		if err := s.apps.Transition(ctx, a.ID, d.Version, []string{model.AppSubmitted}, map[string]any{
 			"status": model.AppApproved, "open_key": nil, "reviewed_by": sc.UserID, "reviewed_at": now, "updated_at": now,
