@@ -4,8 +4,12 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/jobs"
+	"github.com/unionhub/unionhub/service/membership"
+	"github.com/unionhub/unionhub/service/org"
 )
 
 // dissolutionView is the dissolution part of an org reply.
@@ -15,6 +19,7 @@ type dissolutionView struct {
 	ToOrgID      string `json:"to_org_id"`
 	Total        int64  `json:"total"`
 	Moved        int64  `json:"moved"`
+	Remaining    int64  `json:"remaining"`
 	Applications int64  `json:"applications_rejected"`
 	Transfers    int64  `json:"transfers_rejected"`
 }
@@ -118,4 +123,58 @@ func (e *testEnv) noDrift(t *testing.T) {
 	if err != nil || len(drifts) != 0 {
 		t.Fatalf("counters drifted from the recount: %v %+v", err, drifts)
 	}
+}
+
+// dissolveNode is one node's dissolution machinery in tests that run
+// several: a Dissolver moving batch members per transaction (afterBatch,
+// when set, runs after each committed step) and a Worker named owner that
+// holds a job for lease and never heartbeats by itself (its ticker never
+// fires), so only the test clock ends a lease.
+type dissolveNode struct {
+	dissolver *membership.Dissolver
+	worker    *jobs.Worker
+	queue     *jobs.Queue
+	owner     string
+}
+
+func (e *testEnv) dissolveNode(owner string, lease time.Duration, batch int, afterBatch func(context.Context, org.DissolveProgress)) dissolveNode {
+	q := jobs.NewQueue(e.db, e.clock.Now)
+	d := membership.NewDissolver(membership.DissolverDeps{Members: e.members, Queue: q, Orgs: e.orgs, Apps: e.apps, Stats: e.stats},
+		membership.DissolverConfig{BatchSize: batch, AfterBatch: afterBatch})
+	never := func(time.Duration) (<-chan time.Time, func()) { return nil, func() {} }
+	w := jobs.NewWorker(q, jobs.WorkerConfig{Owner: owner, Lease: lease, Tick: never})
+	w.Register(org.JobDissolve, d.Handle)
+	return dissolveNode{dissolver: d, worker: w, queue: q, owner: owner}
+}
+
+// dissolving PATCHes org dissolved into members_to and returns the reply.
+func (e *testEnv) dissolving(t *testing.T, by session, orgID, to string) dissolvingOrgView {
+	t.Helper()
+	var v dissolvingOrgView
+	e.do("PATCH", "/api/v1/admin/orgs/"+orgID, map[string]any{"status": "dissolved", "members_to": to}, by.Access).
+		expect(t, 202, 0).decode(t, &v)
+	return v
+}
+
+// orgView reads org as by sees it.
+func (e *testEnv) orgView(t *testing.T, by session, orgID string) dissolvingOrgView {
+	t.Helper()
+	var v dissolvingOrgView
+	e.do("GET", "/api/v1/admin/orgs/"+orgID, nil, by.Access).expect(t, 200, 0).decode(t, &v)
+	return v
+}
+
+// movedOnce fails unless n members moved from one union to another, each
+// with exactly one 转出 and one 转入 event, and the counters equal a recount.
+func (e *testEnv) movedOnce(t *testing.T, from, to string, n int64) {
+	t.Helper()
+	for _, typ := range []string{"transfer_out", "transfer_in"} {
+		if evs, ms := e.eventCounts(typ, from, to); evs != n || ms != n {
+			t.Errorf("%s events: %d for %d members, want %d for %d", typ, evs, ms, n, n)
+		}
+	}
+	if left := e.onRoll(from); left != 0 {
+		t.Errorf("%d members left on the dissolved union's roll", left)
+	}
+	e.noDrift(t)
 }

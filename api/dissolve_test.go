@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/org"
 )
 
 // TestDissolveMovesMembers dissolves a union with a few hundred members on
@@ -121,4 +122,59 @@ func TestDissolveMovesMembers(t *testing.T) {
 func withSubmit(f map[string]any) map[string]any {
 	f["submit"] = true
 	return f
+}
+
+// TestDissolveMembersToRefusals: a union with members on the roll is not
+// dissolved without a members_to, nor into itself, a federation, a
+// dissolved union or one that takes no members (422 on members_to), nor
+// into a union outside the caller's scope or that does not exist (404, as
+// for any id out of scope), nor by a chair (403). Nothing changes.
+func TestDissolveMembersToRefusals(t *testing.T) {
+	t.Parallel() // own databases
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		tr.member(tr.u1)
+		root := tr.rootAdmin
+		gone := tr.createGrassroots(root, tr.c1, "武汉江岸食品有限公司工会", "420102")
+		e.do("PATCH", "/api/v1/admin/orgs/"+gone, map[string]any{"status": "dissolved"}, root.Access).expect(t, 200, 0)
+		closed := tr.createGrassroots(root, tr.c1, "武汉汉阳纺织有限公司工会", "420105")
+		e.do("PATCH", "/api/v1/admin/orgs/"+closed, map[string]any{"accepts_applications": false}, root.Access).expect(t, 200, 0)
+		cases := []struct {
+			name         string
+			by           session
+			to           any
+			status, code int
+		}{
+			{"without members_to", root, nil, 409, 40900},
+			{"into itself", root, tr.u1, 422, 40001},
+			{"into a federation", root, tr.c1, 422, 40001},
+			{"into a dissolved union", root, gone, 422, 40001},
+			{"into a union taking no members", root, closed, 422, 40001},
+			{"not an id", root, "abc", 422, 40001},
+			{"a number, not a string", root, -5, 422, 40001},
+			{"outside the caller's scope", tr.c1Admin, tr.u3, 404, 40400},
+			{"that does not exist", root, "12345", 404, 40400},
+			{"by a chair", tr.chair1, tr.u2, 403, 40300},
+		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				body := map[string]any{"status": "dissolved"}
+				if c.to != nil {
+					body["members_to"] = c.to
+				}
+				r := e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, body, c.by.Access).expect(t, c.status, c.code)
+				if c.status == 422 && (len(r.Details) != 1 || r.Details[0].Field != "members_to" || r.Details[0].Message == "") {
+					t.Errorf("details: %+v", r.Details)
+				}
+			})
+		}
+		if got := e.orgView(t, root, tr.u1); got.Status != "active" || got.Dissolution != nil || e.onRoll(tr.u1) != 1 {
+			t.Errorf("after the refusals: %+v", got)
+		}
+		var live int64
+		e.db.Model(&model.Job{}).Where("kind = ?", org.JobDissolve).Count(&live)
+		if live != 0 {
+			t.Errorf("%d dissolution jobs queued", live)
+		}
+	})
 }
