@@ -113,12 +113,23 @@ func (d *Dissolver) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 				return r.result(err)
 			}
 		}
-		done, err := d.orgs.FinishDissolution(ctx, j.OrgID, j.CreatedBy, j.ID, r.prog)
+		done, err := r.finish(ctx)
 		if err != nil || done {
 			return r.result(err)
 		}
 	}
 	return r.result(errors.New("dissolution: members kept joining the roll"))
+}
+
+// finish dissolves the emptied union, again when it lost a race (a profile
+// edit moved its version on).
+func (r *dissolveRun) finish(ctx context.Context) (done bool, err error) {
+	for range stepTries {
+		if done, err = r.d.orgs.FinishDissolution(ctx, r.job.OrgID, r.job.CreatedBy, r.job.ID, r.prog); err == nil || ctx.Err() != nil {
+			return done, err
+		}
+	}
+	return false, err
 }
 
 // dissolveRun is one attempt at a dissolution job.
