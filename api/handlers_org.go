@@ -28,6 +28,10 @@ type orgRequest struct {
 	AcceptsApplications *bool           `json:"accepts_applications"`
 	// Status: PATCH only, federation admins only: "dissolved" dissolves.
 	Status *string `json:"status" enums:"active,dissolved"`
+	// MembersTo: PATCH with status "dissolved" only: the grassroots union
+	// (in the caller's scope, active, taking members) that the members on
+	// the roll move to.
+	MembersTo json.RawMessage `json:"members_to" swaggertype:"string" example:"384515783190089729"`
 	// Version: PATCH only; when given it must be the current one (else 409/40900).
 	Version *int `json:"version"`
 }
@@ -54,10 +58,52 @@ type orgResponse struct {
 	Address             *string   `json:"address"`
 	WorkerCount         int       `json:"worker_count"`
 	AcceptsApplications bool      `json:"accepts_applications"`
-	Status              string    `json:"status" enums:"active,dissolved"`
+	Status              string    `json:"status" enums:"active,dissolving,dissolved"`
 	Version             int       `json:"version"`
 	CreatedAt           time.Time `json:"created_at"`
 	UpdatedAt           time.Time `json:"updated_at"`
+	// Dissolution: while status is dissolving (GET and PATCH of one org),
+	// where the moving of its members stands; null otherwise and in lists.
+	Dissolution *dissolutionResponse `json:"dissolution"`
+}
+
+// dissolutionResponse is where a dissolving union's members stand.
+type dissolutionResponse struct {
+	// JobID is null, and Status "stopped", when no job runs any more (it
+	// failed): PATCH status "dissolved" with members_to again to resume.
+	JobID   *string `json:"job_id"`
+	Status  string  `json:"status" enums:"pending,running,stopped"`
+	ToOrgID *string `json:"to_org_id"`
+	// Total: members on the roll when the dissolution was asked; Moved:
+	// moved so far; Remaining: still on the roll.
+	Total     int64 `json:"total"`
+	Moved     int64 `json:"moved"`
+	Remaining int64 `json:"remaining"`
+	// Submitted applications to the union and pending transfers into it,
+	// rejected with a reason (the applicant or member is told).
+	ApplicationsRejected int64 `json:"applications_rejected"`
+	TransfersRejected    int64 `json:"transfers_rejected"`
+}
+
+func toDissolution(d *org.Dissolution) *dissolutionResponse {
+	if d == nil {
+		return nil
+	}
+	r := &dissolutionResponse{Status: d.Status, Total: d.Total, Moved: d.Moved, Remaining: d.Remaining,
+		ApplicationsRejected: d.Applications, TransfersRejected: d.Transfers}
+	if d.JobID != 0 {
+		job, to := idString(d.JobID), idString(d.To)
+		r.JobID, r.ToOrgID = &job, &to
+	}
+	return r
+}
+
+// withDissolution is the org's reply with its dissolution, when dissolving.
+func (s *Server) withDissolution(c *gin.Context, o *model.Org) (orgResponse, error) {
+	r := s.toOrgResponse(*o)
+	d, err := s.Orgs.Dissolution(c.Request.Context(), o)
+	r.Dissolution = toDissolution(d)
+	return r, err
 }
 
 // publicOrgResponse is the public profile of an org: no internal fields.
@@ -70,7 +116,7 @@ type publicOrgResponse struct {
 	RegionCode          string  `json:"region_code"`
 	Address             *string `json:"address"`
 	AcceptsApplications bool    `json:"accepts_applications"`
-	Status              string  `json:"status" enums:"active,dissolved"`
+	Status              string  `json:"status" enums:"active,dissolving,dissolved"`
 }
 
 // searchItem is one search hit.
@@ -140,8 +186,9 @@ func (s *Server) createOrg(c *gin.Context) {
 
 // getOrg godoc
 //
-//	@Summary	An org in the caller's scope
-//	@Tags		orgs
+//	@Summary		An org in the caller's scope
+//	@Description	A union being dissolved (status dissolving) carries dissolution: its job and how many members have moved.
+//	@Tags			orgs
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"org id"
@@ -160,13 +207,19 @@ func (s *Server) getOrg(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, s.toOrgResponse(*o))
+	r, err := s.withDissolution(c, o)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	ok(c, http.StatusOK, r)
 }
 
 // updateOrg godoc
 //
 //	@Summary		Edit an org's profile
-//	@Description	Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); a union with members on the roll or live children cannot be dissolved (409/40900). A stale version is 409/40900.
+//	@Description	Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); an org with live children cannot be dissolved (409/40900). A stale version is 409/40900.
+//	@Description	A grassroots union with members on the roll (active, retained, suspended) is dissolved with "status":"dissolved" and "members_to": another grassroots union in the caller's scope (404 outside it) that is active and takes members (else 422 on members_to); without members_to it is 409/40900. The reply is then 202 with the union in status dissolving and its dissolution (job_id, total, moved): a background job moves the members in batches, each as an approved transfer (转出 and 转入 events, member number and history kept, counters of both unions, the member told with a record_changed notice), rejects the submitted applications to the union and the pending transfers into it with a reason (applicant or member told; a member's own pending transfer out follows the member), and then dissolves the union. It survives a node dying midway. GET /admin/orgs/{id} shows the progress. While dissolving the union takes no applications, approvals or transfers in (409), and its type or status cannot change (409); PATCH status dissolved with members_to again resumes a dissolution whose job stopped (dissolution.status "stopped"). A union another dissolution moves members into, or one an import is filling, cannot be dissolved meanwhile (409).
 //	@Tags			orgs
 //	@Accept			json
 //	@Produce		json
@@ -174,11 +227,13 @@ func (s *Server) getOrg(c *gin.Context) {
 //	@Param			id		path		string		true	"org id"
 //	@Param			body	body		orgRequest	true	"fields to change"
 //	@Success		200		{object}	Envelope[orgResponse]
-//	@Failure		403		{object}	ErrorResponse
-//	@Failure		404		{object}	ErrorResponse
-//	@Failure		409		{object}	ErrorResponse
-//	@Failure		422		{object}	ErrorResponse
-//	@Router			/admin/orgs/{id} [patch]
+//	@Success		202		{object}	Envelope[orgResponse]	"dissolving: its members are moving to members_to"
+
+// @Failure		403		{object}	ErrorResponse
+// @Failure		404		{object}	ErrorResponse
+// @Failure		409		{object}	ErrorResponse
+// @Failure		422		{object}	ErrorResponse
+// @Router			/admin/orgs/{id} [patch]
 func (s *Server) updateOrg(c *gin.Context) {
 	id, found := parseID(c, "id")
 	if !found {
@@ -194,12 +249,30 @@ func (s *Server) updateOrg(c *gin.Context) {
 		fail(c, service.InvalidField("parent_id", "不能通过修改资料移动组织"))
 		return
 	}
-	o, err := s.Orgs.Update(c.Request.Context(), scope(c), id, req.Version, req.input())
+	in := req.input()
+	if len(req.MembersTo) > 0 {
+		var to ID
+		if err := json.Unmarshal(req.MembersTo, &to); err != nil {
+			fail(c, service.InvalidField("members_to", "转入工会编号无效"))
+			return
+		}
+		in.MembersTo = int64(to)
+	}
+	o, err := s.Orgs.Update(c.Request.Context(), scope(c), id, req.Version, in)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, s.toOrgResponse(*o))
+	r, err := s.withDissolution(c, o)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	status := http.StatusOK
+	if o.Status == model.OrgDissolving && req.Status != nil && *req.Status == model.OrgDissolved {
+		status = http.StatusAccepted
+	}
+	ok(c, status, r)
 }
 
 // orgChildren godoc

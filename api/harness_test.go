@@ -30,6 +30,7 @@ import (
 	"github.com/unionhub/unionhub/service/cache/cachetest"
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/membership"
 	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/org"
@@ -107,7 +108,10 @@ type testEnv struct {
 	notify *notify.Service
 	stats  *stats.Service
 	bg     *background // imports, exports and the jobs worker
-	card   *card.Service
+	// members, with orgs, apps and stats, builds the dissolution workers
+	// of tests that run several nodes.
+	members *membership.Service
+	card    *card.Service
 
 	adminRoutes []api.AdminRoute
 	// bodies holds every reply body, for tests that scan them for leaks.
@@ -194,11 +198,13 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	apps.SetNotifier(application.Notices{Service: notes, Template: "tmpl-application-result"})
 	members.SetNotifier(application.Notices{Service: notes, Template: "tmpl-application-result"})
 	bg := newBackground(t, db, files, cipher, aud, st, clk, cfg, log)
+	bg.worker.Register(org.JobDissolve, membership.NewDissolver(membership.DissolverDeps{Members: members,
+		Queue: jobs.NewQueue(db, clk.Now), Orgs: orgs, Apps: apps, Stats: st}, membership.DissolverConfig{BatchSize: 100}).Handle)
 	router, adminRoutes := api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
 		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice})
-	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards}
+	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards, members: members}
 }
 
 // reply is a decoded envelope.

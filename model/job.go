@@ -71,6 +71,17 @@ func (s *JobStore) Claimable(ctx context.Context, kinds []string, now time.Time,
 	return out, Translate(err)
 }
 
+// Live returns the pending and running jobs of kind, of org orgID when it
+// is not 0: few rows, read through the status index.
+func (s *JobStore) Live(ctx context.Context, kind string, orgID int64) ([]Job, error) {
+	q := Conn(ctx, s.db).Where("status IN ? AND kind = ?", []string{JobPending, JobRunning}, kind)
+	if orgID != 0 {
+		q = q.Where("org_id = ?", orgID)
+	}
+	var out []Job
+	return out, Translate(q.Order("created_at").Find(&out).Error)
+}
+
 // Claim makes owner run job id until until, if it is still claimable at
 // now; it reports whether owner won. The attempt count goes up, so the
 // UPDATE always changes the row and RowsAffected is exact on MySQL too.

@@ -114,6 +114,15 @@ func (s *MemberStore) CountOnRoll(ctx context.Context, orgID int64) (int64, erro
 	return n, Translate(err)
 }
 
+// OnRollBatch returns up to limit members on the roll of org, in id order
+// (a dissolution takes them a batch at a time: a member moved leaves the
+// set, so no cursor is needed).
+func (s *MemberStore) OnRollBatch(ctx context.Context, orgID int64, limit int) ([]Member, error) {
+	var out []Member
+	err := Conn(ctx, s.db).Where("org_id = ? AND status IN ?", orgID, OnRollStatuses).Order("id").Limit(limit).Find(&out).Error
+	return out, Translate(err)
+}
+
 // UsesUpload returns the union of a member in scope whose photo is upload
 // id (0 when none).
 func (s *MemberStore) UsesUpload(ctx context.Context, uploadID int64, paths []string) (int64, error) {

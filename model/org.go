@@ -17,8 +17,12 @@ const (
 	UnionSingle = "single"
 	UnionJoint  = "joint"
 
-	OrgActive    = "active"
-	OrgDissolved = "dissolved"
+	OrgActive = "active"
+	// OrgDissolving is a union whose members are being moved to another
+	// by a dissolution job: it takes no one new, and is dissolved when the
+	// job ends.
+	OrgDissolving = "dissolving"
+	OrgDissolved  = "dissolved"
 )
 
 // Org is a union organisation: a federation or a grassroots union. Path is
@@ -172,10 +176,11 @@ func (s *OrgStore) Children(ctx context.Context, parent int64, p Page) ([]Org, e
 	return orgs, Translate(err)
 }
 
-// CountActiveChildren counts the children of id that are not dissolved.
+// CountActiveChildren counts the children of id that are not dissolved
+// (a dissolving child still counts: its members are still moving).
 func (s *OrgStore) CountActiveChildren(ctx context.Context, id int64) (int64, error) {
 	var n int64
-	err := Conn(ctx, s.db).Model(&Org{}).Where("parent_id = ? AND status = ?", id, OrgActive).Count(&n).Error
+	err := Conn(ctx, s.db).Model(&Org{}).Where("parent_id = ? AND status <> ?", id, OrgDissolved).Count(&n).Error
 	return n, Translate(err)
 }
 

@@ -94,3 +94,23 @@ func (s *TransferStore) CancelPending(ctx context.Context, memberID int64, now t
 		Updates(map[string]any{"status": TransferRejected, "pending_key": nil, "decision_reason": "会员已离开名册",
 			"decided_at": now, "updated_at": now, "version": gorm.Expr("version + 1")}).Error)
 }
+
+// FollowMembers keeps the pending transfers of members that a dissolution
+// moved to union to: a transfer into to itself is done (approved, with
+// reason, decided by actor), any other now starts from to. It returns how
+// many it approved.
+func (s *TransferStore) FollowMembers(ctx context.Context, memberIDs []int64, to, actor int64, reason string, now time.Time) (int64, error) {
+	if len(memberIDs) == 0 {
+		return 0, nil
+	}
+	db := Conn(ctx, s.db)
+	res := db.Model(&Transfer{}).Where("pending_key IN ? AND to_org_id = ?", memberIDs, to).
+		Updates(map[string]any{"status": TransferApproved, "pending_key": nil, "decision_reason": reason,
+			"decided_by": actor, "decided_at": now, "updated_at": now, "version": gorm.Expr("version + 1")})
+	if err := Translate(res.Error); err != nil {
+		return 0, err
+	}
+	err := db.Model(&Transfer{}).Where("pending_key IN ?", memberIDs).
+		Updates(map[string]any{"from_org_id": to, "updated_at": now, "version": gorm.Expr("version + 1")}).Error
+	return res.RowsAffected, Translate(err)
+}

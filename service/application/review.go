@@ -87,6 +87,9 @@ func (s *Service) Approve(ctx context.Context, sc access.Scope, id int64, d Deci
 		if o.Type != model.OrgGrassroots { // an intake point takes no members
 			return service.InvalidField("org_id", "该申请在属地总工会，请先分配到基层工会再审批")
 		}
+		if o.Status != model.OrgActive {
+			return errUnionClosed
+		}
 		now := s.Now().UTC()
 		if err := s.apps.Transition(ctx, a.ID, d.Version, []string{model.AppSubmitted}, map[string]any{
 			"status": model.AppApproved, "open_key": nil, "reviewed_by": sc.UserID, "reviewed_at": now, "updated_at": now,

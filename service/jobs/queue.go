@@ -102,6 +102,20 @@ func (q *Queue) Get(ctx context.Context, id int64) (*Job, error) {
 	return fromModel(m), nil
 }
 
+// Live returns the pending and running jobs of kind, of org orgID when it
+// is not 0, oldest first.
+func (q *Queue) Live(ctx context.Context, kind string, orgID int64) ([]*Job, error) {
+	ms, err := q.store.Live(ctx, kind, orgID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Job, len(ms))
+	for i := range ms {
+		out[i] = fromModel(&ms[i])
+	}
+	return out, nil
+}
+
 // claimBatch is how many candidates one round of Claim reads.
 const claimBatch = 8
 

@@ -167,6 +167,13 @@ func (s *Service) moveMember(ctx context.Context, t *model.Transfer, actor int64
 	if !onRoll(m.Status) || m.OrgID != t.FromOrgID {
 		return service.E(service.KindConflict, "会员的会籍已变化，不能再办理此转会")
 	}
+	to, err := s.orgs.Get(ctx, t.ToOrgID)
+	if err != nil {
+		return err
+	}
+	if to.Status != model.OrgActive {
+		return errUnionClosed // dissolving: it takes nobody new
+	}
 	now := s.Now().UTC()
 	if err := s.members.Update(ctx, m.ID, m.Version, map[string]any{"org_id": t.ToOrgID, "updated_at": now}); err != nil {
 		if errors.Is(err, model.ErrConflict) {

@@ -83,7 +83,9 @@ func (s *Service) Children(ctx context.Context, sc access.Scope, id int64, p mod
 
 // Update edits org id's profile. Changing the type or the status (dissolving)
 // needs a federation admin above or at the org; a chair edits the profile of
-// its own union. version, when given, must be current.
+// its own union. version, when given, must be current. Dissolving a union
+// with members on the roll needs in.MembersTo: the union is then
+// dissolving, and a job (JobDissolve) moves the members and dissolves it.
 func (s *Service) Update(ctx context.Context, sc access.Scope, id int64, version *int, in Input) (*model.Org, error) {
 	var updated *model.Org
 	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
@@ -103,8 +105,21 @@ func (s *Service) Update(ctx context.Context, sc access.Scope, id int64, version
 		if err := apply(&next, in); err != nil {
 			return err
 		}
-		if typeChange || (statusChange && next.Status == model.OrgDissolved) {
-			if err := s.checkEmpty(ctx, o); err != nil {
+		dissolve := statusChange && next.Status == model.OrgDissolved
+		if o.Status == model.OrgDissolving && statusChange && !dissolve {
+			return errDissolving // no way back: members have moved
+		}
+		var jobID int64
+		if typeChange || dissolve {
+			if err := s.checkNoLiveWork(ctx, o); err != nil {
+				return err
+			}
+			err := s.checkEmpty(ctx, o)
+			if errors.Is(err, errHasMembers) && dissolve && !typeChange && in.MembersTo != 0 {
+				jobID, err = s.startDissolution(ctx, sc, o, in.MembersTo)
+				next.Status = model.OrgDissolving
+			}
+			if err != nil {
 				return err
 			}
 		}
@@ -129,11 +144,14 @@ func (s *Service) Update(ctx context.Context, sc access.Scope, id int64, version
 			return err
 		}
 		updated = &next
-		action := "org.update"
-		if statusChange && next.Status == model.OrgDissolved {
+		action, detail := "org.update", map[string]any(nil)
+		switch next.Status {
+		case model.OrgDissolved:
 			action = "org.dissolve"
+		case model.OrgDissolving:
+			action, detail = "org.dissolve_start", map[string]any{"members_to": itoa(in.MembersTo), "job_id": itoa(jobID)}
 		}
-		return s.record(ctx, AuditEntry{ActorID: sc.UserID, OrgID: o.ID, Action: action, Target: "org:" + itoa(o.ID)})
+		return s.record(ctx, AuditEntry{ActorID: sc.UserID, OrgID: o.ID, Action: action, Target: "org:" + itoa(o.ID), Detail: detail})
 	})
 	return updated, err
 }
@@ -146,7 +164,7 @@ func (s *Service) checkEmpty(ctx context.Context, o *model.Org) error {
 		return err
 	}
 	if n > 0 {
-		return service.E(service.KindConflict, "该工会还有在册会员，不能撤销或变更类型")
+		return errHasMembers
 	}
 	children, err := s.orgs.CountActiveChildren(ctx, o.ID)
 	if err != nil {

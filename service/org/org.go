@@ -15,6 +15,7 @@ import (
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
 
@@ -63,6 +64,7 @@ type Service struct {
 	orgs        *model.OrgStore
 	roles       *model.RoleStore
 	invitations *model.InvitationStore
+	jobs        *jobs.Queue // dissolution jobs
 	cache       cache.Cache
 	limiter     *ratelimit.Limiter
 	qr          QRCoder
@@ -101,7 +103,7 @@ func New(d Deps, cfg Config) *Service {
 		d.Log = slog.Default()
 	}
 	return &Service{db: d.DB, orgs: model.NewOrgStore(d.DB), roles: model.NewRoleStore(d.DB),
-		invitations: model.NewInvitationStore(d.DB), cache: d.Cache, limiter: d.Limiter, qr: d.QR,
+		invitations: model.NewInvitationStore(d.DB), jobs: jobs.NewQueue(d.DB, d.Now), cache: d.Cache, limiter: d.Limiter, qr: d.QR,
 		roll: d.Roll, audit: d.Audit, cfg: cfg, now: d.Now, log: d.Log}
 }
 

@@ -25,6 +25,9 @@ type Input struct {
 	WorkerCount         *int
 	AcceptsApplications *bool
 	Status              *string
+	// MembersTo is, when dissolving a union with members on the roll, the
+	// union they move to (0: none); not part of the profile.
+	MembersTo int64
 }
 
 // industryCode is GB/T 4754: a section letter A–T, optionally followed by

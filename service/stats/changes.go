@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/unionhub/unionhub/model"
@@ -87,6 +88,23 @@ func (s *Service) MembersJoined(ctx context.Context, ms []*model.Member) error {
 	b := s.Batch()
 	for _, m := range ms {
 		if err := b.Member(ctx, nil, m); err != nil {
+			return err
+		}
+	}
+	return b.Write(ctx)
+}
+
+// MembersChanged counts several member changes of one transaction
+// together (a dissolution's batch of transfers): like MemberChanged for
+// each before[i] → after[i], with every row locked once, in the global
+// order.
+func (s *Service) MembersChanged(ctx context.Context, before, after []*model.Member) error {
+	if len(before) != len(after) {
+		return fmt.Errorf("stats: %d records before, %d after", len(before), len(after))
+	}
+	b := s.Batch()
+	for i := range before {
+		if err := b.Member(ctx, before[i], after[i]); err != nil {
 			return err
 		}
 	}

@@ -164,6 +164,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	n.Cards = cards
 	members.SetCards(cards)
 	imports, exports := newRollFiles(bg, db, files, cipher, aud, st, cfg, log)
+	dissolver := membership.NewDissolver(membership.DissolverDeps{Members: members, Queue: bg.Queue, Orgs: orgs,
+		Apps: apps, Stats: st}, membership.DissolverConfig{})
+	bg.Worker.Register(org.JobDissolve, dissolver.Handle)
 
 	n.Metrics = prometheus.NewRegistry()
 	n.Metrics.MustRegister(cards.Metrics())
