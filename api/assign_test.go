@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -170,6 +171,31 @@ func TestAssignApplication(t *testing.T) {
 		}
 		e.assign(tr.c1Admin, v.ID, moved.Version+1, tr.u1, "").expect(t, 409, 40900) // decided
 		evs := e.wantTimeline(t, v.ID, []string{"submitted", "assigned", "approved"}, []string{tr.c1, tr.u1, tr.u1})
+		var detail struct {
+			DueOn    *string `json:"due_on"`
+			Timeline []struct {
+				At      string  `json:"at"`
+				Kind    string  `json:"kind"`
+				OrgName string  `json:"org_name"`
+				Note    *string `json:"note"`
+			} `json:"timeline"`
+		}
+		e.do("GET", "/api/v1/applications/"+v.ID, nil, w.Access).expect(t, 200, 0).decode(t, &detail)
+		var seen []string
+		for _, it := range detail.Timeline {
+			note := ""
+			if it.Note != nil {
+				note = *it.Note
+			}
+			seen = append(seen, it.Kind+"@"+it.OrgName+":"+note)
+			if it.At == "" {
+				t.Errorf("timeline entry without a time: %+v", it)
+			}
+		}
+		if want := "[submitted@武汉市总工会: assigned@武汉光谷制造有限公司工会:按工作地分配 approved@武汉光谷制造有限公司工会:]"; fmt.Sprint(seen) != want {
+			t.Errorf("the applicant's timeline %v, want %s", seen, want)
+		}
+		e.do("GET", "/api/v1/applications/"+v.ID, nil, tr.plain.Access).expect(t, 404, 40400) // only the applicant's
 		if evs[1].Note == nil || *evs[1].Note != "按工作地分配" || evs[1].Version != moved.Version {
 			t.Errorf("the assignment's event: %+v", evs[1])
 		}

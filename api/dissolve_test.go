@@ -102,6 +102,9 @@ func TestDissolveMovesMembers(t *testing.T) {
 		if mine.Status != "rejected" {
 			t.Errorf("pending application: %+v", mine)
 		}
+		if evs := e.timeline(t, app.ID); len(evs) == 0 || evs[len(evs)-1].Kind != model.EventRejected || evs[len(evs)-1].Note == nil {
+			t.Errorf("the rejection is not in the application's timeline: %+v", evs)
+		}
 		var tf model.Transfer
 		if err := e.db.Take(&tf, mustID(t, into)).Error; err != nil || tf.Status != model.TransferRejected || tf.DecisionReason == nil {
 			t.Errorf("transfer into the dissolved union: %v %+v", err, tf)

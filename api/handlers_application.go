@@ -137,16 +137,51 @@ func (s *Server) withdrawApplication(c *gin.Context) {
 
 // getApplication godoc
 //
-//	@Summary	One of the caller's applications
+//	@Summary		One of the caller's applications, with its timeline
+//	@Description	due_on is the date by which the union answers (15 working days after the last submission); timeline lists every move, oldest first: kind submitted, assigned (to a union by an intake point), returned, resubmitted, approved, rejected or withdrawn, with the org it was at afterwards and the reason given (note).
 //	@Tags		applications
 //	@Produce	json
 //	@Security	BearerAuth
 //	@Param		id	path		string	true	"application id"
-//	@Success	200	{object}	Envelope[applicationResponse]
+//	@Success	200	{object}	Envelope[applicationDetailResponse]
 //	@Failure	404	{object}	ErrorResponse
 //	@Router		/applications/{id} [get]
 func (s *Server) getApplication(c *gin.Context) {
-	s.ownerAction(c, s.Applications.Get)
+	id, found := parseID(c, "id")
+	if !found {
+		fail(c, service.ErrNotFound)
+		return
+	}
+	ctx, userID := c.Request.Context(), principal(c).UserID
+	a, err := s.Applications.Get(ctx, userID, id)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	events, err := s.Applications.Timeline(ctx, a)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	r, err := s.renderApplication(c, a)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	orgIDs := make([]int64, len(events))
+	for i, ev := range events {
+		orgIDs[i] = ev.OrgID
+	}
+	names, err := s.Orgs.Names(ctx, orgIDs)
+	if err != nil {
+		fail(c, err)
+		return
+	}
+	out := applicationDetailResponse{applicationResponse: r, Timeline: make([]timelineEntry, len(events))}
+	for i, ev := range events {
+		out.Timeline[i] = timelineEntry{At: s.at(ev.At), Kind: ev.Kind, OrgName: names[ev.OrgID], Note: ev.Note}
+	}
+	ok(c, http.StatusOK, out)
 }
 
 func (s *Server) ownerAction(c *gin.Context, act func(ctx context.Context, userID, id int64) (*model.Application, error)) {

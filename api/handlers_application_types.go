@@ -94,6 +94,23 @@ type applicationResponse struct {
 	BirthDate *string `json:"birth_date" example:"1949-12-31"`
 }
 
+// applicationDetailResponse is the applicant's own application with its
+// timeline (API.md §11).
+type applicationDetailResponse struct {
+	applicationResponse
+	// Timeline lists every move of the application, oldest first.
+	Timeline []timelineEntry `json:"timeline"`
+}
+
+// timelineEntry is one move of an application: where it was afterwards
+// and the reason a reviewer or assigner gave.
+type timelineEntry struct {
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind" enums:"submitted,assigned,returned,resubmitted,approved,rejected,withdrawn"`
+	OrgName string    `json:"org_name"`
+	Note    *string   `json:"note"`
+}
+
 // adminApplication is an application in the reply of an admin's decision,
 // shown as lists of people show a person (API.md §1): the ID number and
 // phone masked, the age instead of the birth date (which would give the

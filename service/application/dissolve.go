@@ -40,5 +40,8 @@ func (s *Service) CloseForDissolution(ctx context.Context, o *model.Org, actor i
 	if err := s.counted(ctx, a, model.AppSubmitted, model.AppRejected, nil); err != nil {
 		return false, err
 	}
+	if err := s.logMove(ctx, a, a.Version+1, model.EventRejected, a.OrgID, reason); err != nil {
+		return false, err
+	}
 	return true, s.afterDecision(ctx, access.Scope{UserID: actor}, a, o, model.AppRejected, reason, "application.reject")
 }

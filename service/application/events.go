@@ -16,3 +16,9 @@ func (s *Service) logMove(ctx context.Context, a *model.Application, version int
 	}
 	return s.events.Add(ctx, ev)
 }
+
+// Timeline returns the moves of application a, oldest first; a is one the
+// caller may read (Get).
+func (s *Service) Timeline(ctx context.Context, a *model.Application) ([]model.ApplicationEvent, error) {
+	return s.events.List(ctx, a.ID)
+}
