@@ -102,4 +102,5 @@ var migrations = []Migration{
 	migration11,
 	migration12,
 	migration13,
+	migration14,
 }
