@@ -242,3 +242,81 @@ func TestDeadlineSweepTwoNodesAtOnce(t *testing.T) {
 		}
 	})
 }
+
+// TestOverviewOverdueAndTimeToDecision: the overview counts the overdue
+// applications of the subtree and of each child, and the median working
+// days from submission to decision of the month's decisions (approve,
+// reject, return).
+func TestOverviewOverdueAndTimeToDecision(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		e.clock.set(onDay(t, "2026-09-28", 9))
+		tr := newTree(t, e)
+		_, approved := tr.applyAs(tr.u1)
+		tr.applyAs(tr.u1) // overdue from 10-24
+		tr.applyAs(tr.u3) // overdue from 10-24
+		e.clock.set(onDay(t, "2026-10-09", 10))
+		e.renew(&tr.chair1)
+		e.do("POST", "/api/v1/admin/applications/"+approved.ID+"/approve", map[string]any{"version": approved.Version},
+			tr.chair1.Access).expect(t, 200, 0) // 4 working days: 09-29, 09-30, 10-08, 10-09
+		e.clock.set(onDay(t, "2026-10-12", 9))
+		_, returned := tr.applyAs(tr.u1)
+		_, rejected := tr.applyAs(tr.u2)
+		e.clock.set(onDay(t, "2026-10-14", 16))
+		e.renew(&tr.chair1)
+		e.do("POST", "/api/v1/admin/applications/"+returned.ID+"/return", map[string]any{"version": returned.Version, "reason": "补充材料"},
+			tr.chair1.Access).expect(t, 200, 0) // 2 working days
+		e.clock.set(onDay(t, "2026-10-22", 11))
+		e.renew(&tr.c1Admin)
+		e.do("POST", "/api/v1/admin/applications/"+rejected.ID+"/reject", map[string]any{"version": rejected.Version, "reason": "不符合条件"},
+			tr.c1Admin.Access).expect(t, 200, 0) // 8 working days
+
+		e.clock.set(onDay(t, "2026-10-26", 9))
+		e.renew(&tr.rootAdmin)
+		type overview struct {
+			Applications struct {
+				Pending              int64    `json:"pending"`
+				Overdue              int64    `json:"overdue"`
+				MedianDaysToDecision *float64 `json:"median_days_to_decision"`
+			} `json:"applications"`
+			ByChild []struct {
+				OrgID   string `json:"org_id"`
+				Overdue int64  `json:"overdue"`
+			} `json:"by_child"`
+		}
+		four := 4.0
+		for _, tc := range []struct {
+			name    string
+			org     string
+			overdue int64
+			median  *float64
+			byChild map[string]int64
+		}{
+			{"province", tr.root, 2, &four, map[string]int64{tr.c1: 1, tr.c2: 1}},
+			{"city with the decisions", tr.c1, 1, &four, map[string]int64{tr.u1: 1, tr.u2: 0}},
+			{"city without decisions", tr.c2, 1, nil, map[string]int64{tr.u3: 1}},
+			{"one union", tr.u2, 0, &[]float64{8}[0], map[string]int64{}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				var ov overview
+				e.do("GET", "/api/v1/admin/stats/overview?org_id="+tc.org, nil, tr.rootAdmin.Access).expect(t, 200, 0).decode(t, &ov)
+				a := ov.Applications
+				if a.Overdue != tc.overdue || (a.MedianDaysToDecision == nil) != (tc.median == nil) ||
+					tc.median != nil && *a.MedianDaysToDecision != *tc.median {
+					t.Errorf("applications: overdue %d median %s, want %d %s", a.Overdue, days(a.MedianDaysToDecision), tc.overdue, days(tc.median))
+				}
+				got := map[string]int64{}
+				for _, c := range ov.ByChild {
+					got[c.OrgID] = c.Overdue
+				}
+				if len(got) != len(tc.byChild) {
+					t.Errorf("by_child %v, want %v", got, tc.byChild)
+				}
+				for id, n := range tc.byChild {
+					if got[id] != n {
+						t.Errorf("by_child %v, want %v", got, tc.byChild)
+					}
+				}
+			})
+		}
+	})
+}

@@ -139,7 +139,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	orgs.SetRollCounter(apps)
 	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
 		Location: cfg.Location(), Log: log})
-	st := stats.New(stats.Deps{DB: db, Cache: c, Location: cfg.Location(), Log: log})
+	st := stats.New(stats.Deps{DB: db, Cache: c, Location: cfg.Location(), Log: log, Calendar: cal})
 	orgs.SetOrgCounter(st)
 	apps.SetStats(st)
 	members.SetStats(st)
