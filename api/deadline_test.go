@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -317,6 +318,52 @@ func TestOverviewOverdueAndTimeToDecision(t *testing.T) {
 					}
 				}
 			})
+		}
+	})
+}
+
+// dyingNotifier passes the first ok notices on and then fails, as a node
+// that dies in the middle of a sweep.
+type dyingNotifier struct {
+	next application.Notifier
+	ok   int
+	mu   sync.Mutex
+}
+
+func (d *dyingNotifier) Notify(ctx context.Context, n application.Notice) error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.ok == 0 {
+		return errors.New("node died")
+	}
+	d.ok--
+	return d.next.Notify(ctx, n)
+}
+
+// TestDeadlineSweepDiesMidway: a sweep that fails after its first
+// escalation leaves the others unrecorded and unsent; the next sweep sends
+// those, and each escalation reaches the federation admin once.
+func TestDeadlineSweepDiesMidway(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		e.clock.set(onDay(t, "2026-09-28", 9))
+		tr := newTree(t, e)
+		for range 3 {
+			tr.applyAs(tr.u1)
+		}
+		e.clock.set(onDay(t, "2026-10-26", 8))
+		dying := application.New(application.Deps{DB: e.db, Now: e.clock.Now, Location: e.cfg.Location(),
+			Notifier: &dyingNotifier{next: application.Notices{Service: e.notify}, ok: 1}})
+		got, err := dying.SweepDeadlines(context.Background())
+		if err == nil || got != (application.Sweep{Escalations: 1}) {
+			t.Fatalf("dying sweep: %+v, %v; want one escalation, then the error", got, err)
+		}
+		got, err = e.apps.SweepDeadlines(context.Background())
+		if err != nil || got != (application.Sweep{Escalations: 2}) {
+			t.Fatalf("next sweep: %+v, %v; want the two others", got, err)
+		}
+		e.renew(&tr.c1Admin)
+		if n := e.deadlineNotices(tr.c1Admin); !mapsEqual(n, map[string]int{"application_overdue": 3}) {
+			t.Errorf("federation admin's notices %v, want 3 overdue", n)
 		}
 	})
 }
