@@ -12,7 +12,8 @@ import (
 // and the ID-card images; with Form, also the name (masked), the phone
 // and every other field of the form and its files.
 func toApplicationDetail(r applicationResponse, a *model.Application, idNumber, phone string, w application.Withheld) applicationDetail {
-	d := applicationDetail{applicationResponse: r, UserID: idString(a.UserID), Flagged: a.Flagged, Withheld: []string{}}
+	d := applicationDetail{applicationResponse: r, UserID: idString(a.UserID), Flagged: a.Flagged,
+		Escalated: a.EscalatedAt != nil, Withheld: []string{}}
 	if idNumber != "" {
 		d.IDNumber = &idNumber
 	}

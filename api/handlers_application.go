@@ -105,7 +105,7 @@ func (s *Server) updateApplication(c *gin.Context) {
 // submitApplication godoc
 //
 //	@Summary		Submit a draft or returned application
-//	@Description	An incomplete form is 422 with every missing field. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
+//	@Description	An incomplete form is 422 with every missing field. The reply carries due_on, the review deadline: the submission date plus 15 working days (weekends and public holidays off, make-up working days on); a resubmission after a return starts it again. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
 //	@Tags			applications
 //	@Produce		json
 //	@Security		BearerAuth
@@ -138,7 +138,7 @@ func (s *Server) withdrawApplication(c *gin.Context) {
 // getApplication godoc
 //
 //	@Summary		One of the caller's applications, with its timeline
-//	@Description	due_on is the date by which the union answers (15 working days after the last submission); timeline lists every move, oldest first: kind submitted, assigned (to a union by an intake point), returned, resubmitted, approved, rejected or withdrawn, with the org it was at afterwards and the reason given (note).
+//	@Description	due_on is the review deadline of the latest submission: its date plus 15 working days (business calendar); overdue is true while it is still submitted after it. timeline lists every move, oldest first: kind submitted, assigned (to a union by an intake point), returned, resubmitted, approved, rejected or withdrawn, with the org it was at afterwards and the reason given (note).
 //	@Tags		applications
 //	@Produce	json
 //	@Security	BearerAuth

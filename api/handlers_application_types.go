@@ -85,6 +85,11 @@ type applicationFields struct {
 	MemberID            *string        `json:"member_id"`
 	CreatedAt           time.Time      `json:"created_at"`
 	SubmittedAt         *time.Time     `json:"submitted_at"`
+	// DueOn is the review deadline of the latest submission (API.md §11):
+	// its date plus 15 working days.
+	DueOn *string `json:"due_on" example:"2026-10-23"`
+	// Overdue: still submitted after DueOn.
+	Overdue bool `json:"overdue"`
 }
 
 // applicationResponse is an application as its applicant sees it: the ID
@@ -130,6 +135,8 @@ type applicationDetail struct {
 	IDNumber *string `json:"id_number" example:"11010519491231002X"`
 	Phone    *string `json:"phone" example:"13800138000"`
 	Flagged  bool    `json:"flagged"`
+	// Escalated: overdue and reported to the parent federation's admins.
+	Escalated bool `json:"escalated"`
 	// Withheld names the fields not shown in clear; WithheldReason says why.
 	Withheld       []string `json:"withheld"`
 	WithheldReason *string  `json:"withheld_reason" enums:"consent_withdrawn,share_upward_withdrawn,transferred"`
@@ -156,6 +163,10 @@ type applicationListItem struct {
 	Flagged         bool       `json:"flagged"`
 	CreatedAt       time.Time  `json:"created_at"`
 	SubmittedAt     *time.Time `json:"submitted_at"`
+	DueOn           *string    `json:"due_on" example:"2026-10-23"`
+	Overdue         bool       `json:"overdue"`
+	// Escalated: overdue and reported to the parent federation's admins.
+	Escalated bool `json:"escalated"`
 }
 
 func employmentOf(e model.Employment) employmentJSON {
@@ -172,7 +183,8 @@ func (s *Server) toApplicationFields(a *model.Application, orgName, idNumber, ph
 		HouseholdType: a.HouseholdType, Employment: employmentOf(a.Employment),
 		PhotoUploadID: optIDString(a.PhotoUploadID), IDCardFrontUploadID: optIDString(a.IDCardFrontUploadID),
 		IDCardBackUploadID: optIDString(a.IDCardBackUploadID), ProofUploadIDs: []string{},
-		MemberID: optIDString(a.MemberID), CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt)}
+		MemberID: optIDString(a.MemberID), CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt),
+		DueOn: a.DueOn, Overdue: s.Applications.Overdue(a)}
 	if idNumber != "" {
 		r.IDNumberMasked = pii.MaskIDNumber(idNumber)
 	}

@@ -33,12 +33,13 @@ type approvedMember struct {
 // reviewQueue godoc
 //
 //	@Summary		The review queue
-//	@Description	Applications in the caller's scope, newest first, withdrawn ones included; those made to an intake point (a federation) are in the queue of its federation admins and those above, until assigned to a union (POST /admin/applications/{id}/assign) (status filters; submitted for the pending queue); drafts are never listed. A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked). The clear values are in the audited detail.
+//	@Description	Applications in the caller's scope, newest first, withdrawn ones included; those made to an intake point (a federation) are in the queue of its federation admins and those above, until assigned to a union (POST /admin/applications/{id}/assign) (status filters; submitted for the pending queue); drafts are never listed. Each carries due_on (submission date + 15 working days, business calendar), overdue (still submitted after due_on) and escalated (overdue and reported to the parent federation's admins, whose queue this is too); overdue=true lists the overdue ones only, overdue=false all but them (another value: 400/40000). A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked); a withdrawn application's name masked and no age for everyone. The clear values are in the audited detail.
 //	@Tags			review
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			org_id	query		string	false	"one union (default: the whole scope)"
 //	@Param			status	query		string	false	"submitted, approved, rejected, returned or withdrawn"
+//	@Param			overdue	query		string	false	"true: overdue only; false: all but the overdue"
 //	@Param			limit	query		int		false	"page size (default 20, max 100)"
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
 //	@Success		200		{object}	Envelope[listResponse[applicationListItem]]
@@ -51,7 +52,7 @@ func (s *Server) reviewQueue(c *gin.Context) {
 	if !good {
 		return
 	}
-	rows, next, err := s.Applications.Queue(c.Request.Context(), scope(c), orgID, c.Query("status"), p)
+	rows, next, err := s.Applications.Queue(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -80,7 +81,7 @@ func (s *Server) reviewQueue(c *gin.Context) {
 // reviewDetail godoc
 //
 //	@Summary		One application, in full
-//	@Description	The ID number and phone in clear, for the reviewer; every such read is written to the audit log. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).
+//	@Description	The ID number and phone in clear, for the reviewer; every such read is written to the audit log. due_on, overdue and escalated as in the queue. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).
 //	@Tags			review
 //	@Produce		json
 //	@Security		BearerAuth

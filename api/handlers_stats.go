@@ -37,6 +37,11 @@ type statsApplications struct {
 	Pending       int64 `json:"pending" example:"42"`
 	ApprovedMonth int64 `json:"approved_month" example:"310"`
 	RejectedMonth int64 `json:"rejected_month" example:"12"`
+	// Overdue: pending past due_on (API.md §11).
+	Overdue int64 `json:"overdue" example:"3"`
+	// MedianDaysToDecision: this month's decisions, working days from
+	// the latest submission to the decision; null without decisions.
+	MedianDaysToDecision *float64 `json:"median_days_to_decision" example:"4.5"`
 }
 
 // statsChild is one child org's line, counted over its subtree.
@@ -47,6 +52,7 @@ type statsChild struct {
 	WorkersTotal   int64    `json:"workers_total" example:"10000"`
 	MembershipRate *float64 `json:"membership_rate" example:"0.82"`
 	Pending        int64    `json:"pending" example:"3"`
+	Overdue        int64    `json:"overdue" example:"1"`
 }
 
 // statsMonth is one month of the trend (business time zone).
@@ -59,7 +65,7 @@ type statsMonth struct {
 // statsOverview godoc
 //
 //	@Summary		Monitoring overview
-//	@Description	Counters of an org's whole subtree: members on the roll (total = active + retained + suspended; female, migrant workers, dispatched, floating among them), workers_total (the sum of the grassroots unions' worker_count), membership_rate (入会率 = members.total / workers_total, 4 places, null without workers), pending applications and this month's approvals and rejections, active grassroots unions, by_child (each active child org over its own subtree, for the regular progress report 定期通报) and a 12-month trend, oldest first, zero-filled (joined/left count members entering or leaving the subtree's roll, transfers included; months in the business time zone). Without org_id: the caller's widest org. Read from counters kept in each change's transaction, so the cost does not grow with the member count; cached for up to 30 s.
+//	@Description	Counters of an org's whole subtree: members on the roll (total = active + retained + suspended; female, migrant workers, dispatched, floating among them), workers_total (the sum of the grassroots unions' worker_count), membership_rate (入会率 = members.total / workers_total, 4 places, null without workers), pending applications and this month's approvals and rejections, overdue (pending past due_on, also per child) and median_days_to_decision (this month's decisions — approve, reject, return — in working days from the latest submission, median; null without decisions), active grassroots unions, by_child (each active child org over its own subtree, for the regular progress report 定期通报) and a 12-month trend, oldest first, zero-filled (joined/left count members entering or leaving the subtree's roll, transfers included; months in the business time zone). Without org_id: the caller's widest org. Read from counters kept in each change's transaction, so the cost does not grow with the member count (overdue and the median from index ranges over the subtree's overdue applications and this month's decisions); cached for up to 30 s.
 //	@Tags			stats
 //	@Produce		json
 //	@Security		BearerAuth
@@ -92,11 +98,13 @@ func toOverviewResponse(ov *stats.Overview) statsOverviewResponse {
 			Dispatched: m.Dispatched, Floating: m.Floating},
 		WorkersTotal: ov.WorkersTotal, MembershipRate: ov.MembershipRate,
 		Applications: statsApplications{Pending: ov.Applications.Pending, ApprovedMonth: ov.Applications.ApprovedMonth,
-			RejectedMonth: ov.Applications.RejectedMonth},
+			RejectedMonth: ov.Applications.RejectedMonth, Overdue: ov.Applications.Overdue,
+			MedianDaysToDecision: ov.Applications.MedianDaysToDecision},
 		GrassrootsUnions: ov.GrassrootsUnions,
 		ByChild: items(ov.ByChild, func(ch stats.Child) statsChild {
 			return statsChild{OrgID: idString(ch.OrgID), Name: ch.Name, MembersTotal: ch.MembersTotal,
-				WorkersTotal: ch.WorkersTotal, MembershipRate: ch.MembershipRate, Pending: ch.Pending}
+				WorkersTotal: ch.WorkersTotal, MembershipRate: ch.MembershipRate, Pending: ch.Pending,
+				Overdue: ch.Overdue}
 		}),
 		Trend: items(ov.Trend, func(mo stats.Month) statsMonth {
 			return statsMonth{Month: mo.Month, Joined: mo.Joined, Left: mo.Left}

@@ -54,7 +54,8 @@ func (s *Server) applicationListItem(c *gin.Context, a *model.Application, orgNa
 		Version: a.Version, Name: name, NameMasked: pii.MaskName(a.Name),
 		IDNumberMasked: pii.MaskIDNumber(idNumber), Gender: a.Gender, Age: age, WorkType: a.WorkType,
 		IsMigrantWorker: a.IsMigrantWorker, IsDispatched: a.IsDispatched, Flagged: a.Flagged,
-		CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt)}
+		CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt), DueOn: a.DueOn,
+		Overdue: s.Applications.Overdue(a), Escalated: a.EscalatedAt != nil}
 }
 
 // renderForAdmin renders a for the reply of an admin's decision.

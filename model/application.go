@@ -73,6 +73,15 @@ type Application struct {
 	CreatedAt           time.Time
 	UpdatedAt           time.Time
 	SubmittedAt         *time.Time
+	// DueOn is the review deadline of the latest submission (YYYY-MM-DD,
+	// business date); nil before the first one.
+	DueOn *string
+	// RemindedAt, DueRemindedAt and EscalatedAt record the deadline notices
+	// sent for the latest submission (3 working days before, on the day,
+	// once overdue); a resubmission clears them.
+	RemindedAt    *time.Time
+	DueRemindedAt *time.Time
+	EscalatedAt   *time.Time
 }
 
 // ApplicationStore reads and writes applications.
@@ -151,6 +160,28 @@ type ReviewFilter struct {
 	// filters by the id alone, without the subquery over orgs.
 	OrgPath  string
 	Statuses []string // nil: every status but draft
+	// Due, when set, keeps the overdue applications only (Overdue) or
+	// all but them.
+	Due *DueFilter
+}
+
+// DueFilter selects by the review deadline. An application is overdue on
+// Today while it is submitted and its due_on is before Today.
+// CreatedBefore is the start of the day after the last submission date
+// that is overdue on Today: an overdue application was submitted by then,
+// so created by then, and the bound lets the queue's index start there.
+type DueFilter struct {
+	Overdue       bool
+	Today         string // YYYY-MM-DD
+	CreatedBefore time.Time
+}
+
+// scope applies f to a query of applications.
+func (f DueFilter) scope(db *gorm.DB) *gorm.DB {
+	if f.Overdue {
+		return db.Where("status = ? AND due_on < ? AND created_at < ?", AppSubmitted, f.Today, f.CreatedBefore.UTC())
+	}
+	return db.Where("(status <> ? OR due_on IS NULL OR due_on >= ?)", AppSubmitted, f.Today)
 }
 
 // ListForReview lists applications in scope, newest first, with the
@@ -173,6 +204,9 @@ func (s *ApplicationStore) ListForReview(ctx context.Context, f ReviewFilter, p 
 	} else {
 		q = q.Where("status <> ?", AppDraft)
 	}
+	if f.Due != nil {
+		q = f.Due.scope(q)
+	}
 	rows, err := q.Model(&Application{}).Select(reviewListColumns).Scopes(Keyset(p, "")).Rows()
 	if err != nil {
 		return nil, Translate(err)
@@ -183,7 +217,7 @@ func (s *ApplicationStore) ListForReview(ctx context.Context, f ReviewFilter, p 
 		var a Application
 		if err := rows.Scan(&a.ID, &a.OrgID, &a.Status, &a.Version, &a.Name, &a.IDType, &a.Gender, &a.BirthDate,
 			&a.IDNumberEnc, &a.WorkType, &a.IsMigrantWorker, &a.IsDispatched, &a.Flagged, &a.CreatedAt,
-			&a.SubmittedAt); err != nil {
+			&a.SubmittedAt, &a.DueOn, &a.EscalatedAt); err != nil {
 			return nil, Translate(err)
 		}
 		out = append(out, a)
@@ -205,9 +239,9 @@ func underAny(path string, paths []string) bool {
 // ListForReview scans them (the rest of each Application stays zero):
 // reading every column of every row, and scanning them by reflection,
 // was most of a page's cost. ix_applications_review holds each of them
-// (migration10): a column added here must be added there.
+// (migrations 10 and 14): a column added here must be added there.
 const reviewListColumns = "id, org_id, status, version, name, id_type, gender, birth_date, id_number_enc, " +
-	"work_type, is_migrant_worker, is_dispatched, flagged, created_at, submitted_at"
+	"work_type, is_migrant_worker, is_dispatched, flagged, created_at, submitted_at, due_on, escalated_at"
 
 // Transition applies fields to application id when it still has version
 // and one of the from statuses, and bumps the version. The WHERE decides,

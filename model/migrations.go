@@ -103,4 +103,5 @@ var migrations = []Migration{
 	migration12,
 	migration13,
 	migration14,
+	migration15,
 }

@@ -81,7 +81,8 @@ func TestReviewQueueCoveringIndex(t *testing.T) {
 		now := time.Now().UTC()
 		for i := range 200 {
 			at := now.Add(-time.Duration(i) * time.Minute)
-			app := &model.Application{ID: model.NewID(), UserID: model.NewID(), OrgID: unions[i%5].ID,
+			due := now.AddDate(0, 0, 1-i/50).Format(time.DateOnly) // the older half overdue
+			app := &model.Application{DueOn: &due, ID: model.NewID(), UserID: model.NewID(), OrgID: unions[i%5].ID,
 				Status: []string{model.AppSubmitted, model.AppApproved}[i%2], Version: 1,
 				Person: model.Person{Name: "张三", IDType: "resident_id"}, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at}
 			if err := apps.Create(ctx, app); err != nil {
@@ -93,43 +94,68 @@ func TestReviewQueueCoveringIndex(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		// The statement ListForReview sends, as sent.
-		var sql string
-		var vars []any
-		db = db.Session(&gorm.Session{})
-		if err := db.Callback().Row().After("gorm:row").Register("test:capture_review_sql", func(tx *gorm.DB) {
-			if tx.Statement.Table == "applications" {
-				sql, vars = tx.Statement.SQL.String(), tx.Statement.Vars
-			}
-		}); err != nil {
-			t.Fatal(err)
-		}
+		// The statements ListForReview sends, as sent: the pending queue, and
+		// its overdue part, bounded by the creation time.
 		a := unions[0]
-		f := model.ReviewFilter{Paths: []string{a.Path}, OrgID: a.ID, OrgPath: a.Path, Statuses: []string{model.AppSubmitted}}
-		rows, err := model.NewApplicationStore(db).ListForReview(ctx, f, model.Page{Limit: 20})
-		if err != nil || len(rows) != 20 || sql == "" {
-			t.Fatalf("ListForReview: %d rows, %v; sql %q", len(rows), err, sql)
-		}
-		if model.Dialect(db) == model.DialectMySQL {
-			var plan []struct {
-				Key   *string
-				Extra *string
-			}
-			if err := db.Raw("EXPLAIN "+sql, vars...).Scan(&plan).Error; err != nil {
-				t.Fatal(err)
-			}
-			if len(plan) != 1 || plan[0].Key == nil || *plan[0].Key != "ix_applications_review" ||
-				plan[0].Extra == nil || !strings.Contains(*plan[0].Extra, "Using index") || strings.Contains(*plan[0].Extra, "filesort") {
-				t.Fatalf("EXPLAIN %s: %+v; want ix_applications_review, Using index, no filesort", sql, plan)
-			}
-			return
-		}
-		var plan []struct{ Detail string }
-		if err := db.Raw("EXPLAIN QUERY PLAN "+sql, vars...).Scan(&plan).Error; err != nil {
-			t.Fatal(err)
-		}
-		if len(plan) != 1 || !strings.Contains(plan[0].Detail, "COVERING INDEX ix_applications_review") {
-			t.Fatalf("EXPLAIN QUERY PLAN %s: %+v; want one step on the covering index", sql, plan)
+		today := now.Format(time.DateOnly)
+		for _, tc := range []struct {
+			name string
+			due  *model.DueFilter
+			rows int
+		}{
+			{"pending", nil, 20},
+			{"overdue", &model.DueFilter{Overdue: true, Today: today, CreatedBefore: now.Add(-30 * time.Minute)}, 10},
+			{"not overdue", &model.DueFilter{Overdue: false, Today: today}, 10},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				f := model.ReviewFilter{Paths: []string{a.Path}, OrgID: a.ID, OrgPath: a.Path,
+					Statuses: []string{model.AppSubmitted}, Due: tc.due}
+				checkReviewPlan(t, db, f, tc.rows)
+			})
 		}
 	})
+}
+
+// checkReviewPlan runs ListForReview with f and checks that the database
+// reads the page from ix_applications_review alone, in its order.
+func checkReviewPlan(t *testing.T, db *gorm.DB, f model.ReviewFilter, wantRows int) {
+	t.Helper()
+	ctx := context.Background()
+	var sql string
+	var vars []any
+	db = db.Session(&gorm.Session{})
+	name := "test:capture_review_sql_" + t.Name()
+	if err := db.Callback().Row().After("gorm:row").Register(name, func(tx *gorm.DB) {
+		if tx.Statement.Table == "applications" {
+			sql, vars = tx.Statement.SQL.String(), tx.Statement.Vars
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = db.Callback().Row().Remove(name) }()
+	rows, err := model.NewApplicationStore(db).ListForReview(ctx, f, model.Page{Limit: 20})
+	if err != nil || len(rows) != wantRows || sql == "" {
+		t.Fatalf("ListForReview: %d rows, %v; sql %q", len(rows), err, sql)
+	}
+	if model.Dialect(db) == model.DialectMySQL {
+		var plan []struct {
+			Key   *string
+			Extra *string
+		}
+		if err := db.Raw("EXPLAIN "+sql, vars...).Scan(&plan).Error; err != nil {
+			t.Fatal(err)
+		}
+		if len(plan) != 1 || plan[0].Key == nil || *plan[0].Key != "ix_applications_review" ||
+			plan[0].Extra == nil || !strings.Contains(*plan[0].Extra, "Using index") || strings.Contains(*plan[0].Extra, "filesort") {
+			t.Fatalf("EXPLAIN %s: %+v; want ix_applications_review, Using index, no filesort", sql, plan)
+		}
+		return
+	}
+	var plan []struct{ Detail string }
+	if err := db.Raw("EXPLAIN QUERY PLAN "+sql, vars...).Scan(&plan).Error; err != nil {
+		t.Fatal(err)
+	}
+	if len(plan) != 1 || !strings.Contains(plan[0].Detail, "COVERING INDEX ix_applications_review") {
+		t.Fatalf("EXPLAIN QUERY PLAN %s: %+v; want one step on the covering index", sql, plan)
+	}
 }

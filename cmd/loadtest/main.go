@@ -29,7 +29,7 @@ import (
 	"github.com/unionhub/unionhub/config"
 )
 
-const allScenarios = "verify,redeem,card,queue,overview,login,mixed"
+const allScenarios = "verify,redeem,card,queue,queue-overdue,overview,login,mixed"
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

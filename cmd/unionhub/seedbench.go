@@ -17,6 +17,8 @@ import (
 	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/stats"
@@ -31,6 +33,10 @@ type benchOptions struct {
 	Seed         uint64
 	Now          time.Time
 	Progress     io.Writer // progress lines; nil prints none
+	// Calendar and Location give the applications their due dates
+	// (nil: calendar.Default() and UTC).
+	Calendar *calendar.Calendar
+	Location *time.Location
 }
 
 // benchSummary is what seed-bench prints at the end.
@@ -42,6 +48,7 @@ type benchSummary struct {
 	Members       int              `json:"members"`
 	Events        int              `json:"events"`
 	Applications  int              `json:"applications"`
+	Overdue       int              `json:"overdue_applications"`
 	CountersFixed int              `json:"counter_rows_fixed"`
 	MembersPerSec float64          `json:"members_per_second"`
 	TimingsMS     map[string]int64 `json:"timings_ms"`
@@ -94,9 +101,14 @@ func seedBenchCmd(ctx context.Context, args []string, e env) error {
 			*workers = 6
 		}
 	}
-	st := stats.New(stats.Deps{DB: db, Location: cfg.Location(), Log: log})
+	cal, err := calendar.Load(cfg.HolidaysFile)
+	if err != nil {
+		return fmt.Errorf("UNIONHUB_HOLIDAYS_FILE: %w", err)
+	}
+	st := stats.New(stats.Deps{DB: db, Location: cfg.Location(), Log: log, Calendar: cal})
 	sum, err := seedBench(ctx, db, cipher, st, benchOptions{Unions: *unions, Members: *members,
-		Applications: *apps, Workers: *workers, Seed: *seed, Now: time.Now(), Progress: e.stderr})
+		Applications: *apps, Workers: *workers, Seed: *seed, Now: time.Now(), Progress: e.stderr,
+		Calendar: cal, Location: cfg.Location()})
 	if err != nil {
 		return err
 	}
@@ -156,7 +168,7 @@ func seedBench(ctx context.Context, db *gorm.DB, cipher *pii.Cipher, st *stats.S
 	}
 
 	t = time.Now()
-	apps, err := b.applications(ctx)
+	apps, overdue, err := b.applications(ctx)
 	if err != nil {
 		return sum, err
 	}
@@ -175,7 +187,7 @@ func seedBench(ctx context.Context, db *gorm.DB, cipher *pii.Cipher, st *stats.S
 	sum.RootOrgID = strconv.FormatInt(b.root.ID, 10)
 	sum.FirstUnionID = strconv.FormatInt(b.unions[0].ID, 10)
 	sum.Orgs, sum.Unions, sum.Members, sum.Events = orgs, len(b.unions), o.Members, o.Members
-	sum.Applications, sum.CountersFixed = apps, len(drifts)
+	sum.Applications, sum.Overdue, sum.CountersFixed = apps, overdue, len(drifts)
 	b.progress("done in %s", time.Since(start).Round(time.Millisecond))
 	return sum, nil
 }
@@ -456,15 +468,19 @@ func (b *bench) member(r *rand.Rand, u *model.Org, idx int, m *model.Member) err
 
 // applications inserts submitted applications, each by a user of its own:
 // three quarters at the first union (its chair's pending queue), the rest
-// spread over the others. They are committed in chunks, so a million rows
-// never make one transaction.
-func (b *bench) applications(ctx context.Context) (int, error) {
+// spread over the others, submitted over the last 30 working days with
+// their due dates, so that about half are overdue. They are committed in
+// chunks, so a million rows never make one transaction. It returns how
+// many it made and how many of them are overdue.
+func (b *bench) applications(ctx context.Context) (int, int, error) {
 	n := b.o.Applications
 	if n <= 0 {
-		return 0, nil
+		return 0, 0, nil
 	}
 	r := rand.New(rand.NewPCG(b.o.Seed, 1<<62))
 	now := b.o.Now
+	days := b.submissionDays()
+	overdue := 0
 	chunk := 10 * b.batch
 	users := make([]model.User, 0, chunk)
 	apps := make([]model.Application, 0, chunk)
@@ -479,25 +495,29 @@ func (b *bench) applications(ctx context.Context) (int, error) {
 			var m model.Member
 			// Beyond the members' indexes: distinct from every member's ID number.
 			if err := b.member(r, u, b.o.Members+i, &m); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			user := model.User{ID: model.NewID(), OpenID: fmt.Sprintf("bench-applicant-%d-%d", b.o.Seed, i),
 				CreatedAt: now, UpdatedAt: now}
 			users = append(users, user)
-			at := now.Add(-time.Duration(r.Int64N(int64(10 * 24 * time.Hour))))
+			day := days[r.IntN(len(days))]
+			at := day.start.Add(time.Duration(r.Int64N(int64(day.span))))
+			if day.overdue {
+				overdue++
+			}
 			appID := model.NewID()
 			idEnc, err := b.cipher.Reseal(pii.MemberIDNumber.Row(m.ID), pii.ApplicationIDNumber.Row(appID), m.IDNumberEnc)
 			if err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			phoneEnc, err := b.cipher.Reseal(pii.MemberPhone.Row(m.ID), pii.ApplicationPhone.Row(appID), *m.PhoneEnc)
 			if err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 			apps = append(apps, model.Application{ID: appID, UserID: user.ID, OrgID: u.ID,
 				Status: model.AppSubmitted, Version: 1, OpenKey: &users[len(users)-1].ID, Person: m.Person,
 				IDNumberEnc: &idEnc, IDNumberIdx: &m.IDNumberIdx, PhoneEnc: &phoneEnc,
-				Employment: m.Employment, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at})
+				Employment: m.Employment, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at, DueOn: &day.due})
 		}
 		err := model.InTx(ctx, b.db, func(ctx context.Context) error {
 			db := model.Conn(ctx, b.db)
@@ -507,7 +527,7 @@ func (b *bench) applications(ctx context.Context) (int, error) {
 			return model.Translate(db.CreateInBatches(apps, b.batch).Error)
 		})
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		before := done
 		done += len(apps)
@@ -515,5 +535,38 @@ func (b *bench) applications(ctx context.Context) (int, error) {
 			b.progress("applications: %d/%d (%.0f/s)", done, n, float64(done)/time.Since(start).Seconds())
 		}
 	}
-	return n, nil
+	return n, overdue, nil
+}
+
+// submissionDay is a working day applications were submitted on: from
+// start, within span (up to now for today), due on due.
+type submissionDay struct {
+	start   time.Time
+	span    time.Duration
+	due     string
+	overdue bool
+}
+
+// submissionDays returns today and the 29 working days before it.
+func (b *bench) submissionDays() []submissionDay {
+	cal, loc := b.o.Calendar, b.o.Location
+	if cal == nil {
+		cal = calendar.Default()
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	now := b.o.Now.In(loc)
+	today := calendar.DateOf(now)
+	out := make([]submissionDay, 0, 30)
+	for k := range 30 {
+		d := cal.AddWorkingDays(today, -k)
+		start, span := d.In(loc), 24*time.Hour
+		if d == today {
+			span = max(now.Sub(start), time.Second)
+		}
+		due := cal.AddWorkingDays(d, application.DueWorkingDays)
+		out = append(out, submissionDay{start: start, span: span, due: due.String(), overdue: due.Before(today)})
+	}
+	return out
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/stats"
@@ -109,6 +110,21 @@ func TestSeedBenchOutputValidates(t *testing.T) {
 		var apps []model.Application
 		if err := db.Find(&apps).Error; err != nil {
 			t.Fatal(err)
+		}
+		cal, overdue := calendar.Default(), 0
+		today := calendar.DateOf(now)
+		for _, a := range apps { // submitted over the last 30 working days, due 15 working days after
+			due := cal.AddWorkingDays(calendar.DateOf(*a.SubmittedAt), 15)
+			if a.SubmittedAt.After(now) || cal.WorkingDaysBetween(calendar.DateOf(*a.SubmittedAt), today) >= 30 ||
+				a.DueOn == nil || *a.DueOn != due.String() {
+				t.Errorf("application %d: submitted %v, due %v, want due %s", a.ID, a.SubmittedAt, a.DueOn, due)
+			}
+			if due.Before(today) {
+				overdue++
+			}
+		}
+		if overdue != sum.Overdue || overdue == 0 || overdue == len(apps) {
+			t.Errorf("%d overdue of %d, summary says %d: want some overdue and some not", overdue, len(apps), sum.Overdue)
 		}
 		for _, a := range apps { // sealed for the application's own row, as the service reads them
 			if _, err := cipher.Decrypt(pii.ApplicationIDNumber.Row(a.ID), *a.IDNumberEnc); err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/stats"
 )
 
@@ -54,7 +55,11 @@ func statsCmd(ctx context.Context, args []string, e env) error {
 	if err := node.EnsureSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
-	st := stats.New(stats.Deps{DB: db, Location: cfg.Location(), Log: log})
+	cal, err := calendar.Load(cfg.HolidaysFile)
+	if err != nil {
+		return fmt.Errorf("UNIONHUB_HOLIDAYS_FILE: %w", err)
+	}
+	st := stats.New(stats.Deps{DB: db, Location: cfg.Location(), Log: log, Calendar: cal})
 	if sub == "reconcile" {
 		return reconcile(ctx, st, *fix, e)
 	}

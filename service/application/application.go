@@ -14,6 +14,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/privacy"
@@ -80,6 +81,9 @@ type Deps struct {
 	Limiter *ratelimit.Limiter
 	// IDImageRetention: ID-card images are deleted this long after the decision.
 	IDImageRetention time.Duration
+	// Calendar counts the working days of review deadlines; nil is
+	// calendar.Default().
+	Calendar *calendar.Calendar
 }
 
 // Service is the application domain.
@@ -93,6 +97,7 @@ type Service struct {
 	uploads  *model.UploadStore
 	idem     *model.IdempotencyStore
 	events   *model.ApplicationEventStore
+	roles    *model.RoleStore
 }
 
 // New returns the application service.
@@ -109,13 +114,16 @@ func New(d Deps) *Service {
 	if d.Notice == nil {
 		d.Notice = privacy.Default()
 	}
+	if d.Calendar == nil {
+		d.Calendar = calendar.Default()
+	}
 	if d.IDImageRetention == 0 {
 		d.IDImageRetention = 30 * 24 * time.Hour
 	}
 	return &Service{Deps: d, apps: model.NewApplicationStore(d.DB), members: model.NewMemberStore(d.DB),
 		orgs: model.NewOrgStore(d.DB), users: model.NewUserStore(d.DB), consents: model.NewConsentStore(d.DB),
 		uploads: model.NewUploadStore(d.DB), idem: model.NewIdempotencyStore(d.DB),
-		events: model.NewApplicationEventStore(d.DB)}
+		events: model.NewApplicationEventStore(d.DB), roles: model.NewRoleStore(d.DB)}
 }
 
 // SetNotifier wires the notifications once they exist.

@@ -234,6 +234,7 @@ func (s *Service) prepareSubmit(ctx context.Context, a *model.Application) error
 	a.ConsentID, a.PhoneEnc = &consent.ID, &phone
 	a.Status, a.SubmittedAt, a.UpdatedAt = model.AppSubmitted, &now, now
 	a.ReviewReason = nil
+	s.setDue(a)
 	return nil
 }
 
@@ -265,6 +266,8 @@ func (s *Service) save(ctx context.Context, prev, next *model.Application, from 
 		"photo_upload_id": next.PhotoUploadID, "id_card_front_upload_id": next.IDCardFrontUploadID,
 		"id_card_back_upload_id": next.IDCardBackUploadID, "proof_upload_ids": next.ProofUploadIDs,
 		"review_reason": next.ReviewReason, "updated_at": next.UpdatedAt, "submitted_at": next.SubmittedAt,
+		"due_on": next.DueOn, "reminded_at": next.RemindedAt, "due_reminded_at": next.DueRemindedAt,
+		"escalated_at": next.EscalatedAt,
 	}
 	err := s.apps.Transition(ctx, prev.ID, prev.Version, from, fields)
 	if errors.Is(err, model.ErrConflict) {

@@ -29,7 +29,9 @@ type Approved struct {
 
 // Queue lists the applications in the reviewer's scope, newest first.
 // Drafts are the applicant's alone and never listed.
-func (s *Service) Queue(ctx context.Context, sc access.Scope, orgID int64, status string, p model.Page) ([]model.Application, *string, error) {
+// overdue is "" (no filter), "true" (the overdue applications only) or
+// "false" (all but them).
+func (s *Service) Queue(ctx context.Context, sc access.Scope, orgID int64, status, overdue string, p model.Page) ([]model.Application, *string, error) {
 	if id, single := sc.SingleUnion(access.Review); orgID == 0 && single {
 		orgID = id
 	}
@@ -45,6 +47,11 @@ func (s *Service) Queue(ctx context.Context, sc access.Scope, orgID int64, statu
 			return nil, nil, service.E(service.KindMalformed, "参数 status 应为 submitted、approved、rejected、returned 或 withdrawn")
 		}
 	}
+	due, err := s.dueFilter(overdue)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.Due = due
 	rows, err := s.apps.ListForReview(ctx, f, p)
 	if err != nil {
 		return nil, nil, err

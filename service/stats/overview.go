@@ -34,9 +34,14 @@ type Members struct {
 }
 
 // Applications counts a subtree's pending applications and this month's
-// decisions.
+// decisions; Overdue are the pending ones past their due date.
 type Applications struct {
 	Pending, ApprovedMonth, RejectedMonth int64
+	Overdue                               int64
+	// MedianDaysToDecision is the median, over this month's decisions
+	// (approve, reject, return), of the working days from the latest
+	// submission to the decision; nil without decisions.
+	MedianDaysToDecision *float64
 }
 
 // Child is one child org's line of an overview.
@@ -47,6 +52,7 @@ type Child struct {
 	WorkersTotal   int64
 	MembershipRate *float64
 	Pending        int64
+	Overdue        int64
 }
 
 // Month is one month of a trend.
@@ -174,7 +180,7 @@ func (s *Service) build(ctx context.Context, o *model.Org) (*Overview, error) {
 	}
 	this := byMonth[months[len(months)-1]]
 	ov.Applications.ApprovedMonth, ov.Applications.RejectedMonth = this.Approved, this.Rejected
-	return ov, nil
+	return ov, s.deadlines(ctx, o, ov)
 }
 
 // Rate is the membership rate (入会率): members on the roll over workers,

@@ -26,6 +26,10 @@ type Report struct {
 	Month   string
 	Rows    []ReportRow
 	Total   ReportRow
+	// Ageing is the ageing sheet: pending applications per child (in
+	// Rows' order) by working days waiting, when the report is made.
+	Ageing      []AgeingRow
+	AgeingTotal AgeingRow
 }
 
 // ReportRow is one org's line. Members, workers, rate and pending are the
@@ -99,7 +103,7 @@ func (s *Service) Report(ctx context.Context, orgID int64, month string) (*Repor
 	slices.SortStableFunc(rep.Rows, func(a, b ReportRow) int {
 		return cmp.Or(cmp.Compare(b.Members, a.Members), strings.Compare(a.Name, b.Name))
 	})
-	return rep, nil
+	return rep, s.ageing(ctx, o, rep)
 }
 
 // childOf returns the child of parentPath on path (0 when path is the
@@ -131,8 +135,8 @@ func median(xs []float64) *float64 {
 var reportHeader = []any{"组织名称", "会员人数", "职工人数", "入会率", "本月增加（入会、转入）", "本月减少（退会、转出等）",
 	"待审核申请", "本月审核件数", "审核用时中位数（小时）"}
 
-// WriteXLSX writes the report as one worksheet: a title, the header, a
-// row per child, and the total.
+// WriteXLSX writes the report: the progress sheet (a title, the header,
+// a row per child, and the total) and the ageing sheet (writeAgeing).
 func (r *Report) WriteXLSX(w io.Writer) error {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -171,6 +175,9 @@ func (r *Report) WriteXLSX(w io.Writer) error {
 		return err
 	}
 	if err := f.SetColWidth(sheet, "B", "I", 14); err != nil {
+		return err
+	}
+	if err := r.writeAgeing(f); err != nil {
 		return err
 	}
 	return f.Write(w)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/calendar"
 )
 
 // DefaultBuckets is how many rows an org near the root keeps per counter.
@@ -41,6 +42,9 @@ type Deps struct {
 	Buckets int
 	// CacheTTL is how long an overview is cached; 0 means 30 s.
 	CacheTTL time.Duration
+	// Calendar counts working days (time to decision, ageing); nil is
+	// calendar.Default().
+	Calendar *calendar.Calendar
 }
 
 // Service keeps and reads the counters.
@@ -63,6 +67,9 @@ func New(d Deps) *Service {
 	}
 	if d.Buckets <= 0 {
 		d.Buckets = DefaultBuckets
+	}
+	if d.Calendar == nil {
+		d.Calendar = calendar.Default()
 	}
 	if d.CacheTTL == 0 {
 		d.CacheTTL = 30 * time.Second

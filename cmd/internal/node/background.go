@@ -17,6 +17,9 @@ const (
 	outboxPoll      = time.Second // a subscribe message goes out within about a second
 	jobPoll         = 2 * time.Second
 	outboxRetention = 30 * 24 * time.Hour
+	// deadlineSweep: review deadline notices go out within this long of
+	// the business day's start (application.Service.SweepDeadlines).
+	deadlineSweep = 15 * time.Minute
 )
 
 // background is the node's work outside requests: the outbox Deliverer,

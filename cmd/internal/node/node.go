@@ -135,11 +135,11 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), notice, nil, log)
 	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Files: uploads,
 		Notice: notice, Location: cfg.Location(), Log: log, Limiter: limiter,
-		IDImageRetention: time.Duration(cfg.IDImageRetentionDays) * 24 * time.Hour})
+		IDImageRetention: time.Duration(cfg.IDImageRetentionDays) * 24 * time.Hour, Calendar: cal})
 	orgs.SetRollCounter(apps)
 	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
 		Location: cfg.Location(), Log: log})
-	st := stats.New(stats.Deps{DB: db, Cache: c, Location: cfg.Location(), Log: log})
+	st := stats.New(stats.Deps{DB: db, Cache: c, Location: cfg.Location(), Log: log, Calendar: cal})
 	orgs.SetOrgCounter(st)
 	apps.SetStats(st)
 	members.SetStats(st)
@@ -153,6 +153,14 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 		n, err := uploads.Cleanup(ctx)
 		if n > 0 {
 			log.InfoContext(ctx, "uploads deleted on schedule", "files", n)
+		}
+		return err
+	})
+	bg.Runner.Every("application_deadlines", deadlineSweep, func(ctx context.Context) error {
+		n, err := apps.SweepDeadlines(ctx)
+		if n != (application.Sweep{}) {
+			log.InfoContext(ctx, "review deadline notices sent", "reminders", n.Reminders, "due_day", n.DueDay,
+				"escalations", n.Escalations)
 		}
 		return err
 	})
