@@ -22,7 +22,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Applications in the caller's scope, newest first, withdrawn ones included (status filters; submitted for the pending queue); drafts are never listed. A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked). The clear values are in the audited detail.",
+                "description": "Applications in the caller's scope, newest first, withdrawn ones included; those made to an intake point (a federation) are in the queue of its federation admins and those above, until assigned to a union (POST /admin/applications/{id}/assign) (status filters; submitted for the pending queue); drafts are never listed. Each carries due_on (submission date + 15 working days, business calendar), overdue (still submitted after due_on) and escalated (overdue and reported to the parent federation's admins, whose queue this is too); overdue=true lists the overdue ones only, overdue=false all but them (another value: 400/40000). A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked); a withdrawn application's name masked and no age for everyone. The clear values are in the audited detail.",
                 "produces": [
                     "application/json"
                 ],
@@ -41,6 +41,12 @@ const docTemplate = `{
                         "type": "string",
                         "description": "submitted, approved, rejected, returned or withdrawn",
                         "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "true: overdue only; false: all but the overdue",
+                        "name": "overdue",
                         "in": "query"
                     },
                     {
@@ -91,7 +97,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The ID number and phone in clear, for the reviewer; every such read is written to the audit log. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).",
+                "description": "The ID number and phone in clear, for the reviewer; every such read is written to the audit log. due_on, overdue and escalated as in the queue. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).",
                 "produces": [
                     "application/json"
                 ],
@@ -131,7 +137,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "version must be the application's current one; a stale version or a status that does not allow approval is 409/40900. Two concurrent approvals make one member. The reply names the new member and member number (region code of the union + 8-digit sequence); the application in it is shown as in lists of people (age instead of the birth date, name masked for federation admins).",
+                "description": "version must be the application's current one; a stale version or a status that does not allow approval is 409/40900. Only a grassroots union takes members: an application still at an intake point is 422 on org_id (assign it first); rejecting and returning it there are allowed. Two concurrent approvals make one member. The reply names the new member and member number (region code of the union + 8-digit sequence); the application in it is shown as in lists of people (age instead of the birth date, name masked for federation admins).",
                 "consumes": [
                     "application/json"
                 ],
@@ -165,6 +171,76 @@ const docTemplate = `{
                         "description": "OK",
                         "schema": {
                             "$ref": "#/definitions/api.Envelope-api_approveResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/applications/{id}/assign": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Federation admins only (403 for chairs and staff), with the application in their scope (else 404): typically one made to an intake point (属地入会, API.md §11), which cannot be approved where it is. org_id must be another grassroots union in the caller's scope (an org outside it, or none, is 404) that is active and accepts applications (else 422 on org_id); the application must be submitted and version its current one (else 409/40900). The application moves to that union's queue with a new version; pending moves from the old org's counters to the union's; the move is recorded for the applicant's timeline (kind assigned, with reason as its note) and audited. reason is optional, at most 500 characters of plain text, and the applicant sees it. The applicant is told in the app (notification kind application_assigned, data application_id and org_id); no WeChat subscribe message is sent: the one template is for review results, and a one-time subscription spent here would leave none for the decision. The reply shows the application as lists of people do (age instead of the birth date, name masked for federation admins).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "review"
+                ],
+                "summary": "Assign a submitted application to a grassroots union",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "application id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version, the union and an optional reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.assignRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_adminApplication"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
                         }
                     },
                     "404": {
@@ -1233,7 +1309,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "federation_admin of an ancestor. A single (单独建会) grassroots union needs unit_name and uscc (GB 32100 check character); a joint one (联合基层工会) only a name. name, unit_name and address are one line each: line breaks, tabs and other control characters, invisible format characters (zero-width, bidi controls) and \u003c \u003e are refused. Every bad field is listed in details (422/40001).",
+                "description": "federation_admin of an ancestor. A single (单独建会) grassroots union needs unit_name and uscc (GB 32100 check character); a joint one (联合基层工会) only a name. accepts_applications defaults to true for a grassroots union and to false for a federation; true makes a federation an intake point (属地入会, API.md §11): workers whose employer has no union apply to it and its admins assign the applications to unions. name, unit_name and address are one line each: line breaks, tabs and other control characters, invisible format characters (zero-width, bidi controls) and \u003c \u003e are refused. Every bad field is listed in details (422/40001).",
                 "consumes": [
                     "application/json"
                 ],
@@ -1284,6 +1360,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "A union being dissolved (status dissolving) carries dissolution: its job and how many members have moved.",
                 "produces": [
                     "application/json"
                 ],
@@ -1322,47 +1399,7 @@ const docTemplate = `{
                 }
             },
             "patch": {
-                "security": [
-                    {
-                        "BearerAuth": []
-                    }
-                ],
-                "description": "Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no \u003c \u003e). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); a union with members on the roll or live children cannot be dissolved (409/40900). A stale version is 409/40900.",
-                "consumes": [
-                    "application/json"
-                ],
-                "produces": [
-                    "application/json"
-                ],
-                "tags": [
-                    "orgs"
-                ],
-                "summary": "Edit an org's profile",
-                "parameters": [
-                    {
-                        "type": "string",
-                        "description": "org id",
-                        "name": "id",
-                        "in": "path",
-                        "required": true
-                    },
-                    {
-                        "description": "fields to change",
-                        "name": "body",
-                        "in": "body",
-                        "required": true,
-                        "schema": {
-                            "$ref": "#/definitions/api.orgRequest"
-                        }
-                    }
-                ],
                 "responses": {
-                    "200": {
-                        "description": "OK",
-                        "schema": {
-                            "$ref": "#/definitions/api.Envelope-api_orgResponse"
-                        }
-                    },
                     "403": {
                         "description": "Forbidden",
                         "schema": {
@@ -1597,7 +1634,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Counters of an org's whole subtree: members on the roll (total = active + retained + suspended; female, migrant workers, dispatched, floating among them), workers_total (the sum of the grassroots unions' worker_count), membership_rate (入会率 = members.total / workers_total, 4 places, null without workers), pending applications and this month's approvals and rejections, active grassroots unions, by_child (each active child org over its own subtree, for the regular progress report 定期通报) and a 12-month trend, oldest first, zero-filled (joined/left count members entering or leaving the subtree's roll, transfers included; months in the business time zone). Without org_id: the caller's widest org. Read from counters kept in each change's transaction, so the cost does not grow with the member count; cached for up to 30 s.",
+                "description": "Counters of an org's whole subtree: members on the roll (total = active + retained + suspended; female, migrant workers, dispatched, floating among them), workers_total (the sum of the grassroots unions' worker_count), membership_rate (入会率 = members.total / workers_total, 4 places, null without workers), pending applications and this month's approvals and rejections, overdue (pending past due_on, also per child) and median_days_to_decision (this month's decisions — approve, reject, return — in working days from the latest submission, median; null without decisions), active grassroots unions, by_child (each active child org over its own subtree, for the regular progress report 定期通报) and a 12-month trend, oldest first, zero-filled (joined/left count members entering or leaving the subtree's roll, transfers included; months in the business time zone). Without org_id: the caller's widest org. Read from counters kept in each change's transaction, so the cost does not grow with the member count (overdue and the median from index ranges over the subtree's overdue applications and this month's decisions); cached for up to 30 s.",
                 "produces": [
                     "application/json"
                 ],
@@ -1829,7 +1866,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Saves a draft, or submits at once with \"submit\": true. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path; free text (employment.employer_name, job_title, dispatch_agency_name) is one line, without control or invisible characters or \u003c \u003e. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply (same status and body, header Idempotent-Replayed: true), also a retry sent while the first request still runs, on any node: it waits up to 10 s for that reply (then 429/42900, Retry-After 1). The same key with another body is 422 on field Idempotency-Key; a request that failed stores nothing, so a corrected retry may reuse its key. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.",
+                "description": "Saves a draft, or submits at once with \"submit\": true. org_id is a grassroots union that accepts applications, or an intake point (a federation listed by GET /orgs/search?intake=true, for workers whose employer has no union), whose admins assign the application to a union; any other org is 422 on org_id. Needs a current consent (422 on field consent); submitting needs all three consent items, a photo and a bound phone (422 on field phone). Every bad or missing field is listed in details by JSON path; free text (employment.employer_name, job_title, dispatch_agency_name) is one line, without control or invisible characters or \u003c \u003e. One open application per user (409/40902); an ID number on the roll is 409/40901. An Idempotency-Key header makes a retry within 24 h return the first reply (same status and body, header Idempotent-Replayed: true), also a retry sent while the first request still runs, on any node: it waits up to 10 s for that reply (then 429/42900, Retry-After 1). The same key with another body is 422 on field Idempotency-Key; a request that failed stores nothing, so a corrected retry may reuse its key. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1930,13 +1967,14 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
+                "description": "due_on is the review deadline of the latest submission: its date plus 15 working days (business calendar); overdue is true while it is still submitted after it. timeline lists every move, oldest first: kind submitted, assigned (to a union by an intake point), returned, resubmitted, approved, rejected or withdrawn, with the org it was at afterwards and the reason given (note).",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
                     "applications"
                 ],
-                "summary": "One of the caller's applications",
+                "summary": "One of the caller's applications, with its timeline",
                 "parameters": [
                     {
                         "type": "string",
@@ -1950,7 +1988,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/api.Envelope-api_applicationResponse"
+                            "$ref": "#/definitions/api.Envelope-api_applicationDetailResponse"
                         }
                     },
                     "404": {
@@ -2037,7 +2075,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "An incomplete form is 422 with every missing field. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.",
+                "description": "An incomplete form is 422 with every missing field. The reply carries due_on, the review deadline: the submission date plus 15 working days (weekends and public holidays off, make-up working days on); a resubmission after a return starts it again. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.",
                 "produces": [
                     "application/json"
                 ],
@@ -3025,15 +3063,21 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Unions that accept applications, by a substring of the name or unit name (q) and a region code prefix (region_code, e.g. 4201 for a city), newest first.",
+                "description": "Grassroots unions that accept applications, by a substring of the name or unit name (q) and a region code prefix (region_code, e.g. 4201 for a city), newest first. With intake=true, the intake points instead (属地入会: federations that accept applications from workers whose employer has no union, and assign them to a union), each with \"intake\":true; without it every item has \"intake\":false.",
                 "produces": [
                     "application/json"
                 ],
                 "tags": [
                     "orgs"
                 ],
-                "summary": "Find a grassroots union to join",
+                "summary": "Find a grassroots union or an intake point to apply to",
                 "parameters": [
+                    {
+                        "type": "boolean",
+                        "description": "true: list intake points instead of unions",
+                        "name": "intake",
+                        "in": "query"
+                    },
                     {
                         "type": "string",
                         "description": "substring of name or unit name",
@@ -3386,6 +3430,26 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.applicationDetail"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_applicationDetailResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.applicationDetailResponse"
                 },
                 "message": {
                     "type": "string",
@@ -4139,6 +4203,11 @@ const docTemplate = `{
                 "created_at": {
                     "type": "string"
                 },
+                "due_on": {
+                    "description": "DueOn is the review deadline of the latest submission (API.md §11):\nits date plus 15 working days.",
+                    "type": "string",
+                    "example": "2026-10-23"
+                },
                 "education": {
                     "type": "string"
                 },
@@ -4185,6 +4254,10 @@ const docTemplate = `{
                 },
                 "org_name": {
                     "type": "string"
+                },
+                "overdue": {
+                    "description": "Overdue: still submitted after DueOn.",
+                    "type": "boolean"
                 },
                 "phone_masked": {
                     "type": "string",
@@ -4234,11 +4307,20 @@ const docTemplate = `{
                 "created_at": {
                     "type": "string"
                 },
+                "due_on": {
+                    "description": "DueOn is the review deadline of the latest submission (API.md §11):\nits date plus 15 working days.",
+                    "type": "string",
+                    "example": "2026-10-23"
+                },
                 "education": {
                     "type": "string"
                 },
                 "employment": {
                     "$ref": "#/definitions/api.employmentJSON"
+                },
+                "escalated": {
+                    "description": "Escalated: overdue and reported to the parent federation's admins.",
+                    "type": "boolean"
                 },
                 "ethnicity": {
                     "type": "string"
@@ -4287,6 +4369,10 @@ const docTemplate = `{
                 },
                 "org_name": {
                     "type": "string"
+                },
+                "overdue": {
+                    "description": "Overdue: still submitted after DueOn.",
+                    "type": "boolean"
                 },
                 "phone": {
                     "type": "string",
@@ -4345,6 +4431,117 @@ const docTemplate = `{
                         "share_upward_withdrawn",
                         "transferred"
                     ]
+                }
+            }
+        },
+        "api.applicationDetailResponse": {
+            "type": "object",
+            "properties": {
+                "birth_date": {
+                    "type": "string",
+                    "example": "1949-12-31"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "due_on": {
+                    "description": "DueOn is the review deadline of the latest submission (API.md §11):\nits date plus 15 working days.",
+                    "type": "string",
+                    "example": "2026-10-23"
+                },
+                "education": {
+                    "type": "string"
+                },
+                "employment": {
+                    "$ref": "#/definitions/api.employmentJSON"
+                },
+                "ethnicity": {
+                    "type": "string"
+                },
+                "gender": {
+                    "type": "string",
+                    "enum": [
+                        "male",
+                        "female"
+                    ]
+                },
+                "household_type": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "id_card_back_upload_id": {
+                    "type": "string"
+                },
+                "id_card_front_upload_id": {
+                    "type": "string"
+                },
+                "id_number_masked": {
+                    "type": "string",
+                    "example": "110105********002X"
+                },
+                "id_type": {
+                    "type": "string"
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "overdue": {
+                    "description": "Overdue: still submitted after DueOn.",
+                    "type": "boolean"
+                },
+                "phone_masked": {
+                    "type": "string",
+                    "example": "138****8000"
+                },
+                "photo_upload_id": {
+                    "type": "string"
+                },
+                "political_status": {
+                    "type": "string"
+                },
+                "proof_upload_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "review": {
+                    "$ref": "#/definitions/api.reviewJSON"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "draft",
+                        "submitted",
+                        "approved",
+                        "rejected",
+                        "returned",
+                        "withdrawn"
+                    ]
+                },
+                "submitted_at": {
+                    "type": "string"
+                },
+                "timeline": {
+                    "description": "Timeline lists every move of the application, oldest first.",
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.timelineEntry"
+                    }
+                },
+                "version": {
+                    "type": "integer"
                 }
             }
         },
@@ -4419,6 +4616,14 @@ const docTemplate = `{
                 "created_at": {
                     "type": "string"
                 },
+                "due_on": {
+                    "type": "string",
+                    "example": "2026-10-23"
+                },
+                "escalated": {
+                    "description": "Escalated: overdue and reported to the parent federation's admins.",
+                    "type": "boolean"
+                },
                 "flagged": {
                     "type": "boolean"
                 },
@@ -4451,6 +4656,9 @@ const docTemplate = `{
                 "org_name": {
                     "type": "string"
                 },
+                "overdue": {
+                    "type": "boolean"
+                },
                 "status": {
                     "type": "string"
                 },
@@ -4474,6 +4682,11 @@ const docTemplate = `{
                 },
                 "created_at": {
                     "type": "string"
+                },
+                "due_on": {
+                    "description": "DueOn is the review deadline of the latest submission (API.md §11):\nits date plus 15 working days.",
+                    "type": "string",
+                    "example": "2026-10-23"
                 },
                 "education": {
                     "type": "string"
@@ -4521,6 +4734,10 @@ const docTemplate = `{
                 },
                 "org_name": {
                     "type": "string"
+                },
+                "overdue": {
+                    "description": "Overdue: still submitted after DueOn.",
+                    "type": "boolean"
                 },
                 "phone_masked": {
                     "type": "string",
@@ -4580,6 +4797,23 @@ const docTemplate = `{
                 "member_no": {
                     "type": "string",
                     "example": "42010600000017"
+                }
+            }
+        },
+        "api.assignRequest": {
+            "type": "object",
+            "properties": {
+                "org_id": {
+                    "type": "string",
+                    "example": "384515783190089728"
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "按工作地分配到园区联合工会"
+                },
+                "version": {
+                    "type": "integer",
+                    "example": 2
                 }
             }
         },
@@ -4845,6 +5079,43 @@ const docTemplate = `{
                 "type": "array",
                 "items": {
                     "$ref": "#/definitions/api.dictEntry"
+                }
+            }
+        },
+        "api.dissolutionResponse": {
+            "type": "object",
+            "properties": {
+                "applications_rejected": {
+                    "description": "Submitted applications to the union and pending transfers into it,\nrejected with a reason (the applicant or member is told).",
+                    "type": "integer"
+                },
+                "job_id": {
+                    "description": "JobID is null, and Status \"stopped\", when no job runs any more (it\nfailed): PATCH status \"dissolved\" with members_to again to resume.",
+                    "type": "string"
+                },
+                "moved": {
+                    "type": "integer"
+                },
+                "remaining": {
+                    "type": "integer"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "running",
+                        "stopped"
+                    ]
+                },
+                "to_org_id": {
+                    "type": "string"
+                },
+                "total": {
+                    "description": "Total: members on the roll when the dissolution was asked; Moved:\nmoved so far; Remaining: still on the roll.",
+                    "type": "integer"
+                },
+                "transfers_rejected": {
+                    "type": "integer"
                 }
             }
         },
@@ -5588,6 +5859,11 @@ const docTemplate = `{
                     "type": "string",
                     "example": "C3911"
                 },
+                "members_to": {
+                    "description": "MembersTo: PATCH with status \"dissolved\" only: the grassroots union\n(in the caller's scope, active, taking members) that the members on\nthe roll move to.",
+                    "type": "string",
+                    "example": "384515783190089729"
+                },
                 "name": {
                     "type": "string",
                     "example": "某某公司工会委员会"
@@ -5659,6 +5935,14 @@ const docTemplate = `{
                 "depth": {
                     "type": "integer"
                 },
+                "dissolution": {
+                    "description": "Dissolution: while status is dissolving (GET and PATCH of one org),\nwhere the moving of its members stands; null otherwise and in lists.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.dissolutionResponse"
+                        }
+                    ]
+                },
                 "id": {
                     "type": "string"
                 },
@@ -5678,6 +5962,7 @@ const docTemplate = `{
                     "type": "string",
                     "enum": [
                         "active",
+                        "dissolving",
                         "dissolved"
                     ]
                 },
@@ -5796,6 +6081,7 @@ const docTemplate = `{
                     "type": "string",
                     "enum": [
                         "active",
+                        "dissolving",
                         "dissolved"
                     ]
                 },
@@ -5909,6 +6195,10 @@ const docTemplate = `{
                 "id": {
                     "type": "string"
                 },
+                "intake": {
+                    "description": "Intake: an intake point (a federation taking applications from\nworkers whose employer has no union), listed with intake=true.",
+                    "type": "boolean"
+                },
                 "name": {
                     "type": "string"
                 },
@@ -5926,6 +6216,16 @@ const docTemplate = `{
                 "approved_month": {
                     "type": "integer",
                     "example": 310
+                },
+                "median_days_to_decision": {
+                    "description": "MedianDaysToDecision: this month's decisions, working days from\nthe latest submission to the decision; null without decisions.",
+                    "type": "number",
+                    "example": 4.5
+                },
+                "overdue": {
+                    "description": "Overdue: pending past due_on (API.md §11).",
+                    "type": "integer",
+                    "example": 3
                 },
                 "pending": {
                     "type": "integer",
@@ -5954,6 +6254,10 @@ const docTemplate = `{
                 },
                 "org_id": {
                     "type": "string"
+                },
+                "overdue": {
+                    "type": "integer",
+                    "example": 1
                 },
                 "pending": {
                     "type": "integer",
@@ -6050,6 +6354,32 @@ const docTemplate = `{
                 "workers_total": {
                     "type": "integer",
                     "example": 120000
+                }
+            }
+        },
+        "api.timelineEntry": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "submitted",
+                        "assigned",
+                        "returned",
+                        "resubmitted",
+                        "approved",
+                        "rejected",
+                        "withdrawn"
+                    ]
+                },
+                "note": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
                 }
             }
         },
