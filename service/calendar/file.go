@@ -1,17 +1,13 @@
 package calendar
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	"github.com/unionhub/unionhub/service/internal/strictfile"
 )
 
 // maxFileSize bounds the holidays file.
@@ -49,25 +45,9 @@ func Load(path string) (*Calendar, error) {
 	if path == "" {
 		return Default(), nil
 	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if len(raw) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxFileSize)
-	}
 	var f file
-	if strings.EqualFold(filepath.Ext(path), ".json") {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		err = dec.Decode(&f)
-	} else {
-		dec := yaml.NewDecoder(bytes.NewReader(raw))
-		dec.KnownFields(true)
-		err = dec.Decode(&f)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := strictfile.Decode(path, maxFileSize, &f); err != nil {
+		return nil, err
 	}
 	years, err := f.parse()
 	if err != nil {

@@ -6,17 +6,13 @@
 package privacy
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 	"unicode/utf8"
 
-	"gopkg.in/yaml.v3"
+	"github.com/unionhub/unionhub/service/internal/strictfile"
 )
 
 // Item keys: the three separate consents (API.md §2).
@@ -59,25 +55,9 @@ func Load(path string) (*Notice, error) {
 	if path == "" {
 		return Default(), nil
 	}
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	if len(raw) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxFileSize)
-	}
 	var n Notice
-	if strings.EqualFold(filepath.Ext(path), ".json") {
-		dec := json.NewDecoder(bytes.NewReader(raw))
-		dec.DisallowUnknownFields()
-		err = dec.Decode(&n)
-	} else {
-		dec := yaml.NewDecoder(bytes.NewReader(raw))
-		dec.KnownFields(true)
-		err = dec.Decode(&n)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if err := strictfile.Decode(path, maxFileSize, &n); err != nil {
+		return nil, err
 	}
 	if err := n.Validate(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
