@@ -130,7 +130,7 @@ type Notification struct {
 	Kind      string          `json:"kind"`
 	Title     string          `json:"title"`
 	Body      string          `json:"body"`
-	Data      json.RawMessage `json:"data"`
+	Data      json.RawMessage `json:"data" swaggertype:"object"`
 	ReadAt    *time.Time      `json:"read_at"`
 	CreatedAt time.Time       `json:"created_at"`
 }
