@@ -32,6 +32,7 @@ import (
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/membership"
+	"github.com/unionhub/unionhub/service/mydata"
 	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
@@ -200,10 +201,13 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	bg := newBackground(t, db, files, cipher, aud, st, clk, cfg, log)
 	bg.worker.Register(org.JobDissolve, membership.NewDissolver(membership.DissolverDeps{Members: members,
 		Queue: jobs.NewQueue(db, clk.Now), Orgs: orgs, Apps: apps, Stats: st}, membership.DissolverConfig{BatchSize: 100}).Handle)
+	myData := mydata.New(mydata.Deps{DB: db, PII: cipher, Queue: jobs.NewQueue(db, clk.Now), Files: bg.files,
+		Images: uploads, Limiter: limiter, Audit: audit.ForOrg(aud), Now: clk.Now, Location: cfg.Location(), Log: log})
+	bg.worker.Register(mydata.JobKind, myData.Handle)
 	router, adminRoutes := api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
-		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice})
+		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice, MyData: myData})
 	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards, members: members}
 }
 

@@ -30,6 +30,7 @@ import (
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/importer"
 	"github.com/unionhub/unionhub/service/membership"
+	"github.com/unionhub/unionhub/service/mydata"
 	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/privacy"
@@ -62,6 +63,9 @@ type Deps struct {
 	// Imports and Exports serve the roll's Excel import and export.
 	Imports *importer.Service
 	Exports *exporter.Service
+	// MyData serves the caller's access and copy rights (GET /me/data,
+	// the data exports).
+	MyData *mydata.Service
 	// Privacy is the current privacy notice (GET /privacy/notice); nil
 	// means the built-in one.
 	Privacy *privacy.Notice

@@ -27,6 +27,7 @@ import (
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/membership"
+	"github.com/unionhub/unionhub/service/mydata"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/privacy"
@@ -171,7 +172,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	}
 	n.Cards = cards
 	members.SetCards(cards)
-	imports, exports := newRollFiles(bg, db, files, cipher, aud, st, cfg, log)
+	imports, exports, jobFiles := newRollFiles(bg, db, files, cipher, aud, st, cfg, log)
+	myData := mydata.New(mydata.Deps{DB: db, PII: cipher, Queue: bg.Queue, Files: jobFiles, Images: uploads,
+		Limiter: limiter, Audit: audit.ForOrg(aud), Location: cfg.Location(), Log: log})
+	bg.Worker.Register(mydata.JobKind, myData.Handle)
 	dissolver := membership.NewDissolver(membership.DissolverDeps{Members: members, Queue: bg.Queue, Orgs: orgs,
 		Apps: apps, Stats: st}, membership.DissolverConfig{})
 	bg.Worker.Register(org.JobDissolve, dissolver.Handle)
@@ -182,7 +186,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
 		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: imports, Exports: exports,
-		Privacy: notice})
+		Privacy: notice, MyData: myData})
 	return n, nil
 }
 

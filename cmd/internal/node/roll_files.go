@@ -23,9 +23,10 @@ const jobFilesCleanup = 10 * time.Minute
 
 // newRollFiles builds the Excel import and export on the node's job
 // machinery: their handlers go to bg's Worker, the deletion of expired
-// files to its Runner. Call it before bg starts.
+// files (the users' data exports' too, which share the store it returns)
+// to its Runner. Call it before bg starts.
 func newRollFiles(bg *background, db *gorm.DB, blobs blob.Store, cipher *pii.Cipher, aud *audit.Service,
-	st *stats.Service, cfg config.Config, log *slog.Logger) (*importer.Service, *exporter.Service) {
+	st *stats.Service, cfg config.Config, log *slog.Logger) (*importer.Service, *exporter.Service, *jobfile.Store) {
 	files := jobfile.New(db, blobs, cipher, nil, log)
 	imports := importer.New(importer.Deps{DB: db, Queue: bg.Queue, Files: files, PII: cipher, Stats: st,
 		Audit: audit.ForOrg(aud), Location: cfg.Location(), Log: log})
@@ -40,5 +41,5 @@ func newRollFiles(bg *background, db *gorm.DB, blobs blob.Store, cipher *pii.Cip
 		}
 		return err
 	})
-	return imports, exports
+	return imports, exports, files
 }
