@@ -2783,6 +2783,160 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/data": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "One document: account (phone masked), every consent record, applications with their forms (ID number and phone masked) and timelines, member records linked to the caller with their history, transfers, notifications, the card's checks and redemptions (time, the verifier's org, the benefit, the result), uploaded files (metadata), sessions (created, last used; no token material) and role bindings. Times in the business time zone. data.json of POST /me/data-exports is the same document with the caller's own ID numbers and phones in clear.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "me"
+                ],
+                "summary": "Everything held about the caller (查阅)",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-mydata_Data"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/data-exports": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Builds, in the background, a ZIP of data.json (GET /me/data's document with the caller's own ID numbers and phones in clear), data.xlsx (one sheet per section, cells escaped against formulas) and images/ (the caller's own photo, ID-card images and proofs, decrypted). Poll GET /me/data-exports/{job_id}, then download …/file (the caller only, for 24 h). One export per user per business day (UNIONHUB_TIMEZONE): a second is 429/42900 with Retry-After until the next midnight. Audited (me.data_export) without personal data.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "me"
+                ],
+                "summary": "Export a copy of the caller's data (复制、可携带)",
+                "responses": {
+                    "202": {
+                        "description": "Accepted",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_jobResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/data-exports/{id}": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For the caller who asked for it only (404 for anyone else).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "me"
+                ],
+                "summary": "A data export's progress",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "job id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_dataExportStatusResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/data-exports/{id}/file": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The ZIP of a finished data export, to the caller who asked for it only (404 for anyone else), for 24 h after it was made (then 404; it is deleted). 409 while it is being built or after it failed. Each download is audited.",
+                "produces": [
+                    "application/zip"
+                ],
+                "tags": [
+                    "me"
+                ],
+                "summary": "Download a data export",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "job id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "type": "file"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/me/membership/leave": {
             "post": {
                 "security": [
@@ -3561,6 +3715,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_dataExportStatusResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.dataExportStatusResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_dictsResponse": {
             "type": "object",
             "properties": {
@@ -4150,6 +4324,26 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.verifyResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-mydata_Data": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/mydata.Data"
                 },
                 "message": {
                     "type": "string",
@@ -5044,6 +5238,24 @@ const docTemplate = `{
                 },
                 "version": {
                     "type": "string"
+                }
+            }
+        },
+        "api.dataExportStatusResponse": {
+            "type": "object",
+            "properties": {
+                "expires_at": {
+                    "description": "ExpiresAt is when the file goes (24 h after it was made); null until\nit is ready and after it went.",
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "running",
+                        "done",
+                        "failed"
+                    ]
                 }
             }
         },
@@ -6561,6 +6773,436 @@ const docTemplate = `{
                 },
                 "valid": {
                     "type": "boolean"
+                }
+            }
+        },
+        "mydata.Account": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string"
+                },
+                "phone_bound_at": {
+                    "type": "string"
+                },
+                "phone_masked": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Application": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "due_on": {
+                    "type": "string"
+                },
+                "form": {
+                    "$ref": "#/definitions/mydata.Form"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "review_reason": {
+                    "type": "string"
+                },
+                "reviewed_at": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "submitted_at": {
+                    "type": "string"
+                },
+                "timeline": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Event"
+                    }
+                },
+                "upload_ids": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                }
+            }
+        },
+        "mydata.CardUse": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "benefit_title": {
+                    "type": "string"
+                },
+                "result": {
+                    "type": "string"
+                },
+                "verifier_org_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Consent": {
+            "type": "object",
+            "properties": {
+                "given_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "personal_info": {
+                    "type": "boolean"
+                },
+                "sensitive_info": {
+                    "type": "boolean"
+                },
+                "share_upward": {
+                    "type": "boolean"
+                },
+                "version": {
+                    "type": "string"
+                },
+                "withdrawn_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Data": {
+            "type": "object",
+            "properties": {
+                "account": {
+                    "$ref": "#/definitions/mydata.Account"
+                },
+                "applications": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Application"
+                    }
+                },
+                "consents": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Consent"
+                    }
+                },
+                "generated_at": {
+                    "type": "string"
+                },
+                "members": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Member"
+                    }
+                },
+                "notifications": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Notification"
+                    }
+                },
+                "redemptions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.CardUse"
+                    }
+                },
+                "roles": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Role"
+                    }
+                },
+                "sessions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Session"
+                    }
+                },
+                "transfers": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Transfer"
+                    }
+                },
+                "uploads": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Upload"
+                    }
+                },
+                "verifications": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.CardUse"
+                    }
+                }
+            }
+        },
+        "mydata.Employment": {
+            "type": "object",
+            "properties": {
+                "dispatch_agency_name": {
+                    "type": "string"
+                },
+                "dispatch_agency_uscc": {
+                    "type": "string"
+                },
+                "employer_name": {
+                    "type": "string"
+                },
+                "hired_on": {
+                    "type": "string"
+                },
+                "is_dispatched": {
+                    "type": "boolean"
+                },
+                "is_migrant_worker": {
+                    "type": "boolean"
+                },
+                "job_title": {
+                    "type": "string"
+                },
+                "work_type": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Event": {
+            "type": "object",
+            "properties": {
+                "at": {
+                    "type": "string"
+                },
+                "from_org_name": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                },
+                "note": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "to_org_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Form": {
+            "type": "object",
+            "properties": {
+                "birth_date": {
+                    "type": "string"
+                },
+                "education": {
+                    "type": "string"
+                },
+                "employment": {
+                    "$ref": "#/definitions/mydata.Employment"
+                },
+                "ethnicity": {
+                    "type": "string"
+                },
+                "gender": {
+                    "type": "string"
+                },
+                "household_type": {
+                    "type": "string"
+                },
+                "id_number": {
+                    "type": "string"
+                },
+                "id_number_masked": {
+                    "type": "string"
+                },
+                "id_type": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string"
+                },
+                "phone_masked": {
+                    "type": "string"
+                },
+                "political_status": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Member": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "events": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Event"
+                    }
+                },
+                "form": {
+                    "$ref": "#/definitions/mydata.Form"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "joined_on": {
+                    "type": "string"
+                },
+                "member_no": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Notification": {
+            "type": "object",
+            "properties": {
+                "body": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "data": {
+                    "type": "object"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                },
+                "read_at": {
+                    "type": "string"
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Role": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "revoked_at": {
+                    "type": "string"
+                },
+                "role": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Session": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "expires_at": {
+                    "type": "string"
+                },
+                "last_used_at": {
+                    "type": "string"
+                },
+                "revoked_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Transfer": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "decided_at": {
+                    "type": "string"
+                },
+                "decision_reason": {
+                    "type": "string"
+                },
+                "from_org_name": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                },
+                "to_org_name": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Upload": {
+            "type": "object",
+            "properties": {
+                "content_type": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "file": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                },
+                "size": {
+                    "type": "integer"
                 }
             }
         }
