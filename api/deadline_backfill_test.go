@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"context"
+	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/unionhub/unionhub/model"
@@ -86,15 +88,8 @@ func TestSweepBackfillBound(t *testing.T) {
 		tr := newTree(t, e)
 		const extra = 7
 		n := application.DueBackfillPerSweep + extra
-		org, at := mustID(t, tr.u1), e.clock.Now().UTC()
-		apps := make([]model.Application, n)
-		for i := range apps {
-			apps[i] = model.Application{ID: model.NewID(), UserID: model.NewID(), OrgID: org, Status: model.AppSubmitted,
-				Version: 1, Person: model.Person{Name: "张三", IDType: "resident_id"}, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at}
-		}
-		if err := e.db.CreateInBatches(apps, 200).Error; err != nil {
-			t.Fatal(err)
-		}
+		apps := e.undated(mustID(t, tr.u1), n)
+		e.insertUndated(apps)
 		for _, tc := range []struct {
 			name       string
 			backfilled int
@@ -127,6 +122,59 @@ func TestSweepBackfillBound(t *testing.T) {
 			t.Errorf("due dates %+v, want all %d on 2026-11-23", dates, n)
 		}
 	})
+}
+
+// TestSweepBackfillTwoNodesAtOnce: two nodes sweeping at the same moment
+// date each application once between them.
+func TestSweepBackfillTwoNodesAtOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		e.clock.set(onDay(t, "2026-11-02", 9))
+		tr := newTree(t, e)
+		const n = 450
+		e.insertUndated(e.undated(mustID(t, tr.u1), n))
+		var (
+			wg    sync.WaitGroup
+			total atomic.Int64
+		)
+		for range 2 {
+			wg.Go(func() {
+				got, err := e.apps.SweepDeadlines(context.Background())
+				if err != nil {
+					t.Error(err)
+				}
+				total.Add(int64(got.Backfilled))
+			})
+		}
+		wg.Wait()
+		var undated int64
+		if err := e.db.Model(&model.Application{}).Where("due_on IS NULL").Count(&undated).Error; err != nil {
+			t.Fatal(err)
+		}
+		if total.Load() != n || undated != 0 {
+			t.Errorf("the two nodes dated %d, %d left undated; want %d, 0", total.Load(), undated, n)
+		}
+	})
+}
+
+// undated returns n submitted applications to org, submitted now,
+// without a due date.
+func (e *testEnv) undated(org int64, n int) []model.Application {
+	at := e.clock.Now().UTC()
+	apps := make([]model.Application, n)
+	for i := range apps {
+		apps[i] = model.Application{ID: model.NewID(), UserID: model.NewID(), OrgID: org, Status: model.AppSubmitted,
+			Version: 1, Person: model.Person{Name: "张三", IDType: "resident_id"}, CreatedAt: at, UpdatedAt: at, SubmittedAt: &at}
+	}
+	return apps
+}
+
+// insertUndated writes apps as rows migration 15 left without a due
+// date: no service would create them.
+func (e *testEnv) insertUndated(apps []model.Application) {
+	e.t.Helper()
+	if err := e.db.CreateInBatches(apps, 200).Error; err != nil {
+		e.t.Fatal(err)
+	}
 }
 
 func str(p *string) string {
