@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/unionhub/unionhub/model"
 )
 
@@ -47,16 +49,9 @@ func setup(ctx context.Context, n *target, o setupOptions) (*fixtures, error) {
 		return nil, err
 	}
 	f.RootID = root.ID
-	var queue struct {
-		OrgID int64
-		N     int64
-	}
-	err = n.DB.WithContext(ctx).Model(&model.Application{}).Select("org_id, COUNT(*) AS n").
-		Where("status = ?", model.AppSubmitted).Group("org_id").Order("n DESC").Limit(1).Scan(&queue).Error
-	if err != nil {
+	if f.UnionID, err = longestQueue(ctx, n.DB); err != nil {
 		return nil, err
 	}
-	f.UnionID = queue.OrgID
 	if f.UnionID == 0 {
 		var u model.Org
 		if err := n.DB.WithContext(ctx).Where("type = ?", model.OrgGrassroots).Order("id").Take(&u).Error; err != nil {
@@ -101,6 +96,19 @@ func setup(ctx context.Context, n *target, o setupOptions) (*fixtures, error) {
 		f.Sessions = append(f.Sessions, tok)
 	}
 	return f, nil
+}
+
+// longestQueue returns the grassroots union with the most submitted
+// applications (0 when none has any): the queue scenarios' union.
+func longestQueue(ctx context.Context, db *gorm.DB) (int64, error) {
+	var queue struct {
+		OrgID int64
+		N     int64
+	}
+	err := db.WithContext(ctx).Model(&model.Application{}).Select("org_id, COUNT(*) AS n").
+		Where("status = ? AND org_id IN (SELECT id FROM orgs WHERE type = ?)", model.AppSubmitted, model.OrgGrassroots).
+		Group("org_id").Order("n DESC").Limit(1).Scan(&queue).Error
+	return queue.OrgID, err
 }
 
 // bind gives userID role at orgID unless it has it already. The binding is

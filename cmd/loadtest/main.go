@@ -113,6 +113,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		selected = append(selected, s)
 	}
+	if err := queueSanity(ctx, n.URL, f, selected); err != nil {
+		return err
+	}
 	// The profile covers the scenarios, not the references.
 	profiling, stopProfile := false, func() {}
 	profile := func() error {

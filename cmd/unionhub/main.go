@@ -56,8 +56,10 @@ commands:
                    drift as a JSON line; exit 1 on drift unless --fix rewrites them
   stats report     --org ID --month YYYY-MM [--out FILE]: the month's progress report
                    (定期通报) of the org's children as .xlsx
-  seed-bench   --unions N --members M: fill an empty database with a generated
-               province (tree, members, applications, counters) for load tests
+  seed-bench   --unions N --members M [--applications A] [--intake-points K
+               [--intake-share 0.1]]: fill an empty database with a generated
+               province (tree, members, applications, counters) for load tests;
+               K county federations take applications, that share of A goes to them
 
 Configuration comes from --config (YAML) and UNIONHUB_* environment
 variables; the environment wins. See README.md.`

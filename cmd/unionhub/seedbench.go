@@ -9,6 +9,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -29,6 +30,10 @@ type benchOptions struct {
 	Unions       int
 	Members      int
 	Applications int // submitted applications, most of them at the first union
+	// IntakePoints county federations take applications (API.md §11);
+	// IntakeShare of the applications go to them (when there are any).
+	IntakePoints int
+	IntakeShare  float64
 	Workers      int // concurrent insert transactions
 	Seed         uint64
 	Now          time.Time
@@ -52,6 +57,10 @@ type benchSummary struct {
 	CountersFixed int              `json:"counter_rows_fixed"`
 	MembersPerSec float64          `json:"members_per_second"`
 	TimingsMS     map[string]int64 `json:"timings_ms"`
+
+	// IntakePoints took IntakeApplications of the Applications.
+	IntakePoints       int `json:"intake_points"`
+	IntakeApplications int `json:"intake_applications"`
 }
 
 // seedBenchCmd runs `unionhub seed-bench --unions N --members M`: it fills
@@ -63,6 +72,8 @@ func seedBenchCmd(ctx context.Context, args []string, e env) error {
 	unions := fs.Int("unions", 100, "grassroots unions to create")
 	members := fs.Int("members", 10000, "members to put on the rolls")
 	apps := fs.Int("applications", 200, "submitted applications (the chair's pending queue)")
+	intake := fs.Int("intake-points", 0, "county federations that take applications (intake points, 0.."+strconv.Itoa(len(cities)*countiesPerCity)+")")
+	intakeShare := fs.Float64("intake-share", 0.1, "with --intake-points: the share of --applications made to them (0..1)")
 	workers := fs.Int("workers", 0, "concurrent insert transactions (0: 6 on MySQL, 1 on SQLite)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	if err := fs.Parse(args); err != nil {
@@ -70,6 +81,9 @@ func seedBenchCmd(ctx context.Context, args []string, e env) error {
 	}
 	if *unions < 1 || *members < 0 || *members > 7_000_000 {
 		return fmt.Errorf("seed-bench: --unions must be ≥ 1 and --members within 0..7000000")
+	}
+	if *intake < 0 || *intake > len(cities)*countiesPerCity || *intakeShare < 0 || *intakeShare > 1 {
+		return fmt.Errorf("seed-bench: --intake-points must be within 0..%d and --intake-share within 0..1", len(cities)*countiesPerCity)
 	}
 	cfg, err := config.Load(*configPath, e.lookup)
 	if err != nil {
@@ -108,7 +122,7 @@ func seedBenchCmd(ctx context.Context, args []string, e env) error {
 	st := stats.New(stats.Deps{DB: db, Location: cfg.Location(), Log: log, Calendar: cal})
 	sum, err := seedBench(ctx, db, cipher, st, benchOptions{Unions: *unions, Members: *members,
 		Applications: *apps, Workers: *workers, Seed: *seed, Now: time.Now(), Progress: e.stderr,
-		Calendar: cal, Location: cfg.Location()})
+		Calendar: cal, Location: cfg.Location(), IntakePoints: *intake, IntakeShare: *intakeShare})
 	if err != nil {
 		return err
 	}
@@ -125,8 +139,9 @@ type bench struct {
 	batch  int // rows per multi-row INSERT
 	root   *model.Org
 	unions []*model.Org
-	counts []int // members per union
-	starts []int // global index of each union's first member
+	intake []*model.Org // county federations taking applications
+	counts []int        // members per union
+	starts []int        // global index of each union's first member
 }
 
 // seedBench generates the tree, the members, the applications and fixes
@@ -168,7 +183,7 @@ func seedBench(ctx context.Context, db *gorm.DB, cipher *pii.Cipher, st *stats.S
 	}
 
 	t = time.Now()
-	apps, overdue, err := b.applications(ctx)
+	apps, overdue, intake, err := b.applications(ctx)
 	if err != nil {
 		return sum, err
 	}
@@ -188,6 +203,7 @@ func seedBench(ctx context.Context, db *gorm.DB, cipher *pii.Cipher, st *stats.S
 	sum.FirstUnionID = strconv.FormatInt(b.unions[0].ID, 10)
 	sum.Orgs, sum.Unions, sum.Members, sum.Events = orgs, len(b.unions), o.Members, o.Members
 	sum.Applications, sum.Overdue, sum.CountersFixed = apps, overdue, len(drifts)
+	sum.IntakePoints, sum.IntakeApplications = len(b.intake), intake
 	b.progress("done in %s", time.Since(start).Round(time.Millisecond))
 	return sum, nil
 }
@@ -234,6 +250,12 @@ func (b *bench) tree(ctx context.Context) (int, error) {
 			county := org(city, model.OrgFederation, fmt.Sprintf("%s第%d区县总工会", c.name, k), code)
 			all, counties = append(all, county), append(counties, county)
 		}
+	}
+	// Intake points spread over the cities (one per city up to 17).
+	for k := range b.o.IntakePoints {
+		county := counties[k*len(counties)/b.o.IntakePoints]
+		county.AcceptsApplications = true
+		b.intake = append(b.intake, county)
 	}
 	// Union sizes are skewed: many small unions, a few big ones.
 	weights := make([]float64, b.o.Unions)
@@ -467,20 +489,23 @@ func (b *bench) member(r *rand.Rand, u *model.Org, idx int, m *model.Member) err
 }
 
 // applications inserts submitted applications, each by a user of its own:
+// IntakeShare of them at the intake points, if any (workers whose
+// employer has no union, in floating employment), and of the others
 // three quarters at the first union (its chair's pending queue), the rest
-// spread over the others, submitted over the last 30 working days with
+// spread over the unions; submitted over the last 30 working days with
 // their due dates, so that about half are overdue. They are committed in
 // chunks, so a million rows never make one transaction. It returns how
-// many it made and how many of them are overdue.
-func (b *bench) applications(ctx context.Context) (int, int, error) {
+// many it made, how many of them are overdue and how many went to intake
+// points.
+func (b *bench) applications(ctx context.Context) (int, int, int, error) {
 	n := b.o.Applications
 	if n <= 0 {
-		return 0, 0, nil
+		return 0, 0, 0, nil
 	}
 	r := rand.New(rand.NewPCG(b.o.Seed, 1<<62))
 	now := b.o.Now
 	days := b.submissionDays()
-	overdue := 0
+	overdue, intake := 0, 0
 	chunk := 10 * b.batch
 	users := make([]model.User, 0, chunk)
 	apps := make([]model.Application, 0, chunk)
@@ -492,10 +517,18 @@ func (b *bench) applications(ctx context.Context) (int, int, error) {
 			if i%4 == 3 {
 				u = b.unions[r.IntN(len(b.unions))]
 			}
+			toIntake := b.toIntake(i)
+			if toIntake {
+				u = b.intake[r.IntN(len(b.intake))]
+				intake++
+			}
 			var m model.Member
 			// Beyond the members' indexes: distinct from every member's ID number.
 			if err := b.member(r, u, b.o.Members+i, &m); err != nil {
-				return 0, 0, err
+				return 0, 0, 0, err
+			}
+			if toIntake {
+				m.Employment = intakeEmployment(u, i)
 			}
 			user := model.User{ID: model.NewID(), OpenID: fmt.Sprintf("bench-applicant-%d-%d", b.o.Seed, i),
 				CreatedAt: now, UpdatedAt: now}
@@ -508,11 +541,11 @@ func (b *bench) applications(ctx context.Context) (int, int, error) {
 			appID := model.NewID()
 			idEnc, err := b.cipher.Reseal(pii.MemberIDNumber.Row(m.ID), pii.ApplicationIDNumber.Row(appID), m.IDNumberEnc)
 			if err != nil {
-				return 0, 0, err
+				return 0, 0, 0, err
 			}
 			phoneEnc, err := b.cipher.Reseal(pii.MemberPhone.Row(m.ID), pii.ApplicationPhone.Row(appID), *m.PhoneEnc)
 			if err != nil {
-				return 0, 0, err
+				return 0, 0, 0, err
 			}
 			apps = append(apps, model.Application{ID: appID, UserID: user.ID, OrgID: u.ID,
 				Status: model.AppSubmitted, Version: 1, OpenKey: &users[len(users)-1].ID, Person: m.Person,
@@ -527,7 +560,7 @@ func (b *bench) applications(ctx context.Context) (int, int, error) {
 			return model.Translate(db.CreateInBatches(apps, b.batch).Error)
 		})
 		if err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 		before := done
 		done += len(apps)
@@ -535,7 +568,24 @@ func (b *bench) applications(ctx context.Context) (int, int, error) {
 			b.progress("applications: %d/%d (%.0f/s)", done, n, float64(done)/time.Since(start).Seconds())
 		}
 	}
-	return n, overdue, nil
+	return n, overdue, intake, nil
+}
+
+// toIntake reports whether application i goes to an intake point: an
+// even spread of IntakeShare of them, the same whatever the seed.
+func (b *bench) toIntake(i int) bool {
+	share := b.o.IntakeShare
+	return len(b.intake) > 0 && int(float64(i+1)*share) > int(float64(i)*share)
+}
+
+// intakeEmployment is the work of an applicant to intake point o: a
+// migrant worker in floating employment at a small employer without a
+// union in o's county.
+func intakeEmployment(o *model.Org, i int) model.Employment {
+	place := strings.TrimSuffix(o.Name, "总工会")
+	employer := fmt.Sprintf("%s第%d快递服务站", place, i%40+1)
+	job, work := "快递员", "floating"
+	return model.Employment{EmployerName: &employer, JobTitle: &job, WorkType: &work, IsMigrantWorker: true}
 }
 
 // submissionDay is a working day applications were submitted on: from

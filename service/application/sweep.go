@@ -14,9 +14,11 @@ import (
 const sweepBatch = 200
 
 // Sweep counts the deadline notices one sweep sent (each to every admin
-// it concerns).
+// it concerns), and the applications it gave the due date they lacked
+// (backfillDue).
 type Sweep struct {
 	Reminders, DueDay, Escalations int
+	Backfilled                     int
 }
 
 // SweepDeadlines sends the deadline notices due today (API.md §11): to the
@@ -28,13 +30,19 @@ type Sweep struct {
 // notice is recorded on its application in the transaction that writes
 // it (model.ApplicationStore.MarkNotice), so it goes out exactly once.
 // Missed days are caught up with the latest notice only: an application
-// found overdue is escalated without the reminders it missed.
+// found overdue is escalated without the reminders it missed. It first
+// dates a bounded number of applications submitted before due dates
+// existed (backfillDue), which then take part like the others.
 //
 // The notices are in-app only. A WeChat subscribe message needs the
 // admin's consent to that template, and there is no ledger of those
 // consents yet; once there is, send one where it allows.
 func (s *Service) SweepDeadlines(ctx context.Context) (Sweep, error) {
 	var out Sweep
+	var err error
+	if out.Backfilled, err = s.backfillDue(ctx); err != nil {
+		return out, fmt.Errorf("due dates of earlier submissions: %w", err)
+	}
 	today := s.Today()
 	dueBy := s.Calendar.AddWorkingDays(today, RemindWorkingDays).String()
 	afterDue, afterID := "", int64(0)

@@ -161,7 +161,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 		n, err := apps.SweepDeadlines(ctx)
 		if n != (application.Sweep{}) {
 			log.InfoContext(ctx, "review deadline notices sent", "reminders", n.Reminders, "due_day", n.DueDay,
-				"escalations", n.Escalations)
+				"escalations", n.Escalations, "due_dates_backfilled", n.Backfilled)
 		}
 		return err
 	})
