@@ -3,7 +3,9 @@ package api_test
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -111,24 +113,38 @@ func TestRightsRequestCreate(t *testing.T) {
 	})
 }
 
-// TestRightsRequestRateLimit: a user's requests are limited per minute,
-// whatever they answer.
+// TestRightsRequestRateLimit: a user's requests are limited per minute
+// and per business day, whatever they answer.
 func TestRightsRequestRateLimit(t *testing.T) {
 	t.Parallel() // own databases; no shared WeChat faults or counters
 	eachBackend(t, func(t *testing.T, e *testEnv) {
+		e.clock.set(onDay(t, "2026-11-27", 9))
 		s := e.login(uniqueOpenID(t))
-		for i := range 5 {
-			e.do("POST", requestsPath, map[string]any{"kind": "x"}, s.Access).expect(t, 422, 40001)
-			_ = i
+		send := func(s session, status, code int) reply {
+			t.Helper()
+			return e.do("POST", requestsPath, map[string]any{"kind": "x"}, s.Access).expect(t, status, code)
 		}
-		r := e.do("POST", requestsPath, map[string]any{"kind": "x"}, s.Access).expect(t, 429, 42900)
-		if r.Header.Get("Retry-After") == "" {
+		for range 5 {
+			send(s, 422, 40001)
+		}
+		if r := send(s, 429, 42900); r.Header.Get("Retry-After") == "" {
 			t.Error("429 without Retry-After")
 		}
-		other := e.login(uniqueOpenID(t))
-		e.do("POST", requestsPath, map[string]any{"kind": "x"}, other.Access).expect(t, 422, 40001)
+		send(e.login(uniqueOpenID(t)), 422, 40001) // another user is not held up
+		// 20 a business day: three more minutes of 5 reach it.
+		for range 3 {
+			e.clock.Advance(time.Minute)
+			for range 5 {
+				send(s, 422, 40001)
+			}
+		}
 		e.clock.Advance(time.Minute)
-		e.do("POST", requestsPath, map[string]any{"kind": "x"}, s.Access).expect(t, 422, 40001)
+		if r := send(s, 429, 42900); r.Header.Get("Retry-After") == "" {
+			t.Error("daily 429 without Retry-After")
+		}
+		e.clock.set(onDay(t, "2026-11-28", 9)) // the next business day
+		e.renew(&s)
+		send(s, 422, 40001)
 	})
 }
 
@@ -319,6 +335,43 @@ func TestRightsRequestOverdue(t *testing.T) {
 		e.do("GET", "/api/v1/admin/stats/overview?org_id="+tr.c2, nil, tr.rootAdmin.Access).expect(t, 200, 0).decode(t, &ov)
 		if ov.RightsRequests.Pending != 0 || ov.RightsRequests.Overdue != 0 {
 			t.Errorf("another subtree's overview: %+v", ov.RightsRequests)
+		}
+	})
+}
+
+// TestRightsRequestConcurrentApprovals: two admins approving one
+// correction at once apply it once: one 200, one 409, one correction event.
+func TestRightsRequestConcurrentApprovals(t *testing.T) {
+	t.Parallel() // own databases; no shared WeChat faults or counters
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		v := tr.rightsRequest(tr.u1)
+		var wg sync.WaitGroup
+		statuses := make([]int, 2)
+		for i, who := range []session{tr.chair1, tr.staff1} {
+			wg.Go(func() {
+				statuses[i] = e.do("POST", "/api/v1/admin/rights-requests/"+v.ID+"/approve", map[string]any{"version": 1}, who.Access).Status
+			})
+		}
+		wg.Wait()
+		slices.Sort(statuses)
+		if statuses[0] != 200 || statuses[1] != 409 {
+			t.Fatalf("statuses %v, want one 200 and one 409", statuses)
+		}
+		var ev struct {
+			Items []struct {
+				Type string `json:"type"`
+			} `json:"items"`
+		}
+		e.do("GET", "/api/v1/admin/members/"+*v.MemberID+"/events", nil, tr.chair1.Access).expect(t, 200, 0).decode(t, &ev)
+		n := 0
+		for _, x := range ev.Items {
+			if x.Type == "correction" {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("%d correction events, want 1", n)
 		}
 	})
 }
