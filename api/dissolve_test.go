@@ -88,7 +88,9 @@ func TestDissolveMovesMembers(t *testing.T) {
 			e.do("GET", "/api/v1/me/notifications", nil, m.Access).expect(t, 200, 0).decode(t, &notes)
 			told := 0
 			for _, it := range notes.Items {
-				if it.Kind == "record_changed" && it.Data["member_id"] == m.MemberID && it.Data["event_id"] != nil {
+				// The status changes of the setup told them too (fields [status]).
+				if it.Kind == "record_changed" && it.Data["member_id"] == m.MemberID && it.Data["event_id"] != nil &&
+					it.Data["to_org_id"] == tr.u3 {
 					told++
 				}
 			}

@@ -214,7 +214,7 @@ func (s *Server) memberEvents(c *gin.Context) {
 // patchMember godoc
 //
 //	@Summary		Correct a member's record
-//	@Description	version (current) and reason are required; only the fields sent change; a correction event records it. Employment texts are one line (no control or invisible characters, no < >); reason may hold line breaks but no other control or invisible characters.
+//	@Description	version (current) and reason are required; only the fields sent change; a correction event records it, and a member linked to a user is told in-app (kind record_changed, data: member_id, event_id, fields — the API names of the fields changed, never their values). Employment texts are one line (no control or invisible characters, no < >); reason may hold line breaks but no other control or invisible characters.
 //	@Tags			members
 //	@Accept			json
 //	@Produce		json
@@ -254,7 +254,7 @@ func (s *Server) patchMember(c *gin.Context) {
 // memberStatus godoc
 //
 //	@Summary		Change a member's status
-//	@Description	Allowed moves: among active, retained (保留会籍) and suspended; any of them to left (退会), removed (除名) or deceased — those three are final. reason is required (line breaks allowed, no other control or invisible characters). The card follows at once (suspended: not_active; restored: valid again).
+//	@Description	Allowed moves: among active, retained (保留会籍) and suspended; any of them to left (退会), removed (除名) or deceased — those three are final. reason is required (line breaks allowed, no other control or invisible characters). The card follows at once (suspended: not_active; restored: valid again). A member linked to a user is told in-app (kind record_changed, data: member_id, event_id, fields ["status"]).
 //	@Tags			members
 //	@Accept			json
 //	@Produce		json

@@ -16,6 +16,7 @@ type statsOverviewResponse struct {
 	WorkersTotal     int64             `json:"workers_total" example:"120000"`
 	MembershipRate   *float64          `json:"membership_rate" example:"0.8125"`
 	Applications     statsApplications `json:"applications"`
+	RightsRequests   statsRights       `json:"rights_requests"`
 	GrassrootsUnions int64             `json:"grassroots_unions" example:"850"`
 	ByChild          []statsChild      `json:"by_child"`
 	Trend            []statsMonth      `json:"trend"`
@@ -44,6 +45,13 @@ type statsApplications struct {
 	MedianDaysToDecision *float64 `json:"median_days_to_decision" example:"4.5"`
 }
 
+// statsRights counts the subtree's pending correction requests and
+// disputes (API.md §10) and the overdue among them.
+type statsRights struct {
+	Pending int64 `json:"pending" example:"4"`
+	Overdue int64 `json:"overdue" example:"1"`
+}
+
 // statsChild is one child org's line, counted over its subtree.
 type statsChild struct {
 	OrgID          string   `json:"org_id"`
@@ -65,7 +73,7 @@ type statsMonth struct {
 // statsOverview godoc
 //
 //	@Summary		Monitoring overview
-//	@Description	Counters of an org's whole subtree: members on the roll (total = active + retained + suspended; female, migrant workers, dispatched, floating among them), workers_total (the sum of the grassroots unions' worker_count), membership_rate (入会率 = members.total / workers_total, 4 places, null without workers), pending applications and this month's approvals and rejections, overdue (pending past due_on, also per child) and median_days_to_decision (this month's decisions — approve, reject, return — in working days from the latest submission, median; null without decisions), active grassroots unions, by_child (each active child org over its own subtree, for the regular progress report 定期通报) and a 12-month trend, oldest first, zero-filled (joined/left count members entering or leaving the subtree's roll, transfers included; months in the business time zone). Without org_id: the caller's widest org. Read from counters kept in each change's transaction, so the cost does not grow with the member count (overdue and the median from index ranges over the subtree's overdue applications and this month's decisions); cached for up to 30 s.
+//	@Description	Counters of an org's whole subtree: members on the roll (total = active + retained + suspended; female, migrant workers, dispatched, floating among them), workers_total (the sum of the grassroots unions' worker_count), membership_rate (入会率 = members.total / workers_total, 4 places, null without workers), pending applications and this month's approvals and rejections, overdue (pending past due_on, also per child) and rights_requests (pending correction requests and disputes of the subtree, and the overdue among them: pending past due_on, API.md §10), median_days_to_decision (this month's decisions — approve, reject, return — in working days from the latest submission, median; null without decisions), active grassroots unions, by_child (each active child org over its own subtree, for the regular progress report 定期通报) and a 12-month trend, oldest first, zero-filled (joined/left count members entering or leaving the subtree's roll, transfers included; months in the business time zone). Without org_id: the caller's widest org. Read from counters kept in each change's transaction, so the cost does not grow with the member count (overdue and the median from index ranges over the subtree's overdue applications and this month's decisions); cached for up to 30 s.
 //	@Tags			stats
 //	@Produce		json
 //	@Security		BearerAuth
@@ -100,6 +108,7 @@ func toOverviewResponse(ov *stats.Overview) statsOverviewResponse {
 		Applications: statsApplications{Pending: ov.Applications.Pending, ApprovedMonth: ov.Applications.ApprovedMonth,
 			RejectedMonth: ov.Applications.RejectedMonth, Overdue: ov.Applications.Overdue,
 			MedianDaysToDecision: ov.Applications.MedianDaysToDecision},
+		RightsRequests:   statsRights{Pending: ov.RightsRequests.Pending, Overdue: ov.RightsRequests.Overdue},
 		GrassrootsUnions: ov.GrassrootsUnions,
 		ByChild: items(ov.ByChild, func(ch stats.Child) statsChild {
 			return statsChild{OrgID: idString(ch.OrgID), Name: ch.Name, MembersTotal: ch.MembersTotal,

@@ -102,7 +102,7 @@ func (s *Server) listTransfers(c *gin.Context) {
 // approveTransfer godoc
 //
 //	@Summary		Approve a transfer into the union
-//	@Description	Moves the member: same member number and history, 转出/转入 events, both unions' counters, the member told.
+//	@Description	Moves the member: same member number and history, 转出/转入 events, both unions' counters, the member told (transfer_approved, and record_changed with fields ["org_id"] and the 转入 event_id).
 //	@Tags			membership
 //	@Accept			json
 //	@Produce		json

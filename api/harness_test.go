@@ -38,6 +38,7 @@ import (
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/privacy"
 	"github.com/unionhub/unionhub/service/ratelimit"
+	"github.com/unionhub/unionhub/service/rights"
 	"github.com/unionhub/unionhub/service/stats"
 	"github.com/unionhub/unionhub/service/upload"
 	"github.com/unionhub/unionhub/service/wechat"
@@ -198,6 +199,8 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	notes := notify.New(notify.Deps{DB: db, Now: clk.Now})
 	apps.SetNotifier(application.Notices{Service: notes, Template: "tmpl-application-result"})
 	members.SetNotifier(application.Notices{Service: notes, Template: "tmpl-application-result"})
+	rightsReqs := rights.New(rights.Deps{DB: db, PII: cipher, Members: members, Audit: audit.ForOrg(aud), Now: clk.Now,
+		Notifier: application.Notices{Service: notes}, Location: cfg.Location(), Log: log})
 	bg := newBackground(t, db, files, cipher, aud, st, clk, cfg, log)
 	bg.worker.Register(org.JobDissolve, membership.NewDissolver(membership.DissolverDeps{Members: members,
 		Queue: jobs.NewQueue(db, clk.Now), Orgs: orgs, Apps: apps, Stats: st}, membership.DissolverConfig{BatchSize: 100}).Handle)
@@ -207,7 +210,8 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	router, adminRoutes := api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
-		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice, MyData: myData})
+		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice, MyData: myData,
+		Rights: rightsReqs})
 	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards, members: members}
 }
 

@@ -93,6 +93,17 @@ var matrixFixtures = map[string]matrixFixture{
 		v := tr.invite(tr.rootAdmin, target, "verifier")
 		return "/api/v1/admin/roles/" + v.BindingID, nil
 	},
+	"GET /api/v1/admin/rights-requests": func(tr *tree, target, _ string) (string, any) {
+		return "/api/v1/admin/rights-requests?org_id=" + target, nil
+	},
+	"POST /api/v1/admin/rights-requests/:id/approve": func(tr *tree, target, _ string) (string, any) {
+		v := tr.rightsRequest(target)
+		return "/api/v1/admin/rights-requests/" + v.ID + "/approve", map[string]any{"version": v.Version}
+	},
+	"POST /api/v1/admin/rights-requests/:id/reject": func(tr *tree, target, _ string) (string, any) {
+		v := tr.rightsRequest(target)
+		return "/api/v1/admin/rights-requests/" + v.ID + "/reject", map[string]any{"version": v.Version, "reason": "经核实无误"}
+	},
 	"GET /api/v1/admin/audit-logs": func(tr *tree, target, _ string) (string, any) {
 		return "/api/v1/admin/audit-logs?org_id=" + target, nil
 	},

@@ -35,6 +35,7 @@ import (
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/privacy"
 	"github.com/unionhub/unionhub/service/ratelimit"
+	"github.com/unionhub/unionhub/service/rights"
 	"github.com/unionhub/unionhub/service/stats"
 	"github.com/unionhub/unionhub/service/upload"
 )
@@ -55,7 +56,9 @@ type Deps struct {
 	Uploads      *upload.Service
 	Idempotency  *model.IdempotencyStore
 	Members      *membership.Service
-	Audit        *audit.Service
+	// Rights serves correction requests and disputes (API.md §10).
+	Rights *rights.Service
+	Audit  *audit.Service
 	// Notify serves the caller's in-app notifications.
 	Notify *notify.Service
 	// Stats serves the monitoring overview.

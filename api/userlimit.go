@@ -20,6 +20,8 @@ const (
 	appWritesPerDay    = 100 //
 	uploadsPerMinute   = 20  // POST /uploads
 	uploadsPerDay      = 60  //
+	rightsPerMinute    = 5   // POST /me/correction-requests
+	rightsPerDay       = 20  //
 )
 
 // perUser limits one kind of request per user and per minute and per day;

@@ -49,6 +49,12 @@ func (s *PersonalDataStore) Notifications(ctx context.Context, userID int64) ([]
 	return out, s.byUser(ctx, &out, "user_id", userID, "created_at, id")
 }
 
+// RightsRequests returns the user's correction requests and disputes.
+func (s *PersonalDataStore) RightsRequests(ctx context.Context, userID int64) ([]RightsRequest, error) {
+	var out []RightsRequest
+	return out, s.byUser(ctx, &out, "user_id", userID, "created_at, id")
+}
+
 // Uploads returns the user's files that are not deleted, oldest first.
 func (s *PersonalDataStore) Uploads(ctx context.Context, userID int64) ([]Upload, error) {
 	var out []Upload

@@ -44,6 +44,7 @@ const (
 	Export        Action = "export"         // exports with full ID numbers
 	AuditRead     Action = "audit.read"     // the audit log
 	Verify        Action = "verify"         // verify cards, redeem benefits
+	Rights        Action = "rights"         // decide members' correction requests and disputes (API.md §10)
 )
 
 // policy says which roles may take each action. Every role acts within the
@@ -60,6 +61,7 @@ var policy = map[Action][]Role{
 	Export:        {FederationAdmin, UnionChair},
 	AuditRead:     {FederationAdmin},
 	Verify:        {Verifier},
+	Rights:        {FederationAdmin, UnionChair, UnionStaff},
 }
 
 // Allowed reports whether role may take action.

@@ -77,6 +77,22 @@ type Correction struct {
 // Correct applies a correction with its reason; a `correction` event
 // records it. The version must be current.
 func (s *Service) Correct(ctx context.Context, sc access.Scope, id int64, c Correction) (*model.Member, error) {
+	var out *model.Member
+	err := model.InTx(ctx, s.DB, func(ctx context.Context) (err error) {
+		out, err = s.CorrectTx(ctx, sc, id, c)
+		return err
+	})
+	if err == nil {
+		s.invalidate(ctx, id)
+	}
+	return out, err
+}
+
+// CorrectTx is Correct inside the caller's transaction (an approved
+// correction request applies it this way, API.md §10): the same checks,
+// event, audit entry, counters and record_changed notice. The caller drops
+// the cached card with InvalidateCard once its transaction has committed.
+func (s *Service) CorrectTx(ctx context.Context, sc access.Scope, id int64, c Correction) (*model.Member, error) {
 	var bad []service.FieldError
 	add := func(f, msg string) { bad = append(bad, service.FieldError{Field: f, Message: msg}) }
 	if c.Version == nil {
@@ -119,15 +135,37 @@ func (s *Service) Correct(ctx context.Context, sc access.Scope, id int64, c Corr
 		if err := s.changed(ctx, m, after, ev); err != nil {
 			return err
 		}
+		if err := s.tellRecordChanged(ctx, m, ev.ID, fieldNames(changed), "工会更正了您的会员信息。"); err != nil {
+			return err
+		}
 		out = after
 		return s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: m.OrgID, Action: "member.correct",
 			Target: "member:" + itoa(m.ID), Detail: map[string]any{"fields": changed, "reason": reason}})
 	})
-	if err == nil {
-		s.invalidate(ctx, id)
-	}
 	return out, err
 }
+
+// CheckCorrection validates the fields of c as a correction of m would,
+// without writing anything, and returns their API names (a member's own
+// correction request, API.md §10); the field paths of its errors are
+// prefixed with prefix. A correction that changes nothing is 422 on
+// prefix without its dot.
+func (s *Service) CheckCorrection(m *model.Member, c Correction, prefix string) ([]string, error) {
+	var bad []service.FieldError
+	add := func(f, msg string) { bad = append(bad, service.FieldError{Field: prefix + f, Message: msg}) }
+	fields, changed := s.correctionFields(m, c, add)
+	if err := service.Invalid(bad); err != nil {
+		return nil, err
+	}
+	if len(fields) == 0 {
+		return nil, service.InvalidField(strings.TrimSuffix(prefix, "."), "请填写需要更正的内容")
+	}
+	return fieldNames(changed), nil
+}
+
+// InvalidateCard drops a member's cached card state after a change made
+// with CorrectTx has committed.
+func (s *Service) InvalidateCard(ctx context.Context, memberID int64) { s.invalidate(ctx, memberID) }
 
 // correctionFields validates c against m and returns the columns to write.
 func (s *Service) correctionFields(m *model.Member, c Correction, add func(string, string)) (map[string]any, []string) {

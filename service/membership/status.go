@@ -66,8 +66,12 @@ func (s *Service) ChangeStatus(ctx context.Context, sc access.Scope, id int64, c
 		if ch.Version != nil && *ch.Version != m.Version {
 			return errStale
 		}
-		out, err = s.move(ctx, m, ch.Status, reason, sc.UserID)
+		var eventID int64
+		out, eventID, err = s.move(ctx, m, ch.Status, reason, sc.UserID)
 		if err != nil {
+			return err
+		}
+		if err := s.tellRecordChanged(ctx, m, eventID, []string{"status"}, "工会变更了您的会籍状态（"+statusName(ch.Status)+"）。"); err != nil {
 			return err
 		}
 		return s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: m.OrgID, Action: "member.status",
@@ -79,13 +83,14 @@ func (s *Service) ChangeStatus(ctx context.Context, sc access.Scope, id int64, c
 	return out, err
 }
 
-// move applies a status move inside the caller's transaction.
-func (s *Service) move(ctx context.Context, m *model.Member, to, reason string, actor int64) (*model.Member, error) {
+// move applies a status move inside the caller's transaction and returns
+// the member after it and the id of the event recording it.
+func (s *Service) move(ctx context.Context, m *model.Member, to, reason string, actor int64) (*model.Member, int64, error) {
 	if !onRoll(m.Status) {
-		return nil, service.E(service.KindConflict, "该会员已不在册，状态不能再变更；如需重新入会请重新申请")
+		return nil, 0, service.E(service.KindConflict, "该会员已不在册，状态不能再变更；如需重新入会请重新申请")
 	}
 	if m.Status == to {
-		return nil, service.E(service.KindConflict, "会员已是该状态")
+		return nil, 0, service.E(service.KindConflict, "会员已是该状态")
 	}
 	next := *m
 	next.Status = to
@@ -95,14 +100,14 @@ func (s *Service) move(ctx context.Context, m *model.Member, to, reason string, 
 		next.RollKey = nil
 		fields["roll_key"] = nil
 		if err := s.transfers.CancelPending(ctx, m.ID, next.UpdatedAt); err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	}
 	if err := s.members.Update(ctx, m.ID, m.Version, fields); err != nil {
 		if errors.Is(err, model.ErrConflict) {
-			return nil, errStale
+			return nil, 0, errStale
 		}
-		return nil, err
+		return nil, 0, err
 	}
 	next.Version = m.Version + 1
 	var after *model.Member
@@ -112,9 +117,9 @@ func (s *Service) move(ctx context.Context, m *model.Member, to, reason string, 
 	ev := &model.MembershipEvent{MemberID: m.ID, Type: eventFor(m.Status, to), Reason: &reason,
 		FromOrgID: &m.OrgID, ActorID: &actor}
 	if err := s.changed(ctx, m, after, ev); err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return &next, nil
+	return &next, ev.ID, nil
 }
 
 // Leave takes the caller off the roll (退会); they may apply again later.
@@ -138,11 +143,19 @@ func (s *Service) Leave(ctx context.Context, userID int64, reason string) (*mode
 		if err != nil {
 			return err
 		}
-		out, err = s.move(ctx, m, model.MemberLeft, reason, userID)
+		out, _, err = s.move(ctx, m, model.MemberLeft, reason, userID)
 		return err
 	})
 	if err == nil {
 		s.invalidate(ctx, out.ID)
 	}
 	return out, err
+}
+
+// statusName is a member status as a worker reads it.
+func statusName(status string) string {
+	if e, ok := codes.MemberStatus().ByCode(status); ok {
+		return e.Name
+	}
+	return status
 }

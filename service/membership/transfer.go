@@ -192,7 +192,10 @@ func (s *Service) moveMember(ctx context.Context, t *model.Transfer, actor int64
 		return err
 	}
 	in := &model.MembershipEvent{MemberID: m.ID, Type: "transfer_in", Reason: r, FromOrgID: &t.FromOrgID, ToOrgID: &t.ToOrgID, ActorID: &actor}
-	return s.changed(ctx, nil, nil, in)
+	if err := s.changed(ctx, nil, nil, in); err != nil {
+		return err
+	}
+	return s.tellRecordChanged(ctx, m, in.ID, []string{"org_id"}, "您的会籍已转入"+to.Name+"，会员编号和会籍记录不变。")
 }
 
 func (s *Service) tellTransfer(ctx context.Context, t *model.Transfer, approved bool, reason string) error {

@@ -18,7 +18,7 @@ import (
 func (s *Service) Collect(ctx context.Context, userID int64, clear bool) (*Data, error) {
 	c := &collector{s: s, ctx: ctx, clear: clear, orgs: map[int64]string{}}
 	d := &Data{GeneratedAt: c.at(s.d.Now())}
-	steps := []func(*Data, int64) error{c.account, c.consents, c.applications, c.members, c.notifications,
+	steps := []func(*Data, int64) error{c.account, c.consents, c.applications, c.members, c.rights, c.notifications,
 		c.uploads, c.sessions, c.roles}
 	for _, step := range steps {
 		if err := step(d, userID); err != nil {
@@ -124,6 +124,26 @@ func (c *collector) form(p model.Person, e model.Employment, idSlot pii.Slot, id
 		}
 	}
 	return f, nil
+}
+
+func (c *collector) rights(d *Data, userID int64) error {
+	rows, err := c.s.store.RightsRequests(c.ctx, userID)
+	d.Rights = make([]Rights, 0, len(rows))
+	for _, r := range rows {
+		var fields []string
+		if r.FieldNames != nil && *r.FieldNames != "" {
+			fields = strings.Split(*r.FieldNames, ",")
+		}
+		var event *string
+		if r.EventID != nil {
+			e := itoa(*r.EventID)
+			event = &e
+		}
+		d.Rights = append(d.Rights, Rights{ID: itoa(r.ID), Kind: r.Kind, Status: r.Status, Fields: fields,
+			EventID: event, Reason: r.Reason, DueOn: r.DueOn, DecisionReason: r.DecisionReason,
+			CreatedAt: c.at(r.CreatedAt), DecidedAt: c.atp(r.DecidedAt)})
+	}
+	return err
 }
 
 func (c *collector) notifications(d *Data, userID int64) error {

@@ -16,6 +16,7 @@ type Data struct {
 	Applications  []Application  `json:"applications"`
 	Members       []Member       `json:"members"`
 	Transfers     []Transfer     `json:"transfers"`
+	Rights        []Rights       `json:"rights_requests"`
 	Notifications []Notification `json:"notifications"`
 	Verifications []CardUse      `json:"verifications"`
 	Redemptions   []CardUse      `json:"redemptions"`
@@ -119,6 +120,22 @@ type Transfer struct {
 	ToOrgName      string     `json:"to_org_name"`
 	Status         string     `json:"status"`
 	Reason         *string    `json:"reason"`
+	DecisionReason *string    `json:"decision_reason"`
+	CreatedAt      time.Time  `json:"created_at"`
+	DecidedAt      *time.Time `json:"decided_at"`
+}
+
+// Rights is one of the user's correction requests or disputes (API.md
+// §10) and its outcome; the fields asked for are named, their requested
+// values are in the member record once approved.
+type Rights struct {
+	ID             string     `json:"id"`
+	Kind           string     `json:"kind"`
+	Status         string     `json:"status"`
+	Fields         []string   `json:"fields"`
+	EventID        *string    `json:"event_id"`
+	Reason         string     `json:"reason"`
+	DueOn          string     `json:"due_on"`
 	DecisionReason *string    `json:"decision_reason"`
 	CreatedAt      time.Time  `json:"created_at"`
 	DecidedAt      *time.Time `json:"decided_at"`

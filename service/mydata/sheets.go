@@ -3,6 +3,7 @@ package mydata
 import (
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/unionhub/unionhub/service/exporter"
@@ -63,11 +64,16 @@ func sheets(d *Data) []sheet {
 		transfers.rows = append(transfers.rows, []string{t.ID, t.FromOrgName, t.ToOrgName, t.Status, str(t.Reason),
 			str(t.DecisionReason), tm(t.CreatedAt), tmp(t.DecidedAt)})
 	}
+	rights := sheet{name: "更正与异议", header: []string{"请求ID", "类型", "状态", "涉及字段", "涉及的会籍变化", "理由", "办理期限", "处理意见", "提出时间", "处理时间"}}
+	for _, r := range d.Rights {
+		rights.rows = append(rights.rows, []string{r.ID, r.Kind, r.Status, strings.Join(r.Fields, "、"), str(r.EventID),
+			r.Reason, r.DueOn, str(r.DecisionReason), tm(r.CreatedAt), tmp(r.DecidedAt)})
+	}
 	notes := sheet{name: "消息通知", header: []string{"通知ID", "类型", "标题", "内容", "时间", "已读时间"}}
 	for _, n := range d.Notifications {
 		notes.rows = append(notes.rows, []string{n.ID, n.Kind, n.Title, n.Body, tm(n.CreatedAt), tmp(n.ReadAt)})
 	}
-	out = append(out, consents, apps, timeline, members, events, transfers, notes,
+	out = append(out, consents, apps, timeline, members, events, transfers, rights, notes,
 		cardSheet("会员卡验证记录", d.Verifications), cardSheet("普惠权益使用", d.Redemptions))
 	uploads := sheet{name: "上传文件", header: []string{"文件ID", "类型", "格式", "大小（字节）", "上传时间", "副本中的文件"}}
 	for _, u := range d.Uploads {

@@ -13,6 +13,7 @@ var Tables = map[string]string{
 	"members":            "members",
 	"membership_events":  "members[].events",
 	"transfers":          "transfers",
+	"rights_requests":    "rights_requests (fields named; the values asked for are sealed, and in the member record once approved)",
 	"notifications":      "notifications",
 	"verifications":      "verifications",
 	"redemptions":        "redemptions",

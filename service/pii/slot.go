@@ -26,6 +26,8 @@ const (
 	// CardName is the member's full name in the cached card state, bound to
 	// the member's id.
 	CardName Column = "card_state.name"
+	// RightsFields is the values a correction request asks for (JSON).
+	RightsFields Column = "rights_requests.fields_enc"
 )
 
 // errNoSlot refuses a seal or open without a column and row: a value must

@@ -23,6 +23,7 @@ type Overview struct {
 	WorkersTotal     int64
 	MembershipRate   *float64 // nil without workers
 	Applications     Applications
+	RightsRequests   RightsRequests
 	GrassrootsUnions int64
 	ByChild          []Child
 	Trend            []Month // the last 12 months, oldest first
@@ -180,6 +181,9 @@ func (s *Service) build(ctx context.Context, o *model.Org) (*Overview, error) {
 	}
 	this := byMonth[months[len(months)-1]]
 	ov.Applications.ApprovedMonth, ov.Applications.RejectedMonth = this.Approved, this.Rejected
+	if err := s.rightsRequests(ctx, o, ov); err != nil {
+		return nil, err
+	}
 	return ov, s.deadlines(ctx, o, ov)
 }
 

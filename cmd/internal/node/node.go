@@ -32,6 +32,7 @@ import (
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/privacy"
 	"github.com/unionhub/unionhub/service/ratelimit"
+	"github.com/unionhub/unionhub/service/rights"
 	"github.com/unionhub/unionhub/service/stats"
 	"github.com/unionhub/unionhub/service/upload"
 	"github.com/unionhub/unionhub/service/wechat"
@@ -147,6 +148,8 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	notices := application.Notices{Service: bg.Notify, Template: cfg.WeChat.TemplateApplicationResult}
 	apps.SetNotifier(notices)
 	members.SetNotifier(notices)
+	rightsReqs := rights.New(rights.Deps{DB: db, PII: cipher, Members: members, Notifier: notices,
+		Audit: audit.ForOrg(aud), Calendar: cal, Location: cfg.Location(), Log: log})
 	check := application.NewContentCheck(apps, bg.Queue, wx)
 	apps.SetChecker(check)
 	bg.Worker.Register(application.JobContentCheck, check.Handle)
@@ -186,7 +189,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
 		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: imports, Exports: exports,
-		Privacy: notice, MyData: myData})
+		Privacy: notice, MyData: myData, Rights: rightsReqs})
 	return n, nil
 }
 

@@ -1,0 +1,113 @@
+// Package rights serves the data subject's rights of correction and
+// dispute (PIPL art. 46; API.md §10): a member — or an applicant with an
+// open application — asks for a correction of their record or says a
+// recorded change was not them (not_me); the admins of the union decide
+// within 15 working days, and an approved correction is applied through
+// the same path as an admin's correction.
+package rights
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/calendar"
+	"github.com/unionhub/unionhub/service/membership"
+	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/pii"
+)
+
+// DueWorkingDays: a request is answered within this many working days,
+// the submission date not counted (API.md §10).
+const DueWorkingDays = 15
+
+// Deps are the service's collaborators; Notifier and Audit may be nil.
+type Deps struct {
+	DB       *gorm.DB
+	PII      *pii.Cipher
+	Members  *membership.Service
+	Notifier application.Notifier
+	Audit    org.Auditor
+	// Calendar counts the working days of due_on; nil is calendar.Default().
+	Calendar *calendar.Calendar
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+	// Location is the business time zone; nil means UTC.
+	Location *time.Location
+	Log      *slog.Logger
+}
+
+// Service is the rights-request domain.
+type Service struct {
+	db       *gorm.DB
+	pii      *pii.Cipher
+	members  *membership.Service
+	notifier application.Notifier
+	audit    org.Auditor
+	calendar *calendar.Calendar
+	now      func() time.Time
+	loc      *time.Location
+	log      *slog.Logger
+
+	requests *model.RightsStore
+	roll     *model.MemberStore
+	apps     *model.ApplicationStore
+	users    *model.UserStore
+}
+
+// New returns the rights service.
+func New(d Deps) *Service {
+	if d.Calendar == nil {
+		d.Calendar = calendar.Default()
+	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Location == nil {
+		d.Location = time.UTC
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	return &Service{db: d.DB, pii: d.PII, members: d.Members, notifier: d.Notifier, audit: d.Audit,
+		calendar: d.Calendar, now: d.Now, loc: d.Location, log: d.Log,
+		requests: model.NewRightsStore(d.DB), roll: model.NewMemberStore(d.DB),
+		apps: model.NewApplicationStore(d.DB), users: model.NewUserStore(d.DB)}
+}
+
+// Today returns today's business date.
+func (s *Service) Today() calendar.Date { return calendar.DateOf(s.now().In(s.loc)) }
+
+// Overdue reports whether r is still pending after its due date.
+func (s *Service) Overdue(r *model.RightsRequest) bool {
+	return r.Status == model.RightsPending && r.DueOn < s.Today().String()
+}
+
+func (s *Service) record(ctx context.Context, e org.AuditEntry) error {
+	if s.audit == nil {
+		return nil
+	}
+	return s.audit.Record(ctx, e)
+}
+
+func (s *Service) notify(ctx context.Context, n application.Notice) error {
+	if s.notifier == nil {
+		return nil
+	}
+	if u, err := s.users.Get(ctx, n.UserID); err == nil {
+		n.OpenID = u.OpenID
+	}
+	return s.notifier.Notify(ctx, n)
+}
+
+var (
+	errNotFound   = service.E(service.KindNotFound, "没有找到该申请")
+	errNoRecord   = service.E(service.KindNotFound, "您还没有会员记录或待审核的入会申请")
+	errStale      = service.E(service.KindConflict, "该申请已被他人处理或修改，请刷新后重试")
+	errNotPending = service.E(service.KindConflict, "该申请已处理")
+)
