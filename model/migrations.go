@@ -104,4 +104,5 @@ var migrations = []Migration{
 	migration13,
 	migration14,
 	migration15,
+	migration16,
 }
