@@ -207,3 +207,10 @@ func clip(s string, n int) string {
 	}
 	return s
 }
+
+// Purge forgets the keys of events received more than age ago (age must
+// be well over Window: a replay older than that is refused for its
+// timestamp).
+func (r *Receiver) Purge(ctx context.Context, age time.Duration) (int64, error) {
+	return r.events.Purge(ctx, r.now().UTC().Add(-max(age, 2*Window)))
+}
