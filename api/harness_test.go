@@ -41,6 +41,7 @@ import (
 	"github.com/unionhub/unionhub/service/upload"
 	"github.com/unionhub/unionhub/service/wechat"
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
+	"github.com/unionhub/unionhub/service/wxpush"
 )
 
 // fake is the one fake WeChat server of this test binary: the library's
@@ -143,6 +144,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.RateLimitPerIP = 1_000_000 // every test request comes from one address; TestPerIPRateLimit sets its own
+	cfg.WeChat.PushToken, cfg.Keys.WeChatPushAESKey = testPushToken, testPushAESKey
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -200,7 +202,12 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	bg := newBackground(t, db, files, cipher, aud, st, clk, cfg, log)
 	bg.worker.Register(org.JobDissolve, membership.NewDissolver(membership.DissolverDeps{Members: members,
 		Queue: jobs.NewQueue(db, clk.Now), Orgs: orgs, Apps: apps, Stats: st}, membership.DissolverConfig{BatchSize: 100}).Handle)
-	router, adminRoutes := api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
+	push, err := wxpush.New(wxpush.Deps{DB: db, Sessions: ident, Ledger: notes, Now: clk.Now, Log: log},
+		wxpush.Config{Token: cfg.WeChat.PushToken, AESKey: cfg.Keys.WeChatPushAESKey, AppID: fakewechat.DefaultAppID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, adminRoutes := api.Routes(api.Deps{Push: push, Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
 		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice})
