@@ -43,6 +43,7 @@ import (
 	"github.com/unionhub/unionhub/service/upload"
 	"github.com/unionhub/unionhub/service/wechat"
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
+	"github.com/unionhub/unionhub/service/wxpush"
 )
 
 // fake is the one fake WeChat server of this test binary: the library's
@@ -145,6 +146,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.RateLimitPerIP = 1_000_000 // every test request comes from one address; TestPerIPRateLimit sets its own
+	cfg.WeChat.PushToken, cfg.Keys.WeChatPushAESKey = testPushToken, testPushAESKey
 	for _, o := range opts {
 		o(&cfg)
 	}
@@ -207,7 +209,12 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	myData := mydata.New(mydata.Deps{DB: db, PII: cipher, Queue: jobs.NewQueue(db, clk.Now), Files: bg.files,
 		Images: uploads, Limiter: limiter, Audit: audit.ForOrg(aud), Now: clk.Now, Location: cfg.Location(), Log: log})
 	bg.worker.Register(mydata.JobKind, myData.Handle)
-	router, adminRoutes := api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
+	push, err := wxpush.New(wxpush.Deps{DB: db, Sessions: ident, Ledger: notes, Now: clk.Now, Log: log},
+		wxpush.Config{Token: cfg.WeChat.PushToken, AESKey: cfg.Keys.WeChatPushAESKey, AppID: fakewechat.DefaultAppID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	router, adminRoutes := api.Routes(api.Deps{Push: push, Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
 		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice, MyData: myData,

@@ -47,6 +47,7 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 		recoveryMiddleware(d.Log), bodyLimitMiddleware(maxBodyBytes, map[string]int64{
 			"/api/v1/uploads":       uploadBodyLimit,
 			"/api/v1/admin/imports": importBodyLimit,
+			"/api/v1/wechat/push":   pushBodyLimit,
 		}))
 	r.NoRoute(func(c *gin.Context) { fail(c, service.E(service.KindNotFound, "请求的地址不存在")) })
 	r.NoMethod(func(c *gin.Context) {
@@ -75,6 +76,9 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	v1.GET("/me", user, s.me)
 	v1.GET("/me/notifications", user, s.listNotifications)
 	v1.POST("/me/notifications/:id/read", user, s.readNotification)
+	v1.POST("/me/subscriptions", user, s.recordSubscriptions)
+	v1.GET("/wechat/push", perIP, s.checkPush)
+	v1.POST("/wechat/push", perIP, s.receivePush)
 
 	v1.GET("/orgs/search", user, s.searchOrgs)
 	v1.GET("/orgs/:id", user, s.publicOrg)

@@ -38,6 +38,7 @@ import (
 	"github.com/unionhub/unionhub/service/rights"
 	"github.com/unionhub/unionhub/service/stats"
 	"github.com/unionhub/unionhub/service/upload"
+	"github.com/unionhub/unionhub/service/wxpush"
 )
 
 // Deps is everything the HTTP layer is built from; cmd wires it.
@@ -61,6 +62,8 @@ type Deps struct {
 	Audit  *audit.Service
 	// Notify serves the caller's in-app notifications.
 	Notify *notify.Service
+	// Push receives WeChat's message push; nil (no push token) answers 404.
+	Push *wxpush.Receiver
 	// Stats serves the monitoring overview.
 	Stats *stats.Service
 	// Imports and Exports serve the roll's Excel import and export.

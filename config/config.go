@@ -94,6 +94,10 @@ type WeChat struct {
 	// TemplateApplicationResult is the subscribe-message template for review
 	// decisions; empty means no message is sent.
 	TemplateApplicationResult string `yaml:"template_application_result" env:"WECHAT_TEMPLATE_APPLICATION_RESULT"`
+	// PushToken is the message push (消息推送) token set in the WeChat
+	// admin console: 3 to 32 letters and digits. Empty: push is off and
+	// /wechat/push answers 404.
+	PushToken string `yaml:"push_token" env:"WECHAT_PUSH_TOKEN"`
 }
 
 // Keys holds the secrets. Empty values in development are generated under
@@ -116,6 +120,10 @@ type Keys struct {
 	// backups: whoever holds it and can write the database can rewrite
 	// the audit log.
 	AuditKey string `yaml:"audit_key" env:"AUDIT_KEY"`
+	// WeChatPushAESKey is the message push's EncodingAESKey (43 base64
+	// characters of a 32-byte AES key); set, only safe-mode pushes are
+	// taken. Production requires it whenever the push token is set.
+	WeChatPushAESKey string `yaml:"wechat_push_aes_key" env:"WECHAT_PUSH_AES_KEY"`
 }
 
 // HTTP tunes the HTTP server.
@@ -241,6 +249,7 @@ func (c Config) Validate() error {
 	if c.WeChat.Timeout <= 0 {
 		bad("WECHAT_TIMEOUT", "must be positive")
 	}
+	c.validatePush(bad)
 	if c.HTTP.AccessTokenTTL <= 0 || c.HTTP.AccessTokenTTL > 2*time.Hour {
 		bad("ACCESS_TOKEN_TTL", "must be between 1s and 2h")
 	}

@@ -33,6 +33,7 @@ func (c Config) validateSecrets(bad func(name, format string, args ...any)) {
 	}
 	for _, s := range []secret{
 		credential("WECHAT_SECRET", c.WeChat.Secret),
+		credential("WECHAT_PUSH_TOKEN", c.WeChat.PushToken),
 		credential("S3_SECRET_KEY", c.S3.SecretKey),
 		credential("REDIS_PASSWORD", c.Redis.Password),
 	} {

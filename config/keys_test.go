@@ -33,9 +33,15 @@ func production() config.Config {
 		CardKeys:      "c1:" + b64(strongKey("card1")),
 		CardActiveKey: "c1",
 		AuditKey:      b64(strongKey("audit")),
+		// The push key in the console's form: 43 characters, no padding.
+		WeChatPushAESKey: encodingAESKey(strongKey("push")),
 	}
+	cfg.WeChat.PushToken = "Pt7x2Kq9LmW4"
 	return cfg
 }
+
+// encodingAESKey is k as the WeChat console shows an EncodingAESKey.
+func encodingAESKey(k []byte) string { return strings.TrimRight(b64(k), "=") }
 
 // Production refuses weak keys, one key used for two purposes and plain
 // http to WeChat or as the public base URL, naming the setting; the error
@@ -85,6 +91,15 @@ func TestValidateRefusesWeakSettingsInProduction(t *testing.T) {
 		}, "UNIONHUB_WECHAT_SECRET", "UNIONHUB_BLIND_INDEX_KEY"},
 		{"audit key is the token key", func(c *config.Config) { c.Keys.AuditKey = c.Keys.TokenKey }, "UNIONHUB_AUDIT_KEY", "UNIONHUB_TOKEN_KEY"},
 		{"all-zero audit key", func(c *config.Config) { c.Keys.AuditKey = b64(zero) }, "UNIONHUB_AUDIT_KEY", "weak"},
+		{"all-zero push AES key", func(c *config.Config) { c.Keys.WeChatPushAESKey = encodingAESKey(zero) }, "UNIONHUB_WECHAT_PUSH_AES_KEY", "weak"},
+		{"push AES key is the audit key", func(c *config.Config) {
+			c.Keys.WeChatPushAESKey = encodingAESKey(strongKey("audit"))
+		}, "UNIONHUB_WECHAT_PUSH_AES_KEY", "UNIONHUB_AUDIT_KEY"},
+		{"push token is the WeChat secret", func(c *config.Config) { c.WeChat.PushToken = c.WeChat.Secret }, "UNIONHUB_WECHAT_PUSH_TOKEN", "UNIONHUB_WECHAT_SECRET"},
+		{"push token without the AES key", func(c *config.Config) { c.Keys.WeChatPushAESKey = "" }, "UNIONHUB_WECHAT_PUSH_AES_KEY", "required in production"},
+		{"push AES key of the wrong length", func(c *config.Config) { c.Keys.WeChatPushAESKey = b64(strongKey("push")) }, "UNIONHUB_WECHAT_PUSH_AES_KEY", "43-character"},
+		{"push AES key without a token", func(c *config.Config) { c.WeChat.PushToken = "" }, "UNIONHUB_WECHAT_PUSH_AES_KEY", "UNIONHUB_WECHAT_PUSH_TOKEN"},
+		{"push token the console refuses", func(c *config.Config) { c.WeChat.PushToken = "a b" }, "UNIONHUB_WECHAT_PUSH_TOKEN", "letters and digits"},
 		{"token key not base64", func(c *config.Config) { c.Keys.TokenKey = "not base64 at all!" }, "UNIONHUB_TOKEN_KEY", "base64"},
 		{"plain-http WeChat", func(c *config.Config) { c.WeChat.APIBase = "http://api.weixin.qq.com" }, "UNIONHUB_WECHAT_API_BASE", "https"},
 		{"WeChat base without a host", func(c *config.Config) { c.WeChat.APIBase = "https://" }, "UNIONHUB_WECHAT_API_BASE", "https"},
@@ -107,7 +122,8 @@ func TestValidateRefusesWeakSettingsInProduction(t *testing.T) {
 			if line == "" || !strings.Contains(line, tc.want) {
 				t.Fatalf("err = %v\nwant a line for %s that mentions %q", err, tc.setting, tc.want)
 			}
-			for _, v := range []string{cfg.Keys.PIIKeys, cfg.Keys.BlindIndexKey, cfg.Keys.TokenKey, cfg.Keys.CardKeys, cfg.S3.SecretKey, cfg.WeChat.Secret} {
+			for _, v := range []string{cfg.Keys.PIIKeys, cfg.Keys.BlindIndexKey, cfg.Keys.TokenKey, cfg.Keys.CardKeys, cfg.S3.SecretKey, cfg.WeChat.Secret,
+				cfg.Keys.WeChatPushAESKey, cfg.WeChat.PushToken} {
 				for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ':' }) {
 					if len(part) >= 16 && strings.Contains(err.Error(), part) {
 						t.Errorf("the error shows key material: %v", err)

@@ -105,4 +105,5 @@ var migrations = []Migration{
 	migration14,
 	migration15,
 	migration16,
+	migration17,
 }

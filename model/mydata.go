@@ -55,6 +55,18 @@ func (s *PersonalDataStore) RightsRequests(ctx context.Context, userID int64) ([
 	return out, s.byUser(ctx, &out, "user_id", userID, "created_at, id")
 }
 
+// Subscriptions returns the user's subscribe-message balances.
+func (s *PersonalDataStore) Subscriptions(ctx context.Context, userID int64) ([]Subscription, error) {
+	var out []Subscription
+	return out, s.byUser(ctx, &out, "user_id", userID, "template_id")
+}
+
+// Deactivations returns the user's account cancellation requests.
+func (s *PersonalDataStore) Deactivations(ctx context.Context, userID int64) ([]DeactivationRequest, error) {
+	var out []DeactivationRequest
+	return out, s.byUser(ctx, &out, "user_id", userID, "requested_at, id")
+}
+
 // Uploads returns the user's files that are not deleted, oldest first.
 func (s *PersonalDataStore) Uploads(ctx context.Context, userID int64) ([]Upload, error) {
 	var out []Upload

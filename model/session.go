@@ -107,3 +107,10 @@ func (s *SessionStore) Revoke(ctx context.Context, id int64, reason string, now 
 		Where("id = ? AND revoked_at IS NULL", id).
 		Updates(map[string]any{"revoked_at": now, "revoke_reason": reason}).Error)
 }
+
+// ActiveIDs returns the ids of the user's sessions not yet revoked.
+func (s *SessionStore) ActiveIDs(ctx context.Context, userID int64) ([]int64, error) {
+	var ids []int64
+	err := Conn(ctx, s.db).Model(&Session{}).Where("user_id = ? AND revoked_at IS NULL", userID).Pluck("id", &ids).Error
+	return ids, Translate(err)
+}

@@ -80,3 +80,19 @@ func (s *UserStore) SetPhone(ctx context.Context, id int64, enc, idx string, at 
 	}
 	return nil
 }
+
+// GetByOpenID returns the user with openid, or ErrNotFound.
+func (s *UserStore) GetByOpenID(ctx context.Context, openid string) (*User, error) {
+	var u User
+	if err := Translate(Conn(ctx, s.db).Where("openid = ?", openid).Take(&u).Error); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// ClearPhone forgets the user's bound phone (WeChat's phone authorisation
+// was revoked): binding again is needed to apply or claim a card.
+func (s *UserStore) ClearPhone(ctx context.Context, id int64, at time.Time) error {
+	return Translate(Conn(ctx, s.db).Model(&User{}).Where("id = ?", id).
+		Updates(map[string]any{"phone_enc": nil, "phone_idx": nil, "phone_bound_at": nil, "updated_at": at}).Error)
+}

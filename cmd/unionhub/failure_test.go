@@ -132,6 +132,10 @@ func TestWeChatSlowAndDown(t *testing.T) {
 	queue := notify.New(notify.Deps{DB: n.db})
 	const msgs = 3
 	for range msgs {
+		// The mover accepted one subscription per message (the ledger).
+		if _, err := queue.Subscribe(context.Background(), mover, map[string]string{"tmpl-decision": notify.SubscribeAccept}); err != nil {
+			t.Fatal(err)
+		}
 		if err := queue.Notify(context.Background(), notify.Notification{UserID: mover, Kind: "application_approved",
 			Title: "测试", Subscribe: &wechat.SubscribeMessage{TemplateID: "tmpl-decision",
 				Data: map[string]string{"thing1": "x"}}}); err != nil {

@@ -47,6 +47,8 @@ commands:
   seed-demo    fill an empty database with a small demo province (3 cities, 6 districts,
                36 grassroots unions) and print the root admin invitation
   fakewechat   run the fake WeChat server for local development (--addr)
+  fakewechat push  --url URL --token T --event E --openid O [--aes-key K] [--xml]:
+               push one WeChat event, signed (and encrypted) as WeChat does
   audit head   print the audit chain's head with its MAC under the audit key:
                {"seq","hash","mac"}; save it off the database's hosts
   audit verify walk the audit chain; exit 1 at the first broken link;
@@ -79,6 +81,9 @@ func run(ctx context.Context, args []string, e env) error {
 	}
 	if cmd == "seed-bench" {
 		return seedBenchCmd(ctx, args, e)
+	}
+	if cmd == "fakewechat" && len(args) > 0 && args[0] == "push" {
+		return fakePushCmd(ctx, args[1:], e)
 	}
 	fs := flag.NewFlagSet("unionhub "+cmd, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

@@ -216,6 +216,10 @@ func TestTwoNodes(t *testing.T) {
 		const msgs = 20
 		notes := notify.New(notify.Deps{DB: n.db})
 		for i := range msgs {
+			// One accepted subscription per message (the ledger).
+			if _, err := notes.Subscribe(ctx, memberUser, map[string]string{"tmpl-multinode": notify.SubscribeAccept}); err != nil {
+				t.Fatal(err)
+			}
 			if err := notes.Notify(ctx, notify.Notification{UserID: memberUser, Kind: "multinode", Title: "测试",
 				Subscribe: &wechat.SubscribeMessage{TemplateID: "tmpl-multinode",
 					Data: map[string]string{"thing1": strconv.Itoa(i)}}}); err != nil {

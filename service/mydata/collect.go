@@ -18,7 +18,7 @@ import (
 func (s *Service) Collect(ctx context.Context, userID int64, clear bool) (*Data, error) {
 	c := &collector{s: s, ctx: ctx, clear: clear, orgs: map[int64]string{}}
 	d := &Data{GeneratedAt: c.at(s.d.Now())}
-	steps := []func(*Data, int64) error{c.account, c.consents, c.applications, c.members, c.rights, c.notifications,
+	steps := []func(*Data, int64) error{c.account, c.consents, c.applications, c.members, c.rights, c.ledger, c.notifications,
 		c.uploads, c.sessions, c.roles}
 	for _, step := range steps {
 		if err := step(d, userID); err != nil {
@@ -142,6 +142,25 @@ func (c *collector) rights(d *Data, userID int64) error {
 		d.Rights = append(d.Rights, Rights{ID: itoa(r.ID), Kind: r.Kind, Status: r.Status, Fields: fields,
 			EventID: event, Reason: r.Reason, DueOn: r.DueOn, DecisionReason: r.DecisionReason,
 			CreatedAt: c.at(r.CreatedAt), DecidedAt: c.atp(r.DecidedAt)})
+	}
+	return err
+}
+
+// ledger collects the subscription balances and deactivation requests.
+func (c *collector) ledger(d *Data, userID int64) error {
+	subs, err := c.s.store.Subscriptions(c.ctx, userID)
+	if err != nil {
+		return err
+	}
+	d.Subscriptions = make([]Subscription, 0, len(subs))
+	for _, s := range subs {
+		d.Subscriptions = append(d.Subscriptions, Subscription{TemplateID: s.TemplateID, Balance: s.Balance, UpdatedAt: c.at(s.UpdatedAt)})
+	}
+	reqs, err := c.s.store.Deactivations(c.ctx, userID)
+	d.Deactivations = make([]Deactivation, 0, len(reqs))
+	for _, r := range reqs {
+		d.Deactivations = append(d.Deactivations, Deactivation{ID: itoa(r.ID), Source: r.Source, Status: r.Status,
+			RequestedAt: c.at(r.RequestedAt), EffectiveAt: c.at(r.EffectiveAt)})
 	}
 	return err
 }

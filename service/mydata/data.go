@@ -17,6 +17,8 @@ type Data struct {
 	Members       []Member       `json:"members"`
 	Transfers     []Transfer     `json:"transfers"`
 	Rights        []Rights       `json:"rights_requests"`
+	Subscriptions []Subscription `json:"subscriptions"`
+	Deactivations []Deactivation `json:"deactivation_requests"`
 	Notifications []Notification `json:"notifications"`
 	Verifications []CardUse      `json:"verifications"`
 	Redemptions   []CardUse      `json:"redemptions"`
@@ -139,6 +141,23 @@ type Rights struct {
 	DecisionReason *string    `json:"decision_reason"`
 	CreatedAt      time.Time  `json:"created_at"`
 	DecidedAt      *time.Time `json:"decided_at"`
+}
+
+// Subscription is how many subscribe messages of one template the user
+// allowed and the service has not yet sent.
+type Subscription struct {
+	TemplateID string    `json:"template_id"`
+	Balance    int       `json:"balance"`
+	UpdatedAt  time.Time `json:"updated_at"`
+}
+
+// Deactivation is a request to cancel the account (注销).
+type Deactivation struct {
+	ID          string    `json:"id"`
+	Source      string    `json:"source"`
+	Status      string    `json:"status"`
+	RequestedAt time.Time `json:"requested_at"`
+	EffectiveAt time.Time `json:"effective_at"`
 }
 
 // Notification is an in-app notice.

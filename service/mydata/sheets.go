@@ -69,11 +69,19 @@ func sheets(d *Data) []sheet {
 		rights.rows = append(rights.rows, []string{r.ID, r.Kind, r.Status, strings.Join(r.Fields, "、"), str(r.EventID),
 			r.Reason, r.DueOn, str(r.DecisionReason), tm(r.CreatedAt), tmp(r.DecidedAt)})
 	}
+	subs := sheet{name: "订阅消息", header: []string{"模板ID", "剩余条数", "更新时间"}}
+	for _, s := range d.Subscriptions {
+		subs.rows = append(subs.rows, []string{s.TemplateID, strconv.Itoa(s.Balance), tm(s.UpdatedAt)})
+	}
+	deact := sheet{name: "注销申请", header: []string{"申请ID", "来源", "状态", "申请时间", "生效时间"}}
+	for _, r := range d.Deactivations {
+		deact.rows = append(deact.rows, []string{r.ID, r.Source, r.Status, tm(r.RequestedAt), tm(r.EffectiveAt)})
+	}
 	notes := sheet{name: "消息通知", header: []string{"通知ID", "类型", "标题", "内容", "时间", "已读时间"}}
 	for _, n := range d.Notifications {
 		notes.rows = append(notes.rows, []string{n.ID, n.Kind, n.Title, n.Body, tm(n.CreatedAt), tmp(n.ReadAt)})
 	}
-	out = append(out, consents, apps, timeline, members, events, transfers, rights, notes,
+	out = append(out, consents, apps, timeline, members, events, transfers, rights, subs, deact, notes,
 		cardSheet("会员卡验证记录", d.Verifications), cardSheet("普惠权益使用", d.Redemptions))
 	uploads := sheet{name: "上传文件", header: []string{"文件ID", "类型", "格式", "大小（字节）", "上传时间", "副本中的文件"}}
 	for _, u := range d.Uploads {

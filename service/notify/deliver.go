@@ -89,6 +89,8 @@ type DelivererDeps struct {
 // lease may be repeated, which Lease ≫ SendTimeout makes unlikely.
 type Deliverer struct {
 	store *model.OutboxStore
+	subs  *model.SubscriptionStore
+	users *model.UserStore
 	send  Sender
 	cfg   DelivererConfig
 	now   func() time.Time
@@ -105,7 +107,7 @@ func NewDeliverer(d DelivererDeps, cfg DelivererConfig) *Deliverer {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	return &Deliverer{store: model.NewOutboxStore(d.DB), send: d.Sender, cfg: cfg.withDefaults(),
+	return &Deliverer{store: model.NewOutboxStore(d.DB), subs: model.NewSubscriptionStore(d.DB), users: model.NewUserStore(d.DB), send: d.Sender, cfg: cfg.withDefaults(),
 		now: utc(d.Now), log: d.Log, wake: make(chan struct{}, 1), after: time.After}
 }
 
@@ -226,7 +228,29 @@ func (d *Deliverer) deliver(ctx context.Context, m *model.OutboxMessage) (bool, 
 		return true, err
 	}
 	d.logOutcome(ctx, m.ID, attempt, o)
+	if errors.Is(sendErr, wechat.ErrNotSubscribed) {
+		return true, d.zero(rctx, p)
+	}
 	return true, nil
+}
+
+// zero empties the ledger's balance of the message's user and template:
+// WeChat said (43101) the user holds no subscription, whatever the ledger
+// counted, so the next notices are in-app only until the user accepts
+// again. Messages queued before a user_id was in the payload find the
+// user by openid.
+func (d *Deliverer) zero(ctx context.Context, p subscribePayload) error {
+	if p.UserID == 0 {
+		u, err := d.users.GetByOpenID(ctx, p.ToUser)
+		if errors.Is(err, model.ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		p.UserID = u.ID
+	}
+	return d.subs.Zero(ctx, p.UserID, p.TemplateID, d.now())
 }
 
 // Purge deletes sent and dead outbox messages older than age and returns

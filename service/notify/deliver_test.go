@@ -17,9 +17,11 @@ import (
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
 )
 
-// notifyOne writes one notification with a subscribe message for u.
+// notifyOne writes one notification with a subscribe message for u, who
+// accepted one subscription to the template first.
 func notifyOne(t *testing.T, svc *notify.Service, u *model.User) {
 	t.Helper()
+	grant(t, svc, u.ID, template)
 	err := svc.Notify(context.Background(), approved(u.ID, &wechat.SubscribeMessage{TemplateID: template,
 		Page: "pages/application/detail?id=42", Data: map[string]string{"thing1": "已通过", "time2": "2026-11-27"}}))
 	if err != nil {

@@ -59,6 +59,9 @@ func TestRunPollsWakesAndStops(t *testing.T) {
 		d.passed = func(n int) { passes <- n }
 		svc := New(Deps{DB: db, Waker: d})
 		note := func() {
+			if _, err := svc.Subscribe(context.Background(), 1, map[string]string{"tmpl": SubscribeAccept}); err != nil {
+				t.Fatal(err)
+			}
 			err := svc.Notify(context.Background(), Notification{UserID: 1, Kind: "k", Title: "t",
 				Subscribe: &wechat.SubscribeMessage{ToUser: "o_run", TemplateID: "tmpl"}})
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
 	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/wechat"
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
 )
@@ -121,3 +123,15 @@ func eachTwoNodes(t *testing.T, fn func(t *testing.T, a, b *gorm.DB)) {
 		})
 	}
 }
+
+// grant records that the user accepted one subscription to template, as
+// POST /me/subscriptions does.
+func grant(t *testing.T, svc *notify.Service, userID int64, template string) {
+	t.Helper()
+	if _, err := svc.Subscribe(context.Background(), userID, map[string]string{template: notify.SubscribeAccept}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// asError is errors.As for the tests.
+func asError(err error, target any) bool { return errors.As(err, target) }

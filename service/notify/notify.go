@@ -42,7 +42,9 @@ type Notification struct {
 	Body   string // cut to 500 characters
 	Data   map[string]any
 	// Subscribe is the WeChat subscribe message to send as well; nil or
-	// without a TemplateID (none configured) sends none. An empty ToUser
+	// without a TemplateID (none configured) sends none, and so does a
+	// user without a one-time subscription left for the template (the
+	// ledger, API.md §10): the notice is then in-app only. An empty ToUser
 	// is filled with the user's openid.
 	Subscribe *wechat.SubscribeMessage
 }
@@ -70,7 +72,9 @@ type Deps struct {
 
 // Service writes and reads notifications.
 type Service struct {
+	db     *gorm.DB
 	notes  *model.NotificationStore
+	subs   *model.SubscriptionStore
 	outbox *model.OutboxStore
 	users  *model.UserStore
 	now    func() time.Time
@@ -79,7 +83,7 @@ type Service struct {
 
 // New returns the notification service.
 func New(d Deps) *Service {
-	return &Service{notes: model.NewNotificationStore(d.DB), outbox: model.NewOutboxStore(d.DB),
+	return &Service{db: d.DB, notes: model.NewNotificationStore(d.DB), subs: model.NewSubscriptionStore(d.DB), outbox: model.NewOutboxStore(d.DB),
 		users: model.NewUserStore(d.DB), now: utc(d.Now), waker: d.Waker}
 }
 
@@ -88,9 +92,15 @@ var ErrNotFound = service.E(service.KindNotFound, "没有找到该消息")
 
 // Notify writes n, and its subscribe message to the outbox, through the
 // transaction in ctx (model.InTx) when there is one: they commit or roll
-// back with the caller's change. It makes no WeChat call; call Wake after
-// the commit to send the message at once.
+// back with the caller's change. The subscribe message is queued only when
+// the user's balance for its template gives one, taken in the same
+// transaction. It makes no WeChat call; call Wake after the commit to send
+// the message at once.
 func (s *Service) Notify(ctx context.Context, n Notification) error {
+	return model.InTx(ctx, s.db, func(ctx context.Context) error { return s.notify(ctx, n) })
+}
+
+func (s *Service) notify(ctx context.Context, n Notification) error {
 	if n.UserID <= 0 || n.Kind == "" || len(n.Kind) > maxKind || n.Title == "" {
 		return fmt.Errorf("notify: notification needs a user, a kind of 1 to %d bytes and a title", maxKind)
 	}
@@ -107,6 +117,10 @@ func (s *Service) Notify(ctx context.Context, n Notification) error {
 	if n.Subscribe == nil || n.Subscribe.TemplateID == "" {
 		return nil
 	}
+	used, err := s.subs.Use(ctx, n.UserID, n.Subscribe.TemplateID, now)
+	if err != nil || !used {
+		return err
+	}
 	msg := *n.Subscribe
 	if msg.ToUser == "" {
 		u, err := s.users.Get(ctx, n.UserID)
@@ -115,7 +129,7 @@ func (s *Service) Notify(ctx context.Context, n Notification) error {
 		}
 		msg.ToUser = u.OpenID
 	}
-	payload, err := json.Marshal(subscribePayload{NotificationID: note.ID, ToUser: msg.ToUser,
+	payload, err := json.Marshal(subscribePayload{NotificationID: note.ID, UserID: n.UserID, ToUser: msg.ToUser,
 		TemplateID: msg.TemplateID, Page: msg.Page, Data: msg.Data})
 	if err != nil {
 		return err

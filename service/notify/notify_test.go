@@ -28,6 +28,7 @@ func TestNotifyFollowsTransaction(t *testing.T) {
 		ctx := context.Background()
 		svc := notify.New(notify.Deps{DB: db, Now: newClock().Now})
 		u := newUser(t, db)
+		grant(t, svc, u.ID, template) // the rolled-back notice gives it back
 		errDecision := errors.New("the decision failed")
 		err := model.InTx(ctx, db, func(ctx context.Context) error {
 			if err := svc.Notify(ctx, approved(u.ID, &wechat.SubscribeMessage{TemplateID: template})); err != nil {

@@ -14,6 +14,7 @@ import (
 // subscribePayload is an outbox row's payload for OutboxSubscribe.
 type subscribePayload struct {
 	NotificationID int64             `json:"notification_id,string"`
+	UserID         int64             `json:"user_id,string,omitempty"`
 	ToUser         string            `json:"touser"`
 	TemplateID     string            `json:"template_id"`
 	Page           string            `json:"page,omitempty"`

@@ -183,13 +183,18 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 		Apps: apps, Stats: st}, membership.DissolverConfig{})
 	bg.Worker.Register(org.JobDissolve, dissolver.Handle)
 
+	push, err := newPush(cfg, db, ident, bg, log)
+	if err != nil {
+		return n, err
+	}
+
 	n.Metrics = prometheus.NewRegistry()
 	n.Metrics.MustRegister(cards.Metrics())
 	n.Router = api.NewRouter(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
 		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: imports, Exports: exports,
-		Privacy: notice, MyData: myData, Rights: rightsReqs})
+		Privacy: notice, MyData: myData, Rights: rightsReqs, Push: push})
 	return n, nil
 }
 
