@@ -3,4 +3,4 @@
 // /swagger/index.html, plus the hand-written architecture and runbook pages.
 package docs
 
-//go:generate go tool swag init --quiet -g server.go -d ../api,../service/mydata -o . --outputTypes go,json,yaml --parseInternal
+//go:generate go tool swag init --quiet -g server.go -d ../api,../service/mydata,../service/rights -o . --outputTypes go,json,yaml --parseInternal

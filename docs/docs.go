@@ -1083,7 +1083,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "version (current) and reason are required; only the fields sent change; a correction event records it. Employment texts are one line (no control or invisible characters, no \u003c \u003e); reason may hold line breaks but no other control or invisible characters.",
+                "description": "version (current) and reason are required; only the fields sent change; a correction event records it, and a member linked to a user is told in-app (kind record_changed, data: member_id, event_id, fields — the API names of the fields changed, never their values). Employment texts are one line (no control or invisible characters, no \u003c \u003e); reason may hold line breaks but no other control or invisible characters.",
                 "consumes": [
                     "application/json"
                 ],
@@ -1245,7 +1245,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Allowed moves: among active, retained (保留会籍) and suspended; any of them to left (退会), removed (除名) or deceased — those three are final. reason is required (line breaks allowed, no other control or invisible characters). The card follows at once (suspended: not_active; restored: valid again).",
+                "description": "Allowed moves: among active, retained (保留会籍) and suspended; any of them to left (退会), removed (除名) or deceased — those three are final. reason is required (line breaks allowed, no other control or invisible characters). The card follows at once (suspended: not_active; restored: valid again). A member linked to a user is told in-app (kind record_changed, data: member_id, event_id, fields [\"status\"]).",
                 "consumes": [
                     "application/json"
                 ],
@@ -1530,6 +1530,203 @@ const docTemplate = `{
                 }
             }
         },
+        "/admin/rights-requests": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Requests about members (or applications) of the unions in the caller's scope — the member's union and its ancestors, so a parent federation sees its unions' overdue requests — newest first. A list of people (API.md §1): name in full for the union's own chair and staff, masked for federation admins (also a requested name); requested phones masked; no ID number. overdue is true while pending after due_on (submission date plus 15 working days); ?overdue=true lists only those, ?overdue=false the others.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "rights"
+                ],
+                "summary": "Correction requests and disputes to decide",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "one union (default: the whole scope)",
+                        "name": "org_id",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "pending, approved or rejected",
+                        "name": "status",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "true or false",
+                        "name": "overdue",
+                        "in": "query"
+                    },
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_rightsRequestResponse"
+                        }
+                    },
+                    "400": {
+                        "description": "Bad Request",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/rights-requests/{id}/approve": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "version (the request's current one) is required; a stale version or a request already decided is 409/40900. A correction of a member record is applied at once, in the same transaction, as an admin's correction (PATCH /admin/members/{id}): event correction, audit entry, counters, and the member told (record_changed); a member no longer in the caller's scope (transferred away) is 409. Approving a not_me dispute, or a correction of an application, records the decision only: the admins then act on the record (correct it, change its status, return the application), and each such act tells the person again. reason is optional here. The person is told in-app (rights_request_approved).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "rights"
+                ],
+                "summary": "Approve a correction request or dispute",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "request id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version and optional note",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.rightsDecisionBody"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_rightsRequestResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/admin/rights-requests/{id}/reject": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "version and reason are required (422); the person sees the reason (in GET /me/correction-requests as decision_reason, and in the rights_request_rejected notice). A stale version or a request already decided is 409/40900.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "rights"
+                ],
+                "summary": "Reject a correction request or dispute",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "request id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "version and reason",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.rightsDecisionBody"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_rightsRequestResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/admin/roles": {
             "get": {
                 "security": [
@@ -1634,7 +1831,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Counters of an org's whole subtree: members on the roll (total = active + retained + suspended; female, migrant workers, dispatched, floating among them), workers_total (the sum of the grassroots unions' worker_count), membership_rate (入会率 = members.total / workers_total, 4 places, null without workers), pending applications and this month's approvals and rejections, overdue (pending past due_on, also per child) and median_days_to_decision (this month's decisions — approve, reject, return — in working days from the latest submission, median; null without decisions), active grassroots unions, by_child (each active child org over its own subtree, for the regular progress report 定期通报) and a 12-month trend, oldest first, zero-filled (joined/left count members entering or leaving the subtree's roll, transfers included; months in the business time zone). Without org_id: the caller's widest org. Read from counters kept in each change's transaction, so the cost does not grow with the member count (overdue and the median from index ranges over the subtree's overdue applications and this month's decisions); cached for up to 30 s.",
+                "description": "Counters of an org's whole subtree: members on the roll (total = active + retained + suspended; female, migrant workers, dispatched, floating among them), workers_total (the sum of the grassroots unions' worker_count), membership_rate (入会率 = members.total / workers_total, 4 places, null without workers), pending applications and this month's approvals and rejections, overdue (pending past due_on, also per child) and rights_requests (pending correction requests and disputes of the subtree, and the overdue among them: pending past due_on, API.md §10), median_days_to_decision (this month's decisions — approve, reject, return — in working days from the latest submission, median; null without decisions), active grassroots unions, by_child (each active child org over its own subtree, for the regular progress report 定期通报) and a 12-month trend, oldest first, zero-filled (joined/left count members entering or leaving the subtree's roll, transfers included; months in the business time zone). Without org_id: the caller's widest org. Read from counters kept in each change's transaction, so the cost does not grow with the member count (overdue and the median from index ranges over the subtree's overdue applications and this month's decisions); cached for up to 30 s.",
                 "produces": [
                     "application/json"
                 ],
@@ -1747,7 +1944,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Moves the member: same member number and history, 转出/转入 events, both unions' counters, the member told.",
+                "description": "Moves the member: same member number and history, 转出/转入 events, both unions' counters, the member told (transfer_approved, and record_changed with fields [\"org_id\"] and the 转入 event_id).",
                 "consumes": [
                     "application/json"
                 ],
@@ -2783,6 +2980,106 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/correction-requests": {
+            "get": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Newest first, with their outcome: status, decision_reason (a rejection's reason), decided_at. The caller is also told each decision in-app (rights_request_approved / rights_request_rejected).",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "rights"
+                ],
+                "summary": "The caller's correction requests and disputes",
+                "parameters": [
+                    {
+                        "type": "integer",
+                        "description": "page size (default 20, max 100)",
+                        "name": "limit",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "next_cursor of the previous page",
+                        "name": "cursor",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_rightsRequestResponse"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "For a user with a member record (the newest linked to them, whatever its status) or, without one, a submitted or returned application. kind correction: fields holds the member fields to change, exactly those of an admin's correction (PATCH /admin/members/{id}) with the same rules, 422 per field as fields.\u003cpath\u003e (fields itself when missing or changing nothing). kind not_me: event_id is one of the caller's own member record's events (the event_id of a record_changed notice), else 422 on event_id. reason is required (up to 500 characters, line breaks allowed, no other control or invisible characters). due_on is the submission date plus 15 working days; the union's admins decide (GET /admin/rights-requests). One pending request per kind per user (409/40900); at most 5 per minute and 20 per business day per user (429/42900, Retry-After). No record and no open application: 404.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "rights"
+                ],
+                "summary": "Ask for a correction, or dispute a change (更正、异议)",
+                "parameters": [
+                    {
+                        "description": "the request",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.rightsRequestBody"
+                        }
+                    }
+                ],
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_rightsRequestResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/me/data": {
             "get": {
                 "security": [
@@ -3134,6 +3431,51 @@ const docTemplate = `{
                     },
                     "502": {
                         "description": "Bad Gateway",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/me/subscriptions": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The result of wx.requestSubscribeMessage, per template id: accept adds one message to the template's balance (a one-time subscription allows one), reject and ban zero it, filter changes nothing. A subscribe message is sent only while the balance is above zero and uses one; otherwise the notice is in-app only (the in-app notification is always written). At most 10 templates; an unknown answer is 422 on results.\u003ctemplate_id\u003e.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "notifications"
+                ],
+                "summary": "Report a subscribe-message authorisation",
+                "parameters": [
+                    {
+                        "description": "results",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.subscriptionsRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_subscriptionsResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "Unprocessable Entity",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorResponse"
                         }
@@ -3523,6 +3865,131 @@ const docTemplate = `{
                     },
                     "409": {
                         "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/wechat/push": {
+            "get": {
+                "description": "WeChat's check when the push URL is saved in the admin console: signature is the hex SHA-1 of token (UNIONHUB_WECHAT_PUSH_TOKEN), timestamp and nonce sorted and joined. Replies echostr as text/plain; a bad signature, or a timestamp more than 5 minutes off, is 403/40300; without a push token configured the route is 404.",
+                "produces": [
+                    "text/plain"
+                ],
+                "tags": [
+                    "wechat"
+                ],
+                "summary": "WeChat message push: server check",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "SHA-1 signature",
+                        "name": "signature",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Unix seconds",
+                        "name": "timestamp",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "nonce",
+                        "name": "nonce",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "echoed back",
+                        "name": "echostr",
+                        "in": "query",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "echostr",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "post": {
+                "description": "Events WeChat pushes, JSON or XML, plain or safe mode. signature (SHA-1 of the sorted token, timestamp, nonce) is checked, and in safe mode (encrypt_type=aes) msg_signature over the Encrypt field too; the body is opened with UNIONHUB_WECHAT_PUSH_AES_KEY (AES-256-CBC) and must name this mini-program's appid. With an AES key configured only safe mode is taken. Bad signatures, another appid and timestamps more than 5 minutes off are 403/40300; a body over 64 KiB is 413/41300; a body that is no push message is 400/40000. Each event is applied once, however often it arrives (retries and replays reply success and change nothing): user_authorization_cancellation records a deactivation due at once and ends every session of the user; user_authorization_revoke naming the phone scope clears the bound phone; subscribe_msg_popup_event and subscribe_msg_change_event with reject, and subscribe_msg_sent_event with error 43101, zero the template's subscription balance. Replies success as text/plain.",
+                "consumes": [
+                    "application/json",
+                    "text/xml"
+                ],
+                "produces": [
+                    "text/plain"
+                ],
+                "tags": [
+                    "wechat"
+                ],
+                "summary": "WeChat message push: events",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "SHA-1 signature",
+                        "name": "signature",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "Unix seconds",
+                        "name": "timestamp",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "nonce",
+                        "name": "nonce",
+                        "in": "query",
+                        "required": true
+                    },
+                    {
+                        "type": "string",
+                        "description": "aes in safe mode",
+                        "name": "encrypt_type",
+                        "in": "query"
+                    },
+                    {
+                        "type": "string",
+                        "description": "safe mode: SHA-1 of the sorted token, timestamp, nonce, Encrypt",
+                        "name": "msg_signature",
+                        "in": "query"
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "success",
+                        "schema": {
+                            "type": "string"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "413": {
+                        "description": "Request Entity Too Large",
                         "schema": {
                             "$ref": "#/definitions/api.ErrorResponse"
                         }
@@ -3995,6 +4462,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_listResponse-api_rightsRequestResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_rightsRequestResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_listResponse-api_roleBindingResponse": {
             "type": "object",
             "properties": {
@@ -4215,6 +4702,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_rightsRequestResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.rightsRequestResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_roleResponse": {
             "type": "object",
             "properties": {
@@ -4244,6 +4751,26 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.statsOverviewResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_subscriptionsResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.subscriptionsResponse"
                 },
                 "message": {
                     "type": "string",
@@ -5698,6 +6225,20 @@ const docTemplate = `{
                 }
             }
         },
+        "api.listResponse-api_rightsRequestResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.rightsRequestResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
+                }
+            }
+        },
         "api.listResponse-api_roleBindingResponse": {
             "type": "object",
             "properties": {
@@ -6349,6 +6890,117 @@ const docTemplate = `{
                 }
             }
         },
+        "api.rightsDecisionBody": {
+            "type": "object",
+            "properties": {
+                "reason": {
+                    "type": "string",
+                    "example": "经核实，学历证书与申请一致"
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
+        "api.rightsRequestBody": {
+            "type": "object",
+            "properties": {
+                "event_id": {
+                    "type": "string"
+                },
+                "fields": {
+                    "$ref": "#/definitions/rights.Fields"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "correction",
+                        "not_me"
+                    ]
+                },
+                "reason": {
+                    "type": "string",
+                    "example": "我的学历是大学本科，登记成了高中"
+                }
+            }
+        },
+        "api.rightsRequestResponse": {
+            "type": "object",
+            "properties": {
+                "application_id": {
+                    "type": "string"
+                },
+                "created_at": {
+                    "type": "string"
+                },
+                "decided_at": {
+                    "type": "string"
+                },
+                "decision_reason": {
+                    "type": "string"
+                },
+                "due_on": {
+                    "type": "string",
+                    "example": "2026-12-18"
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    },
+                    "example": [
+                        "education",
+                        "employment.job_title"
+                    ]
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string",
+                    "enum": [
+                        "correction",
+                        "not_me"
+                    ]
+                },
+                "member_id": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string",
+                    "example": "张*"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "overdue": {
+                    "type": "boolean"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "requested": {
+                    "$ref": "#/definitions/rights.Fields"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "approved",
+                        "rejected"
+                    ]
+                },
+                "version": {
+                    "type": "integer"
+                }
+            }
+        },
         "api.roleBindingResponse": {
             "type": "object",
             "properties": {
@@ -6557,6 +7209,9 @@ const docTemplate = `{
                     "type": "string",
                     "example": "武汉市总工会"
                 },
+                "rights_requests": {
+                    "$ref": "#/definitions/api.statsRights"
+                },
                 "trend": {
                     "type": "array",
                     "items": {
@@ -6566,6 +7221,40 @@ const docTemplate = `{
                 "workers_total": {
                     "type": "integer",
                     "example": 120000
+                }
+            }
+        },
+        "api.statsRights": {
+            "type": "object",
+            "properties": {
+                "overdue": {
+                    "type": "integer",
+                    "example": 1
+                },
+                "pending": {
+                    "type": "integer",
+                    "example": 4
+                }
+            }
+        },
+        "api.subscriptionsRequest": {
+            "type": "object",
+            "properties": {
+                "results": {
+                    "description": "Results maps each template id to accept, reject, ban or filter; an\nerrMsg key, as the mini-program's result object has, is ignored.",
+                    "type": "object",
+                    "additionalProperties": {}
+                }
+            }
+        },
+        "api.subscriptionsResponse": {
+            "type": "object",
+            "properties": {
+                "remaining": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "integer"
+                    }
                 }
             }
         },
@@ -6904,6 +7593,12 @@ const docTemplate = `{
                         "$ref": "#/definitions/mydata.Consent"
                     }
                 },
+                "deactivation_requests": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Deactivation"
+                    }
+                },
                 "generated_at": {
                     "type": "string"
                 },
@@ -6925,6 +7620,12 @@ const docTemplate = `{
                         "$ref": "#/definitions/mydata.CardUse"
                     }
                 },
+                "rights_requests": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Rights"
+                    }
+                },
                 "roles": {
                     "type": "array",
                     "items": {
@@ -6935,6 +7636,12 @@ const docTemplate = `{
                     "type": "array",
                     "items": {
                         "$ref": "#/definitions/mydata.Session"
+                    }
+                },
+                "subscriptions": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/mydata.Subscription"
                     }
                 },
                 "transfers": {
@@ -6954,6 +7661,26 @@ const docTemplate = `{
                     "items": {
                         "$ref": "#/definitions/mydata.CardUse"
                     }
+                }
+            }
+        },
+        "mydata.Deactivation": {
+            "type": "object",
+            "properties": {
+                "effective_at": {
+                    "type": "string"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "requested_at": {
+                    "type": "string"
+                },
+                "source": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
                 }
             }
         },
@@ -7114,6 +7841,44 @@ const docTemplate = `{
                 }
             }
         },
+        "mydata.Rights": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "decided_at": {
+                    "type": "string"
+                },
+                "decision_reason": {
+                    "type": "string"
+                },
+                "due_on": {
+                    "type": "string"
+                },
+                "event_id": {
+                    "type": "string"
+                },
+                "fields": {
+                    "type": "array",
+                    "items": {
+                        "type": "string"
+                    }
+                },
+                "id": {
+                    "type": "string"
+                },
+                "kind": {
+                    "type": "string"
+                },
+                "reason": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string"
+                }
+            }
+        },
         "mydata.Role": {
             "type": "object",
             "properties": {
@@ -7150,6 +7915,20 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "revoked_at": {
+                    "type": "string"
+                }
+            }
+        },
+        "mydata.Subscription": {
+            "type": "object",
+            "properties": {
+                "balance": {
+                    "type": "integer"
+                },
+                "template_id": {
+                    "type": "string"
+                },
+                "updated_at": {
                     "type": "string"
                 }
             }
@@ -7203,6 +7982,55 @@ const docTemplate = `{
                 },
                 "size": {
                     "type": "integer"
+                }
+            }
+        },
+        "rights.Employment": {
+            "type": "object",
+            "properties": {
+                "dispatch_agency_name": {
+                    "type": "string"
+                },
+                "employer_name": {
+                    "type": "string"
+                },
+                "is_dispatched": {
+                    "type": "boolean"
+                },
+                "is_migrant_worker": {
+                    "type": "boolean"
+                },
+                "job_title": {
+                    "type": "string"
+                },
+                "work_type": {
+                    "type": "string"
+                }
+            }
+        },
+        "rights.Fields": {
+            "type": "object",
+            "properties": {
+                "education": {
+                    "type": "string"
+                },
+                "employment": {
+                    "$ref": "#/definitions/rights.Employment"
+                },
+                "ethnicity": {
+                    "type": "string"
+                },
+                "household_type": {
+                    "type": "string"
+                },
+                "name": {
+                    "type": "string"
+                },
+                "phone": {
+                    "type": "string"
+                },
+                "political_status": {
+                    "type": "string"
                 }
             }
         }
