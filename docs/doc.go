@@ -4,3 +4,4 @@
 package docs
 
 //go:generate go tool swag init --quiet -g server.go -d ../api,../service/mydata,../service/rights -o . --outputTypes go,json,yaml --parseInternal
+//go:generate go run ./internal/markgen docs.go
