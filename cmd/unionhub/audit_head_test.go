@@ -21,22 +21,8 @@ import (
 // is on the chain, failing once the chain was cut back behind it (which
 // plain `audit verify` cannot see: the rest is a whole chain).
 func TestAuditVerifySavedHead(t *testing.T) {
-	dir := t.TempDir()
-	vars := map[string]string{"UNIONHUB_DATA_DIR": dir}
+	cli, vars, db := cliOnSQLite(t)
 	ctx := context.Background()
-	cli := func(args ...string) (string, error) {
-		var out, logs lockedBuffer
-		err := run(ctx, args, env{stdout: &out, stderr: &logs, lookup: lookupFrom(vars)})
-		return out.String(), err
-	}
-	if _, err := cli("migrate"); err != nil {
-		t.Fatal(err)
-	}
-	db, err := model.Open(ctx, model.Options{Driver: model.DialectSQLite, DSN: filepath.Join(dir, "unionhub.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer model.Close(db)
 	s := auditService(t, db, vars)
 	record := func(n int) {
 		for range n {
@@ -50,7 +36,7 @@ func TestAuditVerifySavedHead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	headFile := filepath.Join(dir, "head.json")
+	headFile := filepath.Join(vars["UNIONHUB_DATA_DIR"], "head.json")
 	if err := os.WriteFile(headFile, []byte(saved), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +48,7 @@ func TestAuditVerifySavedHead(t *testing.T) {
 	if err := json.Unmarshal([]byte(saved), &head); err != nil || head.Seq != 5 || head.MAC == "" {
 		t.Fatalf("audit head: %q %v", saved, err)
 	}
-	forged := filepath.Join(dir, "forged.json")
+	forged := filepath.Join(vars["UNIONHUB_DATA_DIR"], "forged.json")
 	body, _ := json.Marshal(map[string]any{"seq": head.Seq, "hash": head.Hash, "mac": strings.Repeat("0", 64)})
 	if err := os.WriteFile(forged, body, 0o600); err != nil {
 		t.Fatal(err)

@@ -3,31 +3,15 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/audit"
 )
 
 func TestAuditCommands(t *testing.T) {
-	dir := t.TempDir()
-	vars := map[string]string{"UNIONHUB_DATA_DIR": dir}
+	cli, vars, db := cliOnSQLite(t)
 	ctx := context.Background()
-	cli := func(args ...string) (string, error) {
-		var out, logs lockedBuffer
-		err := run(ctx, args, env{stdout: &out, stderr: &logs, lookup: lookupFrom(vars)})
-		return out.String(), err
-	}
-	if _, err := cli("migrate"); err != nil {
-		t.Fatal(err)
-	}
-	db, err := model.Open(ctx, model.Options{Driver: model.DialectSQLite, DSN: filepath.Join(dir, "unionhub.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer model.Close(db)
 	s := auditService(t, db, vars)
 	for _, a := range []string{"a.one", "a.two", "a.three"} {
 		if err := s.Record(ctx, audit.Entry{ActorID: 1, OrgID: 2, Action: a}); err != nil {

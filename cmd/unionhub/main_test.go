@@ -7,11 +7,15 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
 )
 
@@ -210,4 +214,28 @@ func TestSeedDemo(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "already") {
 		t.Errorf("second seed-demo: %v", err)
 	}
+}
+
+// cliOnSQLite migrates a fresh embedded database under a temporary data dir
+// and returns a runner of unionhub subcommands on it (its stdout and
+// error), the settings they run with, and the database opened alongside.
+func cliOnSQLite(t *testing.T) (cli func(args ...string) (string, error), vars map[string]string, db *gorm.DB) {
+	t.Helper()
+	dir := t.TempDir()
+	vars = map[string]string{"UNIONHUB_DATA_DIR": dir}
+	ctx := context.Background()
+	cli = func(args ...string) (string, error) {
+		var out, logs lockedBuffer
+		err := run(ctx, args, env{stdout: &out, stderr: &logs, lookup: lookupFrom(vars)})
+		return out.String(), err
+	}
+	if _, err := cli("migrate"); err != nil {
+		t.Fatal(err)
+	}
+	db, err := model.Open(ctx, model.Options{Driver: model.DialectSQLite, DSN: filepath.Join(dir, "unionhub.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = model.Close(db) })
+	return cli, vars, db
 }

@@ -16,22 +16,8 @@ import (
 )
 
 func TestStatsCommands(t *testing.T) {
-	dir := t.TempDir()
-	vars := map[string]string{"UNIONHUB_DATA_DIR": dir}
+	cli, vars, db := cliOnSQLite(t)
 	ctx := context.Background()
-	cli := func(args ...string) (string, error) {
-		var out, logs lockedBuffer
-		err := run(ctx, args, env{stdout: &out, stderr: &logs, lookup: lookupFrom(vars)})
-		return out.String(), err
-	}
-	if _, err := cli("migrate"); err != nil {
-		t.Fatal(err)
-	}
-	db, err := model.Open(ctx, model.Options{Driver: model.DialectSQLite, DSN: filepath.Join(dir, "unionhub.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer model.Close(db)
 	// A province with one city and one union of 80 workers, counted as
 	// the services count it.
 	st := stats.New(stats.Deps{DB: db})
@@ -77,7 +63,7 @@ func TestStatsCommands(t *testing.T) {
 		t.Fatalf("reconcile after the fix: %q, %v", out, err)
 	}
 
-	file := filepath.Join(dir, "report.xlsx")
+	file := filepath.Join(vars["UNIONHUB_DATA_DIR"], "report.xlsx")
 	root := strconv.FormatInt(orgs[0].ID, 10)
 	out, err = cli("stats", "report", "--org", root, "--month", now.Format("2006-01"), "--out", file)
 	var res struct {
