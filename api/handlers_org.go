@@ -20,7 +20,7 @@ type orgRequest struct {
 	RegionCode          *string         `json:"region_code" example:"420106"`
 	UnionKind           *string         `json:"union_kind" enums:"single,joint"`
 	UnitName            *string         `json:"unit_name" example:"某某有限公司"`
-	USCC                *string         `json:"uscc" example:"91420100MA4K0A1B2C"`
+	USCC                *string         `json:"uscc" example:"91420100MA4K0A1B6L"`
 	UnitType            *string         `json:"unit_type" example:"enterprise"`
 	IndustryCode        *string         `json:"industry_code" example:"C3911"`
 	Address             *string         `json:"address"`
@@ -62,6 +62,9 @@ type orgResponse struct {
 	Version             int       `json:"version"`
 	CreatedAt           time.Time `json:"created_at"`
 	UpdatedAt           time.Time `json:"updated_at"`
+	// JoinQRCodeURL is GET /admin/orgs/{id}/join-qrcode for an active
+	// grassroots union (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.
+	JoinQRCodeURL *string `json:"join_qrcode_url"`
 	// Dissolution: while status is dissolving (GET and PATCH of one org),
 	// where the moving of its members stands; null otherwise and in lists.
 	Dissolution *dissolutionResponse `json:"dissolution"`
@@ -141,6 +144,10 @@ func (s *Server) toOrgResponse(o model.Org) orgResponse {
 		p := idString(*o.ParentID)
 		r.ParentID = &p
 	}
+	if o.Type == model.OrgGrassroots && o.Status == model.OrgActive {
+		u := s.link("/admin/orgs/" + r.ID + "/join-qrcode")
+		r.JoinQRCodeURL = &u
+	}
 	return r
 }
 
@@ -172,7 +179,8 @@ func (s *Server) createOrg(c *gin.Context) {
 	var parent ID
 	if len(req.ParentID) > 0 {
 		if err := json.Unmarshal(req.ParentID, &parent); err != nil {
-			fail(c, service.InvalidField("parent_id", "上级组织编号无效"))
+			bad := []service.FieldError{{Field: "parent_id", Message: "上级组织编号无效"}}
+			fail(c, service.Invalid(append(bad, org.CheckNew(req.input())...)))
 			return
 		}
 	}
@@ -245,18 +253,21 @@ func (s *Server) updateOrg(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if len(req.ParentID) > 0 {
-		fail(c, service.InvalidField("parent_id", "不能通过修改资料移动组织"))
-		return
-	}
 	in := req.input()
+	var bad []service.FieldError // refused here; reported with the others
+	if len(req.ParentID) > 0 {
+		bad = append(bad, service.FieldError{Field: "parent_id", Message: "不能通过修改资料移动组织"})
+	}
 	if len(req.MembersTo) > 0 {
 		var to ID
 		if err := json.Unmarshal(req.MembersTo, &to); err != nil {
-			fail(c, service.InvalidField("members_to", "转入工会编号无效"))
-			return
+			bad = append(bad, service.FieldError{Field: "members_to", Message: "转入工会编号无效"})
 		}
 		in.MembersTo = int64(to)
+	}
+	if len(bad) > 0 {
+		fail(c, service.Invalid(append(bad, org.CheckFields(in)...)))
+		return
 	}
 	o, err := s.Orgs.Update(c.Request.Context(), scope(c), id, req.Version, in)
 	if err != nil {

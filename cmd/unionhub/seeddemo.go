@@ -14,6 +14,7 @@ import (
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/stats"
 )
 
 // demoProvince is the made-up province of seed-demo: cities, their
@@ -39,7 +40,7 @@ var demoEmployers = []struct{ name, unitType, industry string }{
 // screenshots: the root federation, 3 cities, 6 districts, and in each
 // district 5 single-employer unions with valid credit codes and one joint
 // union for floating workers. It refuses a database that already has orgs
-// below the root.
+// below the root. The monitoring counters are right when it returns.
 func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env) error {
 	auditKey, err := node.AuditKey(cfg)
 	if err != nil {
@@ -103,6 +104,17 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 			}
 			unions++
 		}
+	}
+	// The org service built here counts nothing (no stats collaborator):
+	// recount once, so the overview shows the demo's workers and unions and
+	// `stats reconcile` finds no drift right after.
+	st := stats.New(stats.Deps{DB: db, Location: cfg.Location(), Log: log})
+	drifts, err := st.Reconcile(ctx)
+	if err != nil {
+		return err
+	}
+	if err := st.Fix(ctx, drifts); err != nil {
+		return err
 	}
 	return json.NewEncoder(e.stdout).Encode(map[string]any{"org_id": strconv.FormatInt(root.ID, 10),
 		"invitation_code": inv.Code, "grassroots_unions": unions})
