@@ -70,3 +70,31 @@ func TestPutWithSubmit(t *testing.T) {
 		}
 	})
 }
+
+// TestDecisionBodiesListEveryBadField: an empty or bad decision body lists
+// every bad field at once (API.md §1), not the first one found.
+func TestDecisionBodiesListEveryBadField(t *testing.T) {
+	t.Parallel() // own databases
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		v := e.apply(e.newApplicant("13811114444", idNumber("19870707", 51)), tr.u1)
+		tests := []struct {
+			name, action string
+			body         map[string]any
+			want         string
+		}{
+			{"reject {}", "reject", map[string]any{}, "reason,version"},
+			{"return {}", "return", map[string]any{}, "reason,version"},
+			{"approve {}", "approve", map[string]any{}, "version"},
+			{"assign with a bad org and no version", "assign", map[string]any{"org_id": []int{1}}, "org_id,version"},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				r := e.do("POST", "/api/v1/admin/applications/"+v.ID+"/"+tc.action, tc.body, tr.rootAdmin.Access).expect(t, 422, 40001)
+				if got := detailFields(r); got != tc.want {
+					t.Errorf("details %s, want %s", got, tc.want)
+				}
+			})
+		}
+	})
+}
