@@ -7,9 +7,10 @@ import (
 	"log/slog"
 	"strconv"
 
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
@@ -54,8 +55,12 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 	if err := node.EnsureSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
-	orgs := org.New(org.Deps{DB: db, Log: log}, org.Config{})
-	orgs.SetAuditor(audit.ForOrg(audit.New(db, auditKey, nil, log)))
+	// The stats service counts every org as it is created, as a node's
+	// does: the overview shows the demo's workers and unions, and `stats
+	// reconcile` finds no drift right after.
+	env := service.Env{Location: cfg.Location(), Log: log}
+	st := stats.New(env, stats.Deps{DB: db})
+	orgs := org.New(env, org.Deps{DB: db, Counter: st, Audit: audit.New(db, auditKey, nil, log)}, org.Config{})
 	root, inv, err := orgs.Bootstrap(ctx, "湖北省总工会", "420000")
 	if err != nil {
 		return err
@@ -104,17 +109,6 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 			}
 			unions++
 		}
-	}
-	// The org service built here counts nothing (no stats collaborator):
-	// recount once, so the overview shows the demo's workers and unions and
-	// `stats reconcile` finds no drift right after.
-	st := stats.New(stats.Deps{DB: db, Location: cfg.Location(), Log: log})
-	drifts, err := st.Reconcile(ctx)
-	if err != nil {
-		return err
-	}
-	if err := st.Fix(ctx, drifts); err != nil {
-		return err
 	}
 	return json.NewEncoder(e.stdout).Encode(map[string]any{"org_id": strconv.FormatInt(root.ID, 10),
 		"invitation_code": inv.Code, "grassroots_unions": unions})

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/stats"
 )
@@ -41,7 +42,7 @@ func TestSeedDemoLeavesCountersRight(t *testing.T) {
 		t.Fatal(err)
 	}
 	sc := access.Scope{Bindings: []access.Binding{{OrgID: root.ID, OrgPath: root.Path, Role: access.FederationAdmin}}}
-	ov, err := stats.New(stats.Deps{DB: db}).Overview(context.Background(), sc, root.ID, "")
+	ov, err := stats.New(service.Env{}, stats.Deps{DB: db}).Overview(context.Background(), sc, root.ID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
