@@ -139,7 +139,7 @@ func (rc rowChecker) check(cells []string, l layout) (record, []cellError) {
 }
 
 // numberCellID is the message for an ID number that was a number cell.
-const numberCellID = "身份证号码列须设置为文本格式：该单元格是数字格式，18位号码的后几位已丢失。请把这一列设为“文本”格式后重新填写完整的号码"
+const numberCellID = "身份证号码列须设置为文本格式：号码被存成了数字格式，18位号码的后几位已丢失。请把这一列设为“文本”格式后重新填写完整的号码"
 
 // idNumber checks an ID number cell. A number cell (Excel keeps 15
 // significant digits, so the last digits of an 18-digit number are lost)
