@@ -1,46 +1,45 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestStartLogTellsEmbeddedFake: the configuration logged at start says
 // wechat.fake=true when the embedded fake WeChat runs (issue 16: it said
-// false right after "using the embedded fake WeChat server").
+// false right after "using the embedded fake WeChat server"); and Ctrl-C
+// (SIGINT) stops the server cleanly. A child process: the WeChat HTTP
+// client is process-wide, and the embedded fake's address is its own.
 func TestStartLogTellsEmbeddedFake(t *testing.T) {
-	vars := map[string]string{"UNIONHUB_HTTP_ADDR": "127.0.0.1:0", "UNIONHUB_DATA_DIR": t.TempDir()}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	var logs lockedBuffer
-	done := make(chan error, 1)
-	listening := make(chan struct{})
-	go func() {
-		done <- run(ctx, nil, env{stdout: &logs, stderr: &logs, lookup: lookupFrom(vars),
-			onListen: func(net.Addr) { close(listening) }})
-	}()
-	select {
-	case <-listening:
-	case err := <-done:
-		t.Fatalf("serve ended early: %v\n%s", err, logs.String())
-	}
-	cancel()
-	if err := <-done; err != nil {
+	p := startServe(t, map[string]string{"UNIONHUB_DATA_DIR": t.TempDir()})
+	if err := p.cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
+	select {
+	case <-p.done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop on SIGINT")
+	}
+	if p.err != nil {
+		t.Errorf("exit after SIGINT: %v", p.err)
+	}
+	logs := p.logs.String()
 	var starting string
-	for _, line := range strings.Split(logs.String(), "\n") {
+	for _, line := range strings.Split(logs, "\n") {
 		if strings.Contains(line, `"starting unionhub"`) {
 			starting = line
 		}
 	}
-	if !strings.Contains(logs.String(), "using the embedded fake WeChat server") || !strings.Contains(starting, "wechat.fake=true") {
-		t.Errorf("start-up log does not say the fake runs:\n%s", logs.String())
+	if !strings.Contains(logs, "using the embedded fake WeChat server") || !strings.Contains(starting, "wechat.fake=true") {
+		t.Errorf("start-up log does not say the fake runs:\n%s", logs)
+	}
+	if !strings.Contains(logs, `"stopped"`) {
+		t.Errorf("no clean stop after SIGINT:\n%s", logs)
 	}
 }
 
