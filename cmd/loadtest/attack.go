@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,6 +58,11 @@ type result struct {
 	// compares req/s only (the machine's speed changes too).
 	FirstVsLater    float64 `json:"first_vs_later,omitempty"`
 	FirstRPSVsLater float64 `json:"first_rps_vs_later,omitempty"`
+	// CPUMicros is the process's CPU time per request (external mode,
+	// the server's read from its metrics listener); RefCPUMicros the
+	// reference process's in the paired slices.
+	CPUMicros    float64 `json:"cpu_us_per_request,omitempty"`
+	RefCPUMicros float64 `json:"reference_cpu_us_per_request,omitempty"`
 }
 
 // tally accumulates the slices of one scenario's run: its latencies and
@@ -169,12 +175,12 @@ func (r *result) summarize(rs []round, paired bool) {
 	}
 }
 
-// median of xs (the mean of the middle two of an even count); xs is
-// sorted in place.
+// median of xs (the mean of the middle two of an even count).
 func median(xs []float64) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
+	xs = slices.Clone(xs)
 	sort.Float64s(xs)
 	if m := len(xs) / 2; len(xs)%2 == 0 {
 		return (xs[m-1] + xs[m]) / 2
@@ -186,7 +192,7 @@ func median(xs []float64) float64 {
 // writeTable prints the results as a table.
 func writeTable(w io.Writer, rs []result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\treference\treq/s\tref req/s\tratio\tround ratios\t1st/later\tp50 ms\tp95 ms\tp99 ms\tsuccess %\tstatus\t")
+	fmt.Fprintln(tw, "scenario\treference\treq/s\tref req/s\tratio\tround ratios\t1st/later\tp50 ms\tp95 ms\tp99 ms\tsuccess %\tcpu µs/req\tref cpu µs/req\tstatus\t")
 	for _, r := range rs {
 		ratio, ref, rounds, first := "", "", "", ""
 		if r.Reference != "" {
@@ -205,8 +211,14 @@ func writeTable(w io.Writer, rs []result) {
 			codes = append(codes, c+":"+strconv.Itoa(k))
 		}
 		sort.Strings(codes)
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.1f\t%v\t\n", r.Scenario, r.Reference, r.RPS, ref, ratio,
-			rounds, first, r.P50MS, r.P95MS, r.P99MS, r.Success, codes)
+		cpu := func(us float64) string {
+			if us == 0 {
+				return ""
+			}
+			return strconv.FormatFloat(us, 'f', 0, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.1f\t%s\t%s\t%v\t\n", r.Scenario, r.Reference, r.RPS, ref, ratio,
+			rounds, first, r.P50MS, r.P95MS, r.P99MS, r.Success, cpu(r.CPUMicros), cpu(r.RefCPUMicros), codes)
 	}
 	tw.Flush()
 }

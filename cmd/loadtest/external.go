@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,23 +104,23 @@ func openBeside(ctx context.Context, cfg config.Config, log *slog.Logger, base s
 // hands it keys and returns the references' URL and a stop function: in
 // external mode the references run in a process of their own, as the
 // server does.
-func startReferenceProcess(ctx context.Context, keys []card.PublicKey, stderr io.Writer) (string, func(), error) {
+func startReferenceProcess(ctx context.Context, keys []card.PublicKey, stderr io.Writer) (string, func(), int, error) {
 	exe, err := os.Executable()
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	cmd := exec.Command(exe, "--serve-reference")
 	cmd.Stderr = stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	if err := cmd.Start(); err != nil {
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	stop := func() {
 		in.Close() // the child stops at the end of its input
@@ -134,14 +135,98 @@ func startReferenceProcess(ctx context.Context, keys []card.PublicKey, stderr io
 	}
 	if err := json.NewEncoder(in).Encode(keys); err != nil {
 		stop()
-		return "", nil, err
+		return "", nil, 0, err
 	}
 	line, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil || !strings.HasPrefix(line, "http://") {
 		stop()
-		return "", nil, fmt.Errorf("reference process: %q, %v", line, err)
+		return "", nil, 0, fmt.Errorf("reference process: %q, %v", line, err)
 	}
-	return strings.TrimSpace(line), stop, nil
+	return strings.TrimSpace(line), stop, cmd.Process.Pid, nil
+}
+
+// cpuMeter reads a process's CPU time so far, in seconds; nil measures
+// nothing.
+type cpuMeter func(ctx context.Context) (float64, error)
+
+// serverCPU reads the server's process_cpu_seconds_total from its metrics
+// listener.
+func serverCPU(metricsBase string) cpuMeter {
+	url := strings.TrimSuffix(metricsBase, "/") + "/metrics"
+	return func(ctx context.Context) (float64, error) {
+		req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
+		if err != nil {
+			return 0, err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		defer resp.Body.Close()
+		sc := bufio.NewScanner(resp.Body)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
+		for sc.Scan() {
+			if v, ok := strings.CutPrefix(sc.Text(), "process_cpu_seconds_total "); ok {
+				return strconv.ParseFloat(strings.TrimSpace(v), 64)
+			}
+		}
+		return 0, fmt.Errorf("%s: no process_cpu_seconds_total", url)
+	}
+}
+
+// procCPU reads the user and system time of process pid from /proc (in
+// clock ticks of 1/100 s, Linux's USER_HZ).
+func procCPU(pid int) cpuMeter {
+	return func(context.Context) (float64, error) {
+		raw, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+		if err != nil {
+			return 0, err
+		}
+		// The fields after the command name, which may hold spaces.
+		_, rest, ok := strings.Cut(string(raw), ") ")
+		f := strings.Fields(rest)
+		if !ok || len(f) < 13 {
+			return 0, fmt.Errorf("/proc/%d/stat: %q", pid, raw)
+		}
+		utime, err1 := strconv.ParseFloat(f[11], 64)
+		stime, err2 := strconv.ParseFloat(f[12], 64)
+		if err1 != nil || err2 != nil {
+			return 0, fmt.Errorf("/proc/%d/stat: %q", pid, raw)
+		}
+		return (utime + stime) / 100, nil
+	}
+}
+
+// cpuUse accumulates a process's CPU time over the slices it is read
+// around.
+type cpuUse struct {
+	meter   cpuMeter
+	seconds float64
+	failed  error
+}
+
+// around runs f and adds the CPU time the process spent meanwhile.
+func (u *cpuUse) around(ctx context.Context, f func()) {
+	if u == nil || u.meter == nil || u.failed != nil {
+		f()
+		return
+	}
+	before, err := u.meter(ctx)
+	f()
+	after, err2 := u.meter(ctx)
+	if err = errors.Join(err, err2); err != nil {
+		u.failed = err
+		return
+	}
+	u.seconds += after - before
+}
+
+// perRequest is the CPU time per request in microseconds (0 unknown).
+func (u *cpuUse) perRequest(requests uint64) float64 {
+	if u == nil || u.meter == nil || u.failed != nil || requests == 0 {
+		return 0
+	}
+	return round1(u.seconds / float64(requests) * 1e6)
 }
 
 // serveReference is the reference process: it reads the card keys from in,

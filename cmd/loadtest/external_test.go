@@ -2,8 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/unionhub/unionhub/config"
@@ -94,6 +99,8 @@ func TestSummarize(t *testing.T) {
 		// The machine was slow in the first round for both: the ratio
 		// says the node was not.
 		{"slow machine first", []round{newRound(300, 500, 0), newRound(600, 1000, 0), newRound(600, 1000, 0)}, true, 0.6, 1, 0.5},
+		// The first round was the fastest: it is compared as it was.
+		{"fast first", []round{newRound(1080, 1000, 0), newRound(730, 1000, 0), newRound(660, 1000, 0)}, true, 0.73, 1.554, 1.554},
 		{"four rounds", []round{newRound(400, 1000, 0), newRound(500, 1000, 0), newRound(600, 1000, 0), newRound(700, 1000, 0)},
 			true, 0.55, 0.667, 0.667},
 		{"no reference", []round{newRound(450, 0, 0), newRound(500, 0, 0)}, false, 0, 0.9, 0.9},
@@ -107,5 +114,40 @@ func TestSummarize(t *testing.T) {
 					tc.ratio, tc.first, tc.firstR)
 			}
 		})
+	}
+}
+
+// TestCPUMeters: the server's CPU time comes from its metrics listener,
+// the reference process's from /proc; cpuUse adds what a slice spent.
+func TestCPUMeters(t *testing.T) {
+	var cpu atomic.Value
+	cpu.Store("1.5")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/metrics" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprintf(w, "# HELP process_cpu_seconds_total x\nprocess_cpu_seconds_total_other 9\nprocess_cpu_seconds_total %s\n", cpu.Load())
+	}))
+	defer srv.Close()
+	u := &cpuUse{meter: serverCPU(srv.URL + "/")}
+	u.around(context.Background(), func() { cpu.Store("2.25") })
+	if u.failed != nil || u.seconds != 0.75 || u.perRequest(1000) != 750 {
+		t.Fatalf("server: %v s (%v), %v µs/request; want 0.75 s, 750 µs", u.seconds, u.failed, u.perRequest(1000))
+	}
+	if _, err := serverCPU(srv.URL + "/nothing")(context.Background()); err == nil {
+		t.Error("a listener without the metric: no error")
+	}
+	self, err := procCPU(os.Getpid())(context.Background())
+	if err != nil || self < 0 {
+		t.Fatalf("/proc: %v, %v", self, err)
+	}
+	if _, err := procCPU(1 << 30)(context.Background()); err == nil {
+		t.Error("no such process: no error")
+	}
+	var none *cpuUse
+	none.around(context.Background(), func() {})
+	if none.perRequest(10) != 0 {
+		t.Error("no meter: a figure")
 	}
 }

@@ -95,6 +95,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	var n *target
 	var refURL string
+	// In external mode the server's CPU time (from its metrics listener)
+	// and the reference process's are measured around their slices: CPU
+	// per request does not depend on what else the machine runs.
+	var serverMeter, refMeter cpuMeter
 	if ext.URL == "" {
 		// Every request comes from one loopback address: the per-IP limit
 		// would refuse nearly all of them.
@@ -114,12 +118,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		defer n.Close()
-		url, stopRef, err := startReferenceProcess(ctx, n.Cards.PublicKeys(), stderr)
+		url, stopRef, pid, err := startReferenceProcess(ctx, n.Cards.PublicKeys(), stderr)
 		if err != nil {
 			return err
 		}
 		defer stopRef()
-		refURL = url
+		refURL, refMeter = url, procCPU(pid)
+		if ext.Pprof != "" {
+			serverMeter = serverCPU(ext.Pprof)
+		}
 	}
 	mode := "in-process node"
 	if ext.URL != "" {
@@ -161,6 +168,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	o := attackOptions{Duration: *duration, Rate: *rate, Workers: *workers}
 	slice := *duration / time.Duration(*rounds)
 	refTotals := map[string]*tally{}
+	refCPU := map[string]*cpuUse{}
 	refCounters := map[string]*atomic.Uint64{}
 	var refOrder []string
 	var results []result
@@ -178,6 +186,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if s.reference != "" {
 			if refTotals[s.reference] == nil {
 				refTotals[s.reference], refCounters[s.reference] = &tally{}, &atomic.Uint64{}
+				refCPU[s.reference] = &cpuUse{meter: refMeter}
 				refOrder = append(refOrder, s.reference)
 			}
 			paired = &tally{}
@@ -202,23 +211,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		var rs []round
+		ownCPU, pairedCPU := &cpuUse{meter: serverMeter}, &cpuUse{meter: refMeter}
 		for i := 0; i < *rounds && ctx.Err() == nil; i++ {
 			var ownRound, refRound tally
 			if paired != nil {
-				feed(all[s.reference].base, all[s.reference], o, slice, refCounters[s.reference], paired, refTotals[s.reference], &refRound)
+				ref := all[s.reference]
+				pairedCPU.around(ctx, func() {
+					feed(ref.base, ref, o, slice, refCounters[s.reference], paired, refTotals[s.reference], &refRound)
+				})
 			}
-			feed(s.base, s, o, slice, n, own, &ownRound)
+			ownCPU.around(ctx, func() { feed(s.base, s, o, slice, n, own, &ownRound) })
 			rs = append(rs, newRound(ownRound.rps(), refRound.rps(), ownRound.m.Latencies.P99))
 		}
 		r := own.result(name, s.reference)
+		r.CPUMicros = ownCPU.perRequest(r.Requests)
 		if paired != nil && paired.rps() > 0 {
 			r.RefRPS = round1(paired.rps())
+			r.RefCPUMicros = pairedCPU.perRequest(paired.m.Requests)
+			refCPU[s.reference].seconds += pairedCPU.seconds
 		}
 		r.summarize(rs, paired != nil)
 		results = append(results, r)
 	}
 	for _, name := range refOrder {
-		results = append(results, refTotals[name].result(name, ""))
+		r := refTotals[name].result(name, "")
+		r.CPUMicros = refCPU[name].perRequest(r.Requests)
+		results = append(results, r)
 	}
 	if err := prof.finish(ctx); err != nil {
 		return err
