@@ -16,8 +16,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
 )
@@ -93,7 +93,7 @@ func openBeside(ctx context.Context, cfg config.Config, log *slog.Logger, base s
 	// The server logs in through its own fake WeChat (development mode
 	// without an app id); openids derive from the login name and app id.
 	cfg.WeChat.APIBase, cfg.WeChat.AppID, cfg.WeChat.Secret = "http://127.0.0.1:1", fakewechat.DefaultAppID, fakewechat.DefaultSecret
-	n, err := node.Open(ctx, cfg, log)
+	n, err := node.Open(ctx, cfg, node.Options{Log: log})
 	if err != nil {
 		return nil, err
 	}

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/unionhub/unionhub/cmd/internal/logbuf"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/logbuf"
 )
 
 func main() {

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/unionhub/unionhub/api"
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/model"
 )
 
@@ -23,7 +23,7 @@ type serveOptions struct {
 	pprof bool
 }
 
-// serve builds the node (cmd/internal/node) and runs it until ctx ends,
+// serve builds the node (internal/node) and runs it until ctx ends,
 // then shuts down gracefully: in-flight requests finish, new ones are
 // refused, then the background work stops and the stores close.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env, o serveOptions) error {
@@ -38,7 +38,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env, o se
 		}
 	}
 	log.Info("starting unionhub", "config", cfg.String())
-	n, err := node.Open(ctx, cfg, log)
+	n, err := node.Open(ctx, cfg, node.Options{Log: log})
 	if err != nil {
 		return err
 	}
