@@ -38,5 +38,6 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.ts'],
+    testTimeout: 30000,
   },
 } as any)
