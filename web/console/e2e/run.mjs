@@ -151,6 +151,8 @@ try {
     await page.getByTestId('approved').waitFor()
     const page1 = await api.call('GET', `/admin/applications?status=approved&org_id=${union.id}`, { token: fed.access_token })
     assert(page1.items.some((a) => a.id === target.id), 'the application is not approved in the API')
+    await page.keyboard.press('Escape') // the drawer closes from the keyboard
+    await page.getByTestId('review-drawer').waitFor({ state: 'hidden' })
   })
 
   await step('phone-sized viewport renders the dashboard', async () => {
@@ -229,10 +231,12 @@ try {
 
   await step('every other page opens without errors; 工作台 screenshot at 1366×768', async () => {
     for (const [label, path] of [['会员管理', 'members'], ['组织管理', 'orgs'], ['普惠服务', 'benefits'], ['权益请求', 'rights'], ['审计日志', 'audit']]) {
+      const t0 = Date.now()
       await page.locator('.shell-aside').getByText(label, { exact: true }).click()
       await page.waitForURL(new RegExp(`/console/${path}`))
       await page.locator('h1', { hasText: label }).waitFor()
       assert((await page.locator('.el-alert--error').count()) === 0, `${label} shows an error: ${await page.locator('.el-alert--error').first().innerText().catch(() => '')}`)
+      console.log(`     ${label}: ${((Date.now() - t0) / 1000).toFixed(1)} s`)
     }
     await page.getByTestId('audit-table').locator('tbody tr').first().waitFor()
     await page.locator('.shell-aside').getByText('工作台', { exact: true }).click()
