@@ -162,6 +162,9 @@ func readTree(t *testing.T, root string) map[string][]byte {
 		if err != nil || d.IsDir() {
 			return err
 		}
+		if strings.HasPrefix(d.Name(), ".") {
+			return nil // a placeholder such as assets/.keep is not part of the build
+		}
 		data, err := os.ReadFile(path)
 		rel, _ := filepath.Rel(root, path)
 		files[filepath.ToSlash(rel)] = data
