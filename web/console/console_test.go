@@ -24,6 +24,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sort"
 	"strings"
 	"syscall"
 	"testing"
@@ -204,6 +205,7 @@ func reportFirstLoad(t *testing.T, dir string) {
 			lines = append(lines, fmt.Sprintf("on demand  %-45s %7.1f kB raw %7.1f kB gzip", name, float64(len(data))/1000, float64(n)/1000))
 		}
 	}
+	sort.Strings(lines)
 	t.Logf("console bundle:\n%s\nfirst load total: %.1f kB gzip (budget %d kB)", strings.Join(lines, "\n"), float64(total)/1000, firstLoadBudget/1000)
 	if len(first) == 0 || total > firstLoadBudget {
 		t.Fatalf("first load of /console/ is %d bytes of compressed JavaScript (%d scripts); budget %d", total, len(first), firstLoadBudget)
