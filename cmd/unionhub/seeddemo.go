@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/internal/node"
@@ -13,8 +14,10 @@ import (
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/audit"
+	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/stats"
 )
 
@@ -47,6 +50,18 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 	if err != nil {
 		return err
 	}
+	keys, err := node.LoadSecrets(cfg)
+	if err != nil {
+		return err
+	}
+	cipher, err := pii.New(keys.PII)
+	if err != nil {
+		return err
+	}
+	cal, err := calendar.Load(cfg.HolidaysFile)
+	if err != nil {
+		return fmt.Errorf("UNIONHUB_HOLIDAYS_FILE: %w", err)
+	}
 	db, err := node.OpenDB(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -59,7 +74,7 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 	// does: the overview shows the demo's workers and unions, and `stats
 	// reconcile` finds no drift right after.
 	env := service.Env{Location: cfg.Location(), Log: log}
-	st := stats.New(env, stats.Deps{DB: db})
+	st := stats.New(env, stats.Deps{DB: db, Calendar: cal})
 	orgs := org.New(env, org.Deps{DB: db, Counter: st, Audit: audit.New(db, auditKey, nil, log)}, org.Config{})
 	root, inv, err := orgs.Bootstrap(ctx, "湖北省总工会", "420000")
 	if err != nil {
@@ -75,6 +90,7 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 	str := func(s string) *string { return &s }
 	fed, grass, joint := model.OrgFederation, model.OrgGrassroots, model.UnionJoint
 	unions, seq := 0, 0
+	var single []*model.Org
 	for _, city := range demoProvince {
 		c, err := orgs.Create(ctx, sc, root.ID, org.Input{Name: str(city.city), Type: &fed, RegionCode: str(city.region)})
 		if err != nil {
@@ -94,12 +110,14 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 				if err != nil {
 					return err
 				}
-				if _, err := orgs.Create(ctx, sc, dist.ID, org.Input{Name: str(area + emp.name + "工会委员会"), Type: &grass,
+				u, err := orgs.Create(ctx, sc, dist.ID, org.Input{Name: str(area + emp.name + "工会委员会"), Type: &grass,
 					RegionCode: str(d.region), UnitName: str(area + emp.name), USCC: &uscc, UnitType: str(emp.unitType),
 					IndustryCode: str(emp.industry), Address: str(area + "建设大道" + strconv.Itoa(seq) + "号"),
-					WorkerCount: &workers, AcceptsApplications: &accepts}); err != nil {
+					WorkerCount: &workers, AcceptsApplications: &accepts})
+				if err != nil {
 					return fmt.Errorf("%s%s: %w", area, emp.name, err)
 				}
+				single = append(single, u)
 				unions++
 			}
 			workers := 1200
@@ -110,8 +128,12 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 			unions++
 		}
 	}
+	made, err := fillDemo(ctx, db, cipher, st, cal, cfg.Location(), root, single, time.Now())
+	if err != nil {
+		return err
+	}
 	return json.NewEncoder(e.stdout).Encode(map[string]any{"org_id": strconv.FormatInt(root.ID, 10),
-		"invitation_code": inv.Code, "grassroots_unions": unions})
+		"invitation_code": inv.Code, "grassroots_unions": unions, "demo": made})
 }
 
 // demoUSCC makes a valid enterprise credit code (91…) in region, with the

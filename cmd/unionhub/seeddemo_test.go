@@ -49,4 +49,51 @@ func TestSeedDemoLeavesCountersRight(t *testing.T) {
 	if want.Workers == 0 || ov.WorkersTotal != want.Workers || ov.GrassrootsUnions != seeded.Grassroots {
 		t.Errorf("overview: workers_total %d, grassroots_unions %d; want %d and %d", ov.WorkersTotal, ov.GrassrootsUnions, want.Workers, seeded.Grassroots)
 	}
+
+	// Every console page and chart has something to show: a year of
+	// trend, a queue with overdue applications, transfers, redemptions.
+	joined, left := 0, 0
+	for _, m := range ov.Trend {
+		if m.Joined > 0 {
+			joined++
+		}
+		if m.Left > 0 {
+			left++
+		}
+	}
+	if joined < 6 || left < 6 {
+		t.Errorf("trend: %d months with joins and %d with leaves, want ≥ 6 each: %+v", joined, left, ov.Trend)
+	}
+	if ov.Members.Total == 0 || ov.Applications.Pending == 0 || ov.Applications.Overdue == 0 {
+		t.Errorf("overview: members %d, pending %d, overdue %d; want all > 0", ov.Members.Total, ov.Applications.Pending, ov.Applications.Overdue)
+	}
+	nonZero := 0
+	for _, c := range ov.ByChild {
+		if c.MembersTotal > 0 && c.Pending > 0 {
+			nonZero++
+		}
+	}
+	if nonZero < len(ov.ByChild) || len(ov.ByChild) == 0 {
+		t.Errorf("by_child: %d of %d cities with members and pending applications: %+v", nonZero, len(ov.ByChild), ov.ByChild)
+	}
+	count := func(table, where string, args ...any) int64 {
+		var n int64
+		if err := db.Table(table).Where(where, args...).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, st := range []string{model.AppDraft, model.AppSubmitted, model.AppReturned, model.AppApproved, model.AppRejected, model.AppWithdrawn} {
+		if n := count("applications", "status = ?", st); n == 0 {
+			t.Errorf("no %s application", st)
+		}
+	}
+	for _, st := range []string{model.TransferPending, model.TransferApproved, model.TransferRejected} {
+		if n := count("transfers", "status = ?", st); n == 0 {
+			t.Errorf("no %s transfer", st)
+		}
+	}
+	if count("redemptions", "1 = 1") == 0 || count("verifications", "1 = 1") == 0 || count("benefits", "1 = 1") == 0 {
+		t.Error("no benefits, verifications or redemptions")
+	}
 }
