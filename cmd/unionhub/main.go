@@ -66,6 +66,8 @@ commands:
   sample       [uscc|id] [--n N] [--region CODE] [--json] [--seed S]: print valid sample
                unified social credit codes (91…, both check characters) and resident ID
                numbers (adults, both genders) for trying the API by hand
+  sample photo --out FILE: a placeholder ID photo (JPEG) to upload
+  sample sheet --out FILE [--template FILE] [--n N]: an import sheet with valid rows
 
 Configuration comes from --config (YAML) and UNIONHUB_* environment
 variables; the environment wins. See README.md.`

@@ -35,6 +35,12 @@ type samples struct {
 // ID numbers for trying the API by hand: `unionhub sample [uscc|id] [--n N]
 // [--region CODE] [--json] [--seed S]`.
 func sampleCmd(args []string, e env, now time.Time) error {
+	if len(args) > 0 && args[0] == "photo" {
+		return samplePhotoCmd(args[1:], e)
+	}
+	if len(args) > 0 && args[0] == "sheet" {
+		return sampleSheetCmd(args[1:], e, now)
+	}
 	what := "all"
 	if len(args) > 0 && (args[0] == "uscc" || args[0] == "id") {
 		what, args = args[0], args[1:]
