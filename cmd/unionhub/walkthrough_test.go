@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,20 +79,6 @@ func TestShellBlocks(t *testing.T) {
 	if len(got) != 2 || got[0] != "echo one\necho two\n" || got[1] != "echo three\n" {
 		t.Fatalf("%q", got)
 	}
-}
-
-// freeAddr returns a loopback address with a port nobody listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
 }
 
 // stopServer stops the server the walk-through started (its pid file) when
