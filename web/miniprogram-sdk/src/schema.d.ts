@@ -1213,7 +1213,7 @@ export interface paths {
         head?: never;
         /**
          * Edit an org's profile
-         * @description Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); an org with live children cannot be dissolved (409/40900). A stale version is 409/40900.
+         * @description Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit; it is reported with every other bad field of the body (a malformed members_to too). Changing type or status (dissolving) needs a federation admin (403 for a chair); an org with live children cannot be dissolved (409/40900). A stale version is 409/40900.
          *     A grassroots union with members on the roll (active, retained, suspended) is dissolved with "status":"dissolved" and "members_to": another grassroots union in the caller's scope (404 outside it) that is active and takes members (else 422 on members_to); without members_to it is 409/40900. The reply is then 202 with the union in status dissolving and its dissolution (job_id, total, moved): a background job moves the members in batches, each as an approved transfer (转出 and 转入 events, member number and history kept, counters of both unions, the member told with a record_changed notice), rejects the submitted applications to the union and the pending transfers into it with a reason (applicant or member told; a member's own pending transfer out follows the member), and then dissolves the union. It survives a node dying midway. GET /admin/orgs/{id} shows the progress. While dissolving the union takes no applications, approvals or transfers in (409), and its type or status cannot change (409); PATCH status dissolved with members_to again resumes a dissolution whose job stopped (dissolution.status "stopped"). A union another dissolution moves members into, or one an import is filling, cannot be dissolved meanwhile (409).
          */
         patch: {
@@ -1948,7 +1948,7 @@ export interface paths {
         };
         /**
          * Change a draft or returned application
-         * @description The whole form, checked as for a draft; an ID number on the roll is 409/40901. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
+         * @description The whole form, checked as for a draft; an ID number on the roll is 409/40901. With "submit":true the changed form is also submitted, as POST /applications/{id}/submit would (a returned application is resubmitted: status submitted, a new due_on, timeline kind resubmitted); a form that cannot be submitted is 422 with every missing field and nothing is saved. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
          */
         put: {
             parameters: {
@@ -3320,6 +3320,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/miniprogram/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mini-program configuration
+         * @description Anyone, no token: what the mini-program needs for WeChat's own APIs. privacy_notice_version is the version POST /me/consents must name. subscribe_templates.application_result.id is the template id to pass to wx.requestSubscribeMessage (report the result to POST /me/subscriptions); it is null when the server has no template configured (UNIONHUB_WECHAT_TEMPLATE_APPLICATION_RESULT unset): no subscribe message is sent then, so do not ask. fields maps the template's data keys to what they hold. pages: join is the page a union's join code opens (read query.scene in onLoad and pass it to GET /orgs/by-scene), application the page decisions open (?id=), console_login the page a console login code opens. card: a card QR token lives ttl_seconds; fetch a new one after refresh_after_seconds. Cacheable for 60 s.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MiniprogramConfigEnvelope"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/by-scene": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The union a join code points at
+         * @description Anyone, no token (rate-limited per IP like login: 429/42900 with Retry-After). scene is what the join page's onLoad receives in query.scene: WeChat passes it URL-encoded (o%3D…), and either form is accepted (o=<org id in base 36>). Answers the union's public profile, as GET /orgs/{id}, with its id as a string for POST /applications. 404/40400 for a scene that is not a join code, an unknown union, and a union that is dissolved or no longer takes applications (an old poster's code): the message says the code is no longer valid.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description query.scene as onLoad received it, e.g. o%3D2ximk3ax7cw0 */
+                    scene: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicOrgEnvelope"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/orgs/search": {
         parameters: {
             query?: never;
@@ -4017,7 +4102,10 @@ export interface components {
             /** @example 群众 */
             political_status?: string;
             proof_upload_ids?: string[];
-            /** @description Submit: POST only; true submits at once instead of saving a draft. */
+            /**
+             * @description Submit: true submits at once (POST) or after the change (PUT)
+             *     instead of saving a draft.
+             */
             submit?: boolean;
         };
         ApplicationListItem: {
@@ -4223,6 +4311,12 @@ export interface components {
              */
             token: string;
         };
+        CardTiming: {
+            /** @example 60 */
+            refresh_after_seconds: number;
+            /** @example 90 */
+            ttl_seconds: number;
+        };
         ClaimRequest: {
             /** @example 11010519491231002X */
             id_number?: string;
@@ -4263,6 +4357,11 @@ export interface components {
              *     it is ready and after it went.
              */
             expires_at: string | null;
+            /**
+             * @description FileURL is GET /me/data-exports/{job_id}/file while the file is
+             *     there (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.
+             */
+            file_url: string | null;
             /** @enum {string} */
             status: "pending" | "running" | "done" | "failed";
         };
@@ -4324,6 +4423,7 @@ export interface components {
         };
         Employment: {
             dispatch_agency_name?: string;
+            /** @example 91420100MA4K0A1B6L */
             dispatch_agency_uscc?: string;
             /** @example 武汉光谷制造有限公司 */
             employer_name?: string;
@@ -4378,6 +4478,11 @@ export interface components {
              *     it is ready and after it went.
              */
             expires_at: string | null;
+            /**
+             * @description FileURL is GET /admin/exports/{job_id}/file while the file is there
+             *     (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.
+             */
+            file_url: string | null;
             /** @enum {string} */
             format: "xlsx" | "csv" | "national";
             rows: number;
@@ -4647,6 +4752,43 @@ export interface components {
             status?: "active" | "retained" | "suspended" | "left" | "removed" | "deceased";
             version?: number;
         };
+        MiniprogramConfig: {
+            card: components["schemas"]["CardTiming"];
+            pages: components["schemas"]["MiniprogramPages"];
+            /**
+             * @description PrivacyNoticeVersion is the version POST /me/consents must name.
+             * @example 2026-11
+             */
+            privacy_notice_version: string;
+            subscribe_templates: components["schemas"]["SubscribeTemplates"];
+        };
+        MiniprogramConfigEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["MiniprogramConfig"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
+        MiniprogramPages: {
+            /**
+             * @description Application shows one application (?id=); decisions open it.
+             * @example pages/application/detail
+             */
+            application: string;
+            /**
+             * @description ConsoleLogin confirms a web console login (scene t=<ticket>).
+             * @example pages/console-login/index
+             */
+            console_login: string;
+            /**
+             * @description Join is the page a union's join code opens; its onLoad gets the
+             *     scene in query.scene, for GET /orgs/by-scene.
+             * @example pages/join/index
+             */
+            join: string;
+        };
         MyData: {
             account: components["schemas"]["MyDataAccount"];
             applications: components["schemas"]["MyDataApplication"][];
@@ -4871,6 +5013,11 @@ export interface components {
             dissolution: components["schemas"]["Dissolution"] | null;
             id: string;
             industry_code: string | null;
+            /**
+             * @description JoinQRCodeURL is GET /admin/orgs/{id}/join-qrcode for an active
+             *     grassroots union (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.
+             */
+            join_qrcode_url: string | null;
             name: string;
             parent_id: string | null;
             region_code: string;
@@ -4940,7 +5087,7 @@ export interface components {
             unit_name?: string;
             /** @example enterprise */
             unit_type?: string;
-            /** @example 91420100MA4K0A1B2C */
+            /** @example 91420100MA4K0A1B6L */
             uscc?: string;
             /** @description Version: PATCH only; when given it must be the current one (else 409/40900). */
             version?: number;
@@ -5252,6 +5399,28 @@ export interface components {
             /** @example 4 */
             pending: number;
         };
+        SubscribeTemplate: {
+            /** @description Fields maps each key of the template's data to what it holds. */
+            fields: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description ID is the template id (UNIONHUB_WECHAT_TEMPLATE_APPLICATION_RESULT);
+             *     null when none is configured: the server sends no such message, so
+             *     the mini-program should not ask the user to subscribe.
+             * @example Xy3fQp0T2m9Kc8bW1nVZr4LhJ6sD5gAeUoYiOt7PqRk
+             */
+            id: string | null;
+            /**
+             * @description Page is the page the message opens (with ?id=<application id>).
+             * @example pages/application/detail
+             */
+            page: string;
+        };
+        SubscribeTemplates: {
+            /** @description ApplicationResult is the review decision (审核结果通知). */
+            application_result: components["schemas"]["SubscribeTemplate"];
+        };
         Subscriptions: {
             remaining: {
                 [key: string]: number;
@@ -5348,6 +5517,11 @@ export interface components {
             kind: "photo" | "id_card_front" | "id_card_back" | "proof";
             sha256: string;
             size: number;
+            /**
+             * @description URL is GET /uploads/{id} (with the Bearer header; absolute under
+             *     UNIONHUB_PUBLIC_BASE_URL).
+             */
+            url: string;
         };
         UploadEnvelope: {
             /** @example 0 */
