@@ -23,6 +23,7 @@ import (
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service/account"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/blob"
@@ -117,6 +118,10 @@ type testEnv struct {
 	card    *card.Service
 
 	adminRoutes []api.AdminRoute
+	// accountsOn builds a node's account cancellation service (deactivation_test.go);
+	// uploads runs the hourly file cleanup in retention tests.
+	accountsOn func(account.Config) *account.Service
+	uploads    *upload.Service
 	// bodies holds every reply body, for tests that scan them for leaks.
 	bodies syncBuffer
 }
@@ -214,12 +219,18 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	if err != nil {
 		t.Fatal(err)
 	}
-	router, adminRoutes := api.Routes(api.Deps{Push: push, Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
+	// accountsOn builds the account cancellation service of a node whose
+	// deletions stop where cfg.AfterStep says (tests of nodes dying).
+	accountsOn := func(ac account.Config) *account.Service {
+		ac.ExportFileKind, ac.ExportJobKind, ac.Now, ac.Location, ac.Log = mydata.FileKind, mydata.JobKind, clk.Now, cfg.Location(), log
+		return account.New(db, ident, apps, members, uploads, bg.files, cards, limiter, c, audit.ForOrg(aud), ac)
+	}
+	router, adminRoutes := api.Routes(api.Deps{Accounts: accountsOn(account.Config{}), Push: push, Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
 		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice, MyData: myData,
 		Rights: rightsReqs})
-	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards, members: members}
+	return &testEnv{accountsOn: accountsOn, uploads: uploads, t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards, members: members}
 }
 
 // reply is a decoded envelope.

@@ -56,20 +56,25 @@ func revokesPhone(info string) bool {
 }
 
 // cancel starts the deactivation WeChat asks for, without cooling-off:
-// the request is recorded, due now, and every session ends at once. The
-// deletion itself is the deactivation job's (issue 14 item 5), which
-// carries out the pending requests whose effective_at has passed.
+// the request is recorded (or the user's pending one made due), due now,
+// and every session ends at once. The deletion itself is the periodic
+// task of service/account, which carries out the pending requests whose
+// effective_at has passed.
 func (r *Receiver) cancel(ctx context.Context, userID int64) error {
 	pending, err := r.deacts.Pending(ctx, userID)
 	if err != nil {
 		return err
 	}
+	now := r.now().UTC()
 	if len(pending) == 0 {
-		now := r.now().UTC()
 		if err := r.deacts.Create(ctx, &model.DeactivationRequest{ID: model.NewID(), UserID: userID, RequestedAt: now,
 			EffectiveAt: now, Source: model.DeactivationSourceWeChat, Status: model.DeactivationPending}); err != nil {
 			return err
 		}
+	} else if _, err := r.deacts.DueNow(ctx, userID, now); err != nil {
+		// The user's own request, still in its cooling-off: WeChat's
+		// cancellation has none.
+		return err
 	}
 	return r.session.RevokeAll(ctx, userID, "wechat_cancellation")
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/unionhub/unionhub/api"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/account"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/blob"
@@ -179,6 +180,10 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 	myData := mydata.New(mydata.Deps{DB: db, PII: cipher, Queue: bg.Queue, Files: jobFiles, Images: uploads,
 		Limiter: limiter, Audit: audit.ForOrg(aud), Location: cfg.Location(), Log: log})
 	bg.Worker.Register(mydata.JobKind, myData.Handle)
+	accounts := account.New(db, ident, apps, members, uploads, jobFiles, cards, limiter, c, audit.ForOrg(aud),
+		account.Config{ClosedApplicationRetention: time.Duration(cfg.ClosedApplicationRetentionDays) * 24 * time.Hour,
+			ExportFileKind: mydata.FileKind, ExportJobKind: mydata.JobKind, Location: cfg.Location(), Log: log})
+	accounts.Schedule(bg.Runner)
 	dissolver := membership.NewDissolver(membership.DissolverDeps{Members: members, Queue: bg.Queue, Orgs: orgs,
 		Apps: apps, Stats: st}, membership.DissolverConfig{})
 	bg.Worker.Register(org.JobDissolve, dissolver.Handle)
@@ -194,7 +199,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
 		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: imports, Exports: exports,
-		Privacy: notice, MyData: myData, Rights: rightsReqs, Push: push})
+		Privacy: notice, MyData: myData, Rights: rightsReqs, Push: push, Accounts: accounts})
 	return n, nil
 }
 
