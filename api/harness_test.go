@@ -122,6 +122,9 @@ type testEnv struct {
 	// uploads runs the hourly file cleanup in retention tests.
 	accountsOn func(account.Config) *account.Service
 	uploads    *upload.Service
+	// notice is the node's privacy notice; publishNotice replaces it as a
+	// restart with another UNIONHUB_PRIVACY_NOTICE_FILE would.
+	notice *privacy.Notice
 	// bodies holds every reply body, for tests that scan them for leaks.
 	bodies syncBuffer
 }
@@ -230,7 +233,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
 		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice, MyData: myData,
 		Rights: rightsReqs})
-	return &testEnv{accountsOn: accountsOn, uploads: uploads, t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards, members: members}
+	return &testEnv{accountsOn: accountsOn, uploads: uploads, notice: notice, t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards, members: members}
 }
 
 // reply is a decoded envelope.
