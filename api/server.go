@@ -62,7 +62,7 @@ type Deps struct {
 	Rights *rights.Service
 	// Accounts takes and cancels account cancellations (注销, API.md §10).
 	Accounts *account.Service
-	Audit  *audit.Service
+	Audit    *audit.Service
 	// Notify serves the caller's in-app notifications.
 	Notify *notify.Service
 	// Push receives WeChat's message push; nil (no push token) answers 404.
