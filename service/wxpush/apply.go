@@ -8,10 +8,17 @@ import (
 	"github.com/unionhub/unionhub/model"
 )
 
-// PhoneScope is the RevokeInfo entry of the phone-number authorisation
-// (getPhoneNumber). RevokeInfo lists the revoked scopes, separated by
-// commas; check the value against WeChat's 授权用户信息变更 documentation
-// when it changes.
+// PhoneScope is the RevokeInfo value of the phone-number authorisation
+// (getPhoneNumber). Checked against WeChat's mini-program documentation of
+// the event, 授权用户信息变更 (authorized_user_information_changes,
+// developers.weixin.qq.com/miniprogram/dev/server/event_push/platform/
+// authorized_user_information_changes), whose Body.RevokeInfo enum lists
+// 1 车牌号, 2 地址, 3 发票信息, 4 蓝牙, 5 麦克风, 6 昵称和头像, 7 摄像头,
+// 8 手机号, 12 微信运动步数, 13 位置信息, 14–20 (media, files, e-mail,
+// chosen location, nickname and avatar components). The 2xx values (201
+// 地址 …) belong to 服务号 web pages and 301 to mobile apps, not to
+// mini-programs. The documentation shows one value per event; the parser
+// accepts a comma-separated list too, in case WeChat batches them.
 const PhoneScope = "8"
 
 // errNotSubscribed is 43101, the sent event's "user refused".
