@@ -30,16 +30,6 @@ func (s *AccountStore) CloseUser(ctx context.Context, userID int64, now time.Tim
 		"phone_bound_at": nil, "deactivated_at": now, "updated_at": now}).Error)
 }
 
-// Closed reports whether the user's account is closed (or gone).
-func (s *AccountStore) Closed(ctx context.Context, userID int64) (bool, error) {
-	var at []*time.Time
-	err := Conn(ctx, s.db).Model(&User{}).Where("id = ?", userID).Pluck("deactivated_at", &at).Error
-	if err != nil {
-		return false, Translate(err)
-	}
-	return len(at) == 0 || at[0] != nil, nil
-}
-
 // RevokeRoles ends every live role binding of the user.
 func (s *AccountStore) RevokeRoles(ctx context.Context, userID int64, now time.Time) error {
 	return Translate(Conn(ctx, s.db).Model(&RoleBinding{}).Where("user_id = ? AND revoked_at IS NULL", userID).

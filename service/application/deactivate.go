@@ -26,6 +26,3 @@ func (s *Service) CloseForAccount(ctx context.Context, userID int64) ([]int64, e
 	return s.uploads.ExpireOwned(ctx, userID, s.Now().UTC())
 }
 
-// PurgeFiles deletes files made due by a committed change now; what it
-// cannot delete stays due, unreadable, for the hourly cleanup.
-func (s *Service) PurgeFiles(ctx context.Context, ids []int64) { s.purge(ctx, ids) }
