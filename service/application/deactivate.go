@@ -25,4 +25,3 @@ func (s *Service) CloseForAccount(ctx context.Context, userID int64) ([]int64, e
 	}
 	return s.uploads.ExpireOwned(ctx, userID, s.Now().UTC())
 }
-
