@@ -18,8 +18,8 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
 
@@ -69,20 +69,32 @@ type KeyDeleter interface {
 	Delete(ctx context.Context, keys ...string) error
 }
 
-// Config tunes the service; the zero value is production's but for
-// Location (the business time zone; nil is UTC).
+// Auditor records who did what (audit.Service).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
+// Deps are the service's collaborators; Audit may be nil.
+type Deps struct {
+	DB       *gorm.DB
+	Sessions Sessions
+	Apps     Processing
+	Roll     Roll
+	Files    Files
+	JobFiles JobFiles
+	Cards    Cards
+	Counters Counters
+	Cache    KeyDeleter
+	Audit    Auditor
+}
+
+// Config tunes the service; the zero value is production's.
 type Config struct {
 	// CoolingOff overrides CoolingOff (0: the constant).
 	CoolingOff time.Duration
 	// ClosedApplicationRetention: a withdrawn or rejected application's
 	// personal data is erased this long after it closed; 0 is 180 days.
 	ClosedApplicationRetention time.Duration
-	// ExportFileKind and ExportJobKind name the users' data exports
-	// (mydata.FileKind, mydata.JobKind), deleted with the account.
-	ExportFileKind, ExportJobKind string
-	Now                           func() time.Time
-	Location                      *time.Location
-	Log                           *slog.Logger
 	// AfterStep, when set, runs after each committed step of a deletion
 	// (tests stop a node there).
 	AfterStep func(ctx context.Context, step string)
@@ -99,37 +111,31 @@ type Service struct {
 	cards    Cards
 	counters Counters
 	cache    KeyDeleter
-	audit    org.Auditor
+	audit    Auditor
 	cfg      Config
+	now      func() time.Time
+	loc      *time.Location
+	log      *slog.Logger
 
 	requests *model.DeactivationStore
 	accounts *model.AccountStore
 	consents *model.ConsentStore
-	uploads  *model.UploadStore
 }
 
-// New returns the service; audit may be nil.
-func New(db *gorm.DB, sessions Sessions, apps Processing, roll Roll, files Files, jobFiles JobFiles, cards Cards,
-	counters Counters, c KeyDeleter, audit org.Auditor, cfg Config) *Service {
+// New returns the service.
+func New(env service.Env, d Deps, cfg Config) *Service {
+	env = env.WithDefaults()
 	if cfg.CoolingOff <= 0 {
 		cfg.CoolingOff = CoolingOff
 	}
 	if cfg.ClosedApplicationRetention <= 0 {
 		cfg.ClosedApplicationRetention = 180 * 24 * time.Hour
 	}
-	if cfg.Now == nil {
-		cfg.Now = time.Now
-	}
-	if cfg.Location == nil {
-		cfg.Location = time.UTC
-	}
-	if cfg.Log == nil {
-		cfg.Log = slog.Default()
-	}
-	return &Service{db: db, sessions: sessions, apps: apps, roll: roll, files: files, jobFiles: jobFiles,
-		cards: cards, counters: counters, cache: c, audit: audit, cfg: cfg,
-		requests: model.NewDeactivationStore(db), accounts: model.NewAccountStore(db),
-		consents: model.NewConsentStore(db), uploads: model.NewUploadStore(db)}
+	return &Service{db: d.DB, sessions: d.Sessions, apps: d.Apps, roll: d.Roll, files: d.Files, jobFiles: d.JobFiles,
+		cards: d.Cards, counters: d.Counters, cache: d.Cache, audit: d.Audit, cfg: cfg,
+		now: env.Now, loc: env.Location, log: env.Log,
+		requests: model.NewDeactivationStore(d.DB), accounts: model.NewAccountStore(d.DB),
+		consents: model.NewConsentStore(d.DB)}
 }
 
 // Request is a user's request to cancel their account.
@@ -170,7 +176,7 @@ func (s *Service) Ask(ctx context.Context, userID int64, in Request) (d *Deactiv
 	if err := codes.CheckText(reason, "注销原因"); err != nil {
 		return nil, false, service.InvalidField("reason", err.Error())
 	}
-	now := s.cfg.Now().UTC()
+	now := s.now().UTC()
 	r := &model.DeactivationRequest{ID: model.NewID(), UserID: userID, RequestedAt: now,
 		EffectiveAt: now.Add(s.cfg.CoolingOff), Source: model.DeactivationSourceUser,
 		Status: model.DeactivationPending, Reason: &reason, LeaveRoll: in.Leave}
@@ -212,7 +218,7 @@ var errNonePending = service.E(service.KindNotFound, "您没有待生效的注�
 // Cancel cancels the user's pending request (404 when there is none).
 func (s *Service) Cancel(ctx context.Context, userID int64) error {
 	return model.InTx(ctx, s.db, func(ctx context.Context) error {
-		err := s.requests.Cancel(ctx, userID, s.cfg.Now().UTC())
+		err := s.requests.Cancel(ctx, userID, s.now().UTC())
 		if errors.Is(err, model.ErrNotFound) {
 			return errNonePending
 		}
@@ -229,7 +235,7 @@ func (s *Service) record(ctx context.Context, actor, userID int64, action string
 	if s.audit == nil {
 		return nil
 	}
-	return s.audit.Record(ctx, org.AuditEntry{ActorID: actor, Action: action, Target: "user:" + itoa(userID), Detail: detail})
+	return s.audit.Record(ctx, audit.Entry{ActorID: actor, Action: action, Target: "user:" + itoa(userID), Detail: detail})
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/mydata"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
@@ -29,7 +30,7 @@ const dueBatch = 20
 func (s *Service) RunDue(ctx context.Context) (int, error) {
 	n := 0
 	for {
-		due, err := s.requests.Due(ctx, s.cfg.Now().UTC(), dueBatch)
+		due, err := s.requests.Due(ctx, s.now().UTC(), dueBatch)
 		if err != nil || len(due) == 0 {
 			return n, err
 		}
@@ -87,7 +88,7 @@ func (s *Service) carryOut(ctx context.Context, r *model.DeactivationRequest) er
 	}
 	if err := s.cache.Delete(ctx, keys...); err != nil {
 		// The entries say "revoked" and expire with the access tokens.
-		s.cfg.Log.WarnContext(ctx, "session cache entries of a cancelled account left to expire", "err", err)
+		s.log.WarnContext(ctx, "session cache entries of a cancelled account left to expire", "err", err)
 	}
 	s.after(ctx, StepErased)
 	return nil
@@ -102,7 +103,7 @@ func (s *Service) after(ctx context.Context, step string) {
 // close is step 1; false when the request is no longer pending (the user
 // cancelled it, or another node started it).
 func (s *Service) close(ctx context.Context, r *model.DeactivationRequest) (started bool, err error) {
-	now := s.cfg.Now().UTC()
+	now := s.now().UTC()
 	var due []int64
 	var members []int64
 	err = model.InTx(ctx, s.db, func(ctx context.Context) error {
@@ -147,7 +148,7 @@ func (s *Service) close(ctx context.Context, r *model.DeactivationRequest) (star
 	s.invalidateCards(ctx, members)
 	r.Status = model.DeactivationRunning
 	if err := s.files.Purge(ctx, due); err != nil {
-		s.cfg.Log.WarnContext(ctx, "files of a cancelled account left to the next step", "err", err)
+		s.log.WarnContext(ctx, "files of a cancelled account left to the next step", "err", err)
 	}
 	return true, nil
 }
@@ -155,7 +156,7 @@ func (s *Service) close(ctx context.Context, r *model.DeactivationRequest) (star
 func (s *Service) invalidateCards(ctx context.Context, members []int64) {
 	for _, id := range members {
 		if err := s.cards.Invalidate(ctx, id); err != nil {
-			s.cfg.Log.WarnContext(ctx, "card cache invalidation failed", "member_id", id, "err", err)
+			s.log.WarnContext(ctx, "card cache invalidation failed", "member_id", id, "err", err)
 		}
 	}
 }
@@ -169,7 +170,7 @@ func (s *Service) deleteFiles(ctx context.Context, r *model.DeactivationRequest)
 	if err := s.files.Purge(ctx, ids); err != nil {
 		return err
 	}
-	jobs, err := s.accounts.JobFilesLeft(ctx, r.UserID, s.cfg.ExportFileKind)
+	jobs, err := s.accounts.JobFilesLeft(ctx, r.UserID, mydata.FileKind)
 	if err != nil {
 		return err
 	}
@@ -195,7 +196,7 @@ func (s *Service) forgetCounters(ctx context.Context, r *model.DeactivationReque
 	}
 	uid := itoa(r.UserID)
 	since := r.RequestedAt.Add(-24 * time.Hour)
-	day := ratelimit.Daily(s.cfg.Location)
+	day := ratelimit.Daily(s.loc)
 	for _, f := range []struct {
 		key     string
 		members []string
@@ -213,14 +214,14 @@ func (s *Service) forgetCounters(ctx context.Context, r *model.DeactivationReque
 
 // erase is step 3; it returns the ids of the sessions it deleted.
 func (s *Service) erase(ctx context.Context, r *model.DeactivationRequest) ([]int64, error) {
-	now := s.cfg.Now().UTC()
+	now := s.now().UTC()
 	var sessions []int64
 	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		var err error
 		if sessions, err = s.accounts.SessionIDs(ctx, r.UserID); err != nil {
 			return err
 		}
-		if err := s.accounts.EraseUserData(ctx, r.UserID, s.cfg.ExportFileKind, s.cfg.ExportJobKind, now); err != nil {
+		if err := s.accounts.EraseUserData(ctx, r.UserID, mydata.FileKind, mydata.JobKind, now); err != nil {
 			return err
 		}
 		if err := s.requests.Finish(ctx, r.ID, r.UserID, now); err != nil {

@@ -20,7 +20,7 @@ const retentionBatch = 100
 func (s *Service) EraseClosedApplications(ctx context.Context) (int, error) {
 	n := 0
 	for {
-		now := s.cfg.Now().UTC()
+		now := s.now().UTC()
 		apps, err := s.accounts.ClosedBefore(ctx, now.Add(-s.cfg.ClosedApplicationRetention), retentionBatch)
 		if err != nil || len(apps) == 0 {
 			return n, err
@@ -37,7 +37,7 @@ func (s *Service) EraseClosedApplications(ctx context.Context) (int, error) {
 			}
 			if len(due) > 0 {
 				if err := s.files.Purge(ctx, due); err != nil {
-					s.cfg.Log.WarnContext(ctx, "files of an erased application left to the cleanup", "err", err)
+					s.log.WarnContext(ctx, "files of an erased application left to the cleanup", "err", err)
 				}
 			}
 			n++

@@ -26,14 +26,14 @@ func (s *Service) Schedule(r Scheduler) {
 	r.Every("account_deactivations", DeactivationInterval, func(ctx context.Context) error {
 		n, err := s.RunDue(ctx)
 		if n > 0 {
-			s.cfg.Log.InfoContext(ctx, "accounts cancelled", "accounts", n)
+			s.log.InfoContext(ctx, "accounts cancelled", "accounts", n)
 		}
 		return err
 	})
 	r.Every("application_retention", RetentionInterval, func(ctx context.Context) error {
 		n, err := s.EraseClosedApplications(ctx)
 		if n > 0 {
-			s.cfg.Log.InfoContext(ctx, "closed applications erased", "applications", n)
+			s.log.InfoContext(ctx, "closed applications erased", "applications", n)
 		}
 		return err
 	})

@@ -23,5 +23,5 @@ func (s *Service) CloseForAccount(ctx context.Context, userID int64) ([]int64, e
 	case !errors.Is(err, model.ErrNotFound):
 		return nil, err
 	}
-	return s.uploads.ExpireOwned(ctx, userID, s.Now().UTC())
+	return s.uploads.ExpireOwned(ctx, userID, s.now().UTC())
 }
