@@ -3,6 +3,7 @@ package api_test
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -217,6 +218,41 @@ func TestDeactivationResumesAfterNodeDies(t *testing.T) {
 					t.Errorf("%d sessions left", n)
 				}
 			})
+		}
+	})
+}
+
+// TestDeactivationAskedAtOnce: concurrent requests of one user (two
+// devices, a double tap) make one pending request; one answer is 201, the
+// others 200 with that request.
+func TestDeactivationAskedAtOnce(t *testing.T) {
+	t.Parallel() // own databases
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		s := e.login(uniqueOpenID(t))
+		const n = 8
+		codes := make([]int, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				codes[i] = e.do("POST", "/api/v1/me/deactivation", map[string]any{"reason": "重复点击"}, s.Access).Status
+			})
+		}
+		wg.Wait()
+		created := 0
+		for _, c := range codes {
+			switch c {
+			case 201:
+				created++
+			case 200:
+			default:
+				t.Errorf("status %d", c)
+			}
+		}
+		if created != 1 {
+			t.Errorf("%d requests created, want 1 (%v)", created, codes)
+		}
+		if got := e.count(t, "deactivation_requests", "user_id = ?", mustID(t, s.UserID)); got != 1 {
+			t.Errorf("%d rows, want 1", got)
 		}
 	})
 }
