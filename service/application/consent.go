@@ -151,7 +151,7 @@ func (s *Service) withdraw(ctx context.Context, a *model.Application) error {
 	if err != nil {
 		return err
 	}
-	if err := s.counted(ctx, a, a.Status, model.AppWithdrawn, nil); err != nil {
+	if err := s.counted(ctx, a, nil, a.Status, model.AppWithdrawn, nil); err != nil {
 		return err
 	}
 	if err := s.logMove(ctx, a, a.Version+1, model.EventWithdrawn, a.OrgID, ""); err != nil {

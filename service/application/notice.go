@@ -16,7 +16,8 @@ var decisionTitles = map[string]struct{ title, result string }{
 
 // tell records the applicant's in-app notice and subscribe message. The
 // template's keys follow the WeChat 审核结果通知 template: thing1 union,
-// phrase2 result, thing3 reason, time4 time.
+// phrase2 result, thing3 reason, time4 time. The recipient's openid is
+// read by the notifier only when a subscribe message is queued.
 func (s *Service) tell(ctx context.Context, a *model.Application, o *model.Org, to, reason string) error {
 	t := decisionTitles[to]
 	body := o.Name + "：" + t.result
@@ -28,9 +29,6 @@ func (s *Service) tell(ctx context.Context, a *model.Application, o *model.Org, 
 		Page: "pages/application/detail?id=" + itoa(a.ID),
 		TemplateData: map[string]string{"thing1": truncate(o.Name, 20), "phrase2": t.result,
 			"thing3": truncate(orDash(reason), 20), "time4": s.Now().In(s.Location).Format("2006-01-02 15:04")}}
-	if u, err := s.users.Get(ctx, a.UserID); err == nil {
-		n.OpenID = u.OpenID
-	}
 	return s.notify(ctx, n)
 }
 
