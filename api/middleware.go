@@ -95,7 +95,8 @@ func recoveryMiddleware(log *slog.Logger) gin.HandlerFunc {
 
 // accessLogMiddleware writes one structured line per request. It logs the
 // route template, never the path or the query, so no code, token or signed
-// link reaches the log.
+// link reaches the log. A 5xx is logged once, here: at error level, with
+// the error fail recorded.
 func accessLogMiddleware(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -118,7 +119,11 @@ func accessLogMiddleware(log *slog.Logger) gin.HandlerFunc {
 		if len(c.Errors) > 0 {
 			attrs = append(attrs, "err", c.Errors.Last().Error())
 		}
-		log.InfoContext(c.Request.Context(), "request", attrs...)
+		level := slog.LevelInfo
+		if c.Writer.Status() >= http.StatusInternalServerError {
+			level = slog.LevelError
+		}
+		log.Log(c.Request.Context(), level, "request", attrs...)
 	}
 }
 
