@@ -209,8 +209,5 @@ func (s *Service) tellTransfer(ctx context.Context, t *model.Transfer, approved 
 	}
 	n := application.Notice{UserID: t.UserID, Kind: "transfer_" + map[bool]string{true: "approved", false: "rejected"}[approved],
 		Title: title, Body: body, Data: map[string]any{"transfer_id": itoa(t.ID)}}
-	if u, err := s.users.Get(ctx, t.UserID); err == nil {
-		n.OpenID = u.OpenID
-	}
-	return s.notify(ctx, n)
+	return s.notify(ctx, n) // the notifier reads the openid if a subscribe message goes
 }

@@ -57,7 +57,6 @@ type Service struct {
 	requests *model.RightsStore
 	roll     *model.MemberStore
 	apps     *model.ApplicationStore
-	users    *model.UserStore
 }
 
 // New returns the rights service.
@@ -77,7 +76,7 @@ func New(d Deps) *Service {
 	return &Service{db: d.DB, pii: d.PII, members: d.Members, notifier: d.Notifier, audit: d.Audit,
 		calendar: d.Calendar, now: d.Now, loc: d.Location, log: d.Log,
 		requests: model.NewRightsStore(d.DB), roll: model.NewMemberStore(d.DB),
-		apps: model.NewApplicationStore(d.DB), users: model.NewUserStore(d.DB)}
+		apps: model.NewApplicationStore(d.DB)}
 }
 
 // Today returns today's business date.
@@ -99,10 +98,7 @@ func (s *Service) notify(ctx context.Context, n application.Notice) error {
 	if s.notifier == nil {
 		return nil
 	}
-	if u, err := s.users.Get(ctx, n.UserID); err == nil {
-		n.OpenID = u.OpenID
-	}
-	return s.notifier.Notify(ctx, n)
+	return s.notifier.Notify(ctx, n) // it reads the openid if a subscribe message goes
 }
 
 var (
