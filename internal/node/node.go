@@ -1,7 +1,10 @@
 // Package node wires one UnionHub API node top to bottom: the keys, the
 // database, the cache, the file store, every service, the background work
-// and the router. `unionhub serve` runs what it builds, and so does
-// cmd/loadtest, so that the load test measures the server as it runs.
+// and the router. `unionhub serve` runs what it builds, and so do
+// cmd/loadtest, so that the load test measures the server as it runs, and
+// the API tests (api/harness_test.go), which put their clock, database,
+// cache and fakes in Options. It lives outside cmd so that those tests may
+// import it.
 package node
 
 import (
@@ -19,15 +22,21 @@ import (
 	"github.com/unionhub/unionhub/api"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/blob"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/exporter"
 	"github.com/unionhub/unionhub/service/identity"
+	"github.com/unionhub/unionhub/service/importer"
+	"github.com/unionhub/unionhub/service/jobfile"
+	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/membership"
 	"github.com/unionhub/unionhub/service/mydata"
+	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/privacy"
@@ -42,6 +51,42 @@ import (
 // shutdown.
 const cardFlushTimeout = 10 * time.Second
 
+// Options put in place what Open would otherwise build from the
+// configuration: the zero Options is `unionhub serve`'s node. Tests pass
+// their clock, logger, database, cache, file store and fakes here, so that
+// they run the graph serve runs.
+type Options struct {
+	// Log is the node's logger; nil is slog.Default().
+	Log *slog.Logger
+	// Now is the clock of every service; nil is time.Now.
+	Now func() time.Time
+	// DB is an open database of the current schema, which Close leaves
+	// open; nil opens (and in development migrates) the configured one.
+	DB *gorm.DB
+	// Cache is the shared cache, which Close leaves open; nil opens the
+	// configured one.
+	Cache cache.Cache
+	// Blobs is the file store; nil opens the configured one.
+	Blobs blob.Store
+	// Keys are the node's keys; nil loads the configured ones
+	// (LoadSecrets).
+	Keys *Secrets
+	// ContentCheck is WeChat's msg_sec_check for the applications' free
+	// text; nil is the node's WeChat client (at UNIONHUB_WECHAT_API_BASE).
+	ContentCheck application.SecChecker
+	// Batches size the background jobs; zero fields are the production
+	// sizes.
+	Batches Batches
+}
+
+// Batches are how much one step of a background job takes (tests take
+// few, so that small data crosses batch boundaries).
+type Batches struct {
+	Import   int // sheet rows per transaction
+	Export   int // members per query
+	Dissolve int // members moved per transaction
+}
+
 // Node is one API node. Open builds it, Start runs its background work,
 // Close stops that work and releases everything.
 type Node struct {
@@ -51,36 +96,71 @@ type Node struct {
 	Keys    Secrets
 	DB      *gorm.DB
 	Cache   cache.Cache
-	Orgs    *org.Service
-	Cards   *card.Service
 	Metrics *prometheus.Registry
 	// Router serves the API (and /metrics unless the configuration puts
 	// the metrics on a listener of their own).
 	Router *gin.Engine
+	// AdminRoutes are the router's guarded routes, for tests that walk
+	// every one of them.
+	AdminRoutes []api.AdminRoute
 	// Calendar is the working-day calendar (built in, extended by
 	// UNIONHUB_HOLIDAYS_FILE) that deadlines, rights requests and reports
 	// take in their constructors.
 	Calendar *calendar.Calendar
 
+	// The services, for the tests and tools that drive them beside the
+	// router.
+	Identity *identity.Service
+	Orgs     *org.Service
+	Audit    *audit.Service
+	Uploads  *upload.Service
+	Apps     *application.Service
+	Members  *membership.Service
+	Stats    *stats.Service
+	Cards    *card.Service
+	Notify   *notify.Service
+	Rights   *rights.Service
+	MyData   *mydata.Service
+	Imports  *importer.Service
+	Exports  *exporter.Service
+	// Blobs is the file store; JobFiles the import sheets and export files
+	// in it.
+	Blobs    blob.Store
+	JobFiles *jobfile.Store
+	// Worker runs the background jobs (Start runs it; tests call RunOnce).
+	Worker *jobs.Worker
+
 	log      *slog.Logger
 	bg       *background
-	audit    *audit.Service
 	closers  []func() // Close runs them last first
 	stopOnce sync.Once
 	stop     func() // Start's
 }
 
-// Open builds a node on cfg: it opens the database (migrating it where
-// cfg.AutoMigrate, else refusing an older schema), the cache and the file
-// store, and wires every service and the router. Nothing runs until Start.
-func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, err error) {
+// Open builds a node on cfg and opts: it opens the database (migrating it
+// where cfg.AutoMigrate, else refusing an older schema), the cache and the
+// file store, unless opts gives them, and builds every service from its
+// collaborators, in dependency order, and the router. Nothing runs until
+// Start.
+func Open(ctx context.Context, cfg config.Config, opts Options) (n *Node, err error) {
+	log := opts.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	env := service.Env{Now: now, Location: cfg.Location(), Log: log}
 	n = &Node{Config: cfg, log: log, stop: func() {}}
 	defer func() {
 		if err != nil {
 			n.Close()
 		}
 	}()
-	if n.Keys, err = LoadSecrets(cfg); err != nil {
+	if opts.Keys != nil {
+		n.Keys = *opts.Keys
+	} else if n.Keys, err = LoadSecrets(cfg); err != nil {
 		return n, err
 	}
 	cipher, err := pii.New(n.Keys.PII)
@@ -96,63 +176,71 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 		return n, fmt.Errorf("UNIONHUB_HOLIDAYS_FILE: %w", err)
 	}
 	n.Calendar = cal
-	logCalendar(log, cal, calendar.DateOf(time.Now().In(cfg.Location())))
-	db, err := OpenDB(ctx, cfg, log)
-	if err != nil {
+	logCalendar(log, cal, calendar.DateOf(now().In(cfg.Location())))
+	if err := n.openStores(ctx, cfg, opts, log); err != nil {
 		return n, err
 	}
-	n.DB = db
-	n.closers = append(n.closers, func() { _ = model.Close(db) })
-	if err := EnsureSchema(ctx, cfg, db, log); err != nil {
-		return n, err
-	}
-	c, err := cache.Open(ctx, cfg.Redis.Addr, cache.OpenOptions{Password: cfg.Redis.Password, DB: cfg.Redis.DB})
-	if err != nil {
-		return n, fmt.Errorf("cache: %w", err)
-	}
-	n.Cache = c
-	n.closers = append(n.closers, func() { _ = c.Close() })
+	db, c := n.DB, n.Cache
 	if err := wechat.InstallHTTPClient(cfg.WeChat.APIBase, cfg.WeChat.Timeout); err != nil {
 		return n, fmt.Errorf("UNIONHUB_WECHAT_API_BASE: %w", err)
 	}
 	wx := wechat.New(wechat.Config{AppID: cfg.WeChat.AppID, Secret: cfg.WeChat.Secret,
 		APIBase: cfg.WeChat.APIBase, Timeout: cfg.WeChat.Timeout}, c)
-	limiter := ratelimit.New(c, nil)
+	var secCheck application.SecChecker = wx
+	if opts.ContentCheck != nil {
+		secCheck = opts.ContentCheck
+	}
+
+	// The foundations: nothing here depends on a domain service.
+	limiter := ratelimit.New(c, opts.Now)
+	bg := newBackground(db, wx, opts.Now, log) // notifications, outbox delivery, jobs, periodic tasks
+	n.bg, n.Notify, n.Worker = bg, bg.Notify, bg.Worker
+	aud := audit.New(db, n.Keys.AuditKey, opts.Now, log)
+	n.Audit = aud
+	st := stats.New(env, stats.Deps{DB: db, Cache: c, Calendar: cal})
+	n.Stats = st
+	notices := application.Notices{Service: bg.Notify, Template: cfg.WeChat.TemplateApplicationResult}
 	ident := identity.New(db, c, wx, cipher, limiter, identity.Config{
 		AccessTTL: cfg.HTTP.AccessTokenTTL, RefreshTTL: cfg.HTTP.RefreshTokenTTL,
 		TokenKey: n.Keys.TokenKey, Location: cfg.Location(),
-	}, nil, log)
+	}, opts.Now, log)
+	n.Identity = ident
 
-	orgs := org.New(org.Deps{DB: db, Cache: c, Limiter: limiter, QR: wx, Log: log}, org.Config{})
+	// The domains, each after what it takes.
+	orgs := org.New(env, org.Deps{DB: db, Cache: c, Limiter: limiter, QR: wx, Counter: st, Audit: aud}, org.Config{})
 	n.Orgs = orgs
-	bg := newBackground(db, wx, log) // notifications, outbox delivery, jobs, periodic tasks
-	n.bg = bg
-	aud := audit.New(db, n.Keys.AuditKey, nil, log)
-	n.audit = aud
-	orgs.SetAuditor(audit.ForOrg(aud))
-	files, err := OpenBlobs(ctx, cfg)
+	uploads := upload.New(env, upload.Deps{DB: db, Store: n.Blobs, PII: cipher, Audit: aud, Notice: notice})
+	n.Uploads = uploads
+	check := application.NewContentCheck(db, bg.Queue, secCheck, log)
+	bg.Worker.Register(application.JobContentCheck, check.Handle)
+	apps := application.New(env, application.Deps{DB: db, PII: cipher, Notifier: notices, Audit: aud, Checker: check,
+		Stats: st, Files: uploads, Notice: notice, Limiter: limiter, Calendar: cal},
+		application.Config{IDImageRetention: time.Duration(cfg.IDImageRetentionDays) * 24 * time.Hour})
+	n.Apps = apps
+	cards, err := card.New(env, card.Deps{DB: db, Cache: c, Keys: n.Keys.Card, PII: cipher, Photos: uploads, Audit: aud},
+		card.Config{})
 	if err != nil {
 		return n, err
 	}
-	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), notice, nil, log)
-	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Files: uploads,
-		Notice: notice, Location: cfg.Location(), Log: log, Limiter: limiter,
-		IDImageRetention: time.Duration(cfg.IDImageRetentionDays) * 24 * time.Hour, Calendar: cal})
-	orgs.SetRollCounter(apps)
-	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
-		Location: cfg.Location(), Log: log})
-	st := stats.New(stats.Deps{DB: db, Cache: c, Location: cfg.Location(), Log: log, Calendar: cal})
-	orgs.SetOrgCounter(st)
-	apps.SetStats(st)
-	members.SetStats(st)
-	notices := application.Notices{Service: bg.Notify, Template: cfg.WeChat.TemplateApplicationResult}
-	apps.SetNotifier(notices)
-	members.SetNotifier(notices)
-	rightsReqs := rights.New(rights.Deps{DB: db, PII: cipher, Members: members, Notifier: notices,
-		Audit: audit.ForOrg(aud), Calendar: cal, Location: cfg.Location(), Log: log})
-	check := application.NewContentCheck(apps, bg.Queue, wx)
-	apps.SetChecker(check)
-	bg.Worker.Register(application.JobContentCheck, check.Handle)
+	n.Cards = cards
+	members := membership.New(env, membership.Deps{DB: db, PII: cipher, Limiter: limiter, Cards: cards, Stats: st,
+		Notifier: notices, Audit: aud})
+	n.Members = members
+	n.Rights = rights.New(env, rights.Deps{DB: db, PII: cipher, Members: members, Notifier: notices, Audit: aud,
+		Calendar: cal})
+	dissolver := membership.NewDissolver(membership.DissolverDeps{Members: members, Queue: bg.Queue, Orgs: orgs,
+		Apps: apps, Stats: st}, membership.DissolverConfig{BatchSize: opts.Batches.Dissolve})
+	bg.Worker.Register(org.JobDissolve, dissolver.Handle)
+	n.JobFiles = jobfile.New(db, n.Blobs, cipher, opts.Now, log)
+	n.Imports, n.Exports = newRollFiles(env, bg, db, n.JobFiles, cipher, aud, st, opts.Batches)
+	n.MyData = mydata.New(env, mydata.Deps{DB: db, PII: cipher, Queue: bg.Queue, Files: n.JobFiles, Images: uploads,
+		Limiter: limiter, Audit: aud})
+	bg.Worker.Register(mydata.JobKind, n.MyData.Handle)
+	push, err := newPush(env, cfg, db, ident, bg)
+	if err != nil {
+		return n, err
+	}
+
 	bg.Runner.Every("upload_cleanup", time.Hour, func(ctx context.Context) error {
 		n, err := uploads.Cleanup(ctx)
 		if n > 0 {
@@ -168,34 +256,48 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 		}
 		return err
 	})
-	cards, err := card.New(card.Deps{DB: db, Cache: c, Keys: n.Keys.Card, PII: cipher, Photos: uploads,
-		Audit: audit.ForOrg(aud), Location: cfg.Location(), Log: log}, card.Config{})
-	if err != nil {
-		return n, err
-	}
-	n.Cards = cards
-	members.SetCards(cards)
-	imports, exports, jobFiles := newRollFiles(bg, db, files, cipher, aud, st, cfg, log)
-	myData := mydata.New(mydata.Deps{DB: db, PII: cipher, Queue: bg.Queue, Files: jobFiles, Images: uploads,
-		Limiter: limiter, Audit: audit.ForOrg(aud), Location: cfg.Location(), Log: log})
-	bg.Worker.Register(mydata.JobKind, myData.Handle)
-	dissolver := membership.NewDissolver(membership.DissolverDeps{Members: members, Queue: bg.Queue, Orgs: orgs,
-		Apps: apps, Stats: st}, membership.DissolverConfig{})
-	bg.Worker.Register(org.JobDissolve, dissolver.Handle)
-
-	push, err := newPush(cfg, db, ident, bg, log)
-	if err != nil {
-		return n, err
-	}
 
 	n.Metrics = prometheus.NewRegistry()
 	n.Metrics.MustRegister(cards.Metrics())
-	n.Router = api.NewRouter(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
+	n.Router, n.AdminRoutes = api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
-		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: imports, Exports: exports,
-		Privacy: notice, MyData: myData, Rights: rightsReqs, Push: push})
+		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: n.Imports, Exports: n.Exports,
+		Privacy: notice, MyData: n.MyData, Rights: n.Rights, Push: push, Now: opts.Now})
 	return n, nil
+}
+
+// openStores opens the database, the cache and the file store that opts
+// does not give; Close closes those it opened.
+func (n *Node) openStores(ctx context.Context, cfg config.Config, opts Options, log *slog.Logger) error {
+	n.DB, n.Cache, n.Blobs = opts.DB, opts.Cache, opts.Blobs
+	if n.DB == nil {
+		db, err := OpenDB(ctx, cfg, log)
+		if err != nil {
+			return err
+		}
+		n.DB = db
+		n.closers = append(n.closers, func() { _ = model.Close(db) })
+		if err := EnsureSchema(ctx, cfg, db, log); err != nil {
+			return err
+		}
+	}
+	if n.Cache == nil {
+		c, err := cache.Open(ctx, cfg.Redis.Addr, cache.OpenOptions{Password: cfg.Redis.Password, DB: cfg.Redis.DB, Now: opts.Now})
+		if err != nil {
+			return fmt.Errorf("cache: %w", err)
+		}
+		n.Cache = c
+		n.closers = append(n.closers, func() { _ = c.Close() })
+	}
+	if n.Blobs == nil {
+		files, err := OpenBlobs(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		n.Blobs = files
+	}
+	return nil
 }
 
 // Work is what Start runs.
@@ -220,7 +322,7 @@ func (n *Node) Start(ctx context.Context, w Work) {
 	wg.Go(func() { n.Cards.Run(ctx) })
 	stopBackground := func() {}
 	if w == Everything {
-		wg.Go(func() { n.audit.LogHeadDaily(ctx, n.log) })
+		wg.Go(func() { n.Audit.LogHeadDaily(ctx, n.log) })
 		stopBackground = n.bg.start(ctx)
 	}
 	n.stop = func() {
