@@ -54,4 +54,3 @@ func (s *ApplicationStore) Decidable(ctx context.Context, id int64, paths []stri
 	}
 	return &d, nil
 }
-
