@@ -22,6 +22,7 @@ import (
 
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/account"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/cache"
@@ -59,7 +60,9 @@ type Deps struct {
 	Members      *membership.Service
 	// Rights serves correction requests and disputes (API.md §10).
 	Rights *rights.Service
-	Audit  *audit.Service
+	// Accounts takes and cancels account cancellations (注销, API.md §10).
+	Accounts *account.Service
+	Audit    *audit.Service
 	// Notify serves the caller's in-app notifications.
 	Notify *notify.Service
 	// Push receives WeChat's message push; nil (no push token) answers 404.
