@@ -167,7 +167,7 @@ func demoApplicationStates(ctx context.Context, db *gorm.DB, now time.Time, loc 
 	return model.InTx(ctx, db, func(ctx context.Context) error {
 		tx := model.Conn(ctx, db)
 		for k := range 50 {
-			a := apps[len(apps)-1-k] // the last ones: the first union keeps its queue
+			a := apps[len(apps)-1-k]
 			to := states[k%len(states)]
 			at := now.AddDate(0, -k%4, -k%20)
 			if a.SubmittedAt != nil && at.Before(*a.SubmittedAt) {
