@@ -29,6 +29,7 @@ import (
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/cache/cachetest"
 	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/consolelogin"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/membership"
@@ -218,7 +219,8 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
 		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice, MyData: myData,
-		Rights: rightsReqs})
+		Rights: rightsReqs, ConsoleFiles: testConsoleFiles,
+		ConsoleLogin: consolelogin.New(db, c, wx, ident, aud, consolelogin.Config{}, clk.Now, log)})
 	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards, members: members}
 }
 

@@ -42,6 +42,9 @@ type Config struct {
 	// calendar or replaces built-in ones (service/calendar); it is checked
 	// when the node starts.
 	HolidaysFile string `yaml:"holidays_file" env:"HOLIDAYS_FILE"`
+	// Console serves the web console at /console/ and its login tickets
+	// (API.md §12); on unless false.
+	Console *bool `yaml:"console" env:"CONSOLE"`
 
 	DB     DB     `yaml:"db"`
 	Redis  Redis  `yaml:"redis"`
@@ -181,6 +184,15 @@ func (c Config) SwaggerEnabled() bool {
 	}
 	return !c.Production()
 }
+
+// ConsoleEnabled reports whether the web console (/console/ and
+// /api/v1/console/*) is served: on unless UNIONHUB_CONSOLE=false.
+func (c Config) ConsoleEnabled() bool { return c.Console == nil || *c.Console }
+
+// DevLogin reports whether the console offers development login by a fake
+// user name: only in development, with the fake WeChat, whose codes
+// "<name>-…" log in as <name>.
+func (c Config) DevLogin() bool { return !c.Production() && c.WeChat.Fake }
 
 // AutoMigrate reports whether serve applies pending migrations at start.
 func (c Config) AutoMigrate() bool {

@@ -25,6 +25,7 @@ import (
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/consolelogin"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/membership"
 	"github.com/unionhub/unionhub/service/mydata"
@@ -36,6 +37,7 @@ import (
 	"github.com/unionhub/unionhub/service/stats"
 	"github.com/unionhub/unionhub/service/upload"
 	"github.com/unionhub/unionhub/service/wechat"
+	"github.com/unionhub/unionhub/web/console"
 )
 
 // cardFlushTimeout bounds the last write of the verification log on
@@ -194,7 +196,9 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
 		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: imports, Exports: exports,
-		Privacy: notice, MyData: myData, Rights: rightsReqs, Push: push})
+		Privacy: notice, MyData: myData, Rights: rightsReqs, Push: push,
+		ConsoleLogin: consolelogin.New(db, c, wx, ident, aud, consolelogin.Config{}, nil, log),
+		ConsoleFiles: console.Files()})
 	return n, nil
 }
 
