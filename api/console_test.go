@@ -3,7 +3,10 @@ package api_test
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/hex"
 	"image/png"
 	"io"
 	"net/http"
@@ -416,4 +419,22 @@ func TestConsoleOff(t *testing.T) {
 			e.do(p.method, p.path, nil, "").expect(t, 404, 40400)
 		}
 	}, func(c *config.Config) { c.Console = &off })
+}
+
+// TestConsoleLoginForgedConfirmation: whoever can write the cache but
+// holds no key cannot confirm a ticket as an admin and be handed the
+// admin's session.
+func TestConsoleLoginForgedConfirmation(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		ticket := e.newTicket(t).Ticket
+		sum := sha256.Sum256([]byte(ticket))
+		key := "clt:" + hex.EncodeToString(sum[:16]) + ":ok"
+		for _, forged := range []string{tr.chair1.UserID + ":" + tr.u1, tr.chair1.UserID + ":" + tr.u1 + ".AAAA"} {
+			if err := e.cache.Set(context.Background(), key, forged, time.Minute); err != nil {
+				t.Fatal(err)
+			}
+			e.pollTicket(t, ticket).expect(t, 404, 40400)
+		}
+	})
 }

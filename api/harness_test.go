@@ -220,7 +220,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
 		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice, MyData: myData,
 		Rights: rightsReqs, ConsoleFiles: testConsoleFiles,
-		ConsoleLogin: consolelogin.New(db, c, wx, ident, aud, consolelogin.Config{}, clk.Now, log)})
+		ConsoleLogin: consolelogin.New(db, c, wx, ident, aud, consolelogin.Config{Key: bytes.Repeat([]byte("c"), 32)}, clk.Now, log)})
 	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards, members: members}
 }
 

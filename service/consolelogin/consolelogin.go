@@ -13,6 +13,7 @@ package consolelogin
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
@@ -64,8 +65,13 @@ type Auditor interface {
 	Record(ctx context.Context, e audit.Entry) error
 }
 
-// Config tunes the service; zero values take the defaults.
+// Config tunes the service; zero values take the defaults, but for Key.
 type Config struct {
+	// Key (at least 32 bytes; the node passes its token key) seals each
+	// confirmation in the cache, so that whoever can write the cache but
+	// holds no key cannot confirm a ticket as someone else and be handed
+	// their session.
+	Key  []byte
 	Page string
 	TTL  time.Duration
 	// Width is the code's width in pixels (WeChat's default 430).
@@ -82,6 +88,7 @@ type Service struct {
 	cfg      Config
 	now      func() time.Time
 	log      *slog.Logger
+	sealKey  []byte // derived from cfg.Key
 }
 
 // New returns the service. The session and its audit row are written in
@@ -103,7 +110,10 @@ func New(db *gorm.DB, c cache.Cache, qr QRCoder, sessions Sessions, aud Auditor,
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{db: db, cache: c, qr: qr, sessions: sessions, audit: aud, cfg: cfg, now: now, log: log}
+	mac := hmac.New(sha256.New, cfg.Key)
+	mac.Write([]byte("unionhub console login confirmation v1")) // its own key, derived: one key, one purpose
+	return &Service{db: db, cache: c, qr: qr, sessions: sessions, audit: aud, cfg: cfg, now: now, log: log,
+		sealKey: mac.Sum(nil)}
 }
 
 // Ticket is a new login ticket.
@@ -147,7 +157,10 @@ func (s *Service) Confirm(ctx context.Context, ticket string, userID, orgID int6
 	if err != nil {
 		return err
 	}
-	by := strconv.FormatInt(userID, 10) + ":" + strconv.FormatInt(orgID, 10)
+	if len(s.cfg.Key) < 32 {
+		return errNoKey
+	}
+	by := s.seal(ticket, strconv.FormatInt(userID, 10)+":"+strconv.FormatInt(orgID, 10))
 	won, err := s.cache.SetNX(ctx, key(ticket, "ok"), by, remaining)
 	if err != nil {
 		return unavailable(err)
@@ -162,7 +175,7 @@ func (s *Service) Confirm(ctx context.Context, ticket string, userID, orgID int6
 	case err != nil:
 		return unavailable(err)
 	}
-	if u, _, _ := strings.Cut(prev, ":"); u == strconv.FormatInt(userID, 10) {
+	if u, _, ok := s.open(ticket, prev); ok && u == userID {
 		return nil
 	}
 	return service.E(service.KindConflict, "该二维码已由其他账号确认，请在电脑上刷新二维码")
@@ -188,9 +201,10 @@ func (s *Service) Poll(ctx context.Context, ticket string) (Poll, error) {
 	case err != nil:
 		return Poll{}, unavailable(err)
 	}
-	userID, orgID, ok := parseBy(by)
+	userID, orgID, ok := s.open(ticket, by)
 	if !ok {
-		return Poll{}, fmt.Errorf("consolelogin: confirmation %q", by)
+		s.log.WarnContext(ctx, "console login confirmation in the cache fails its seal; ticket refused", "ticket", fingerprint(ticket))
+		return Poll{}, errGone
 	}
 	// The one poll that sets the claim hands the session over; every
 	// other, on any node, finds the ticket used.
@@ -246,6 +260,8 @@ func (s *Service) live(ctx context.Context, ticket string) (time.Duration, error
 	return remaining, nil
 }
 
+var errNoKey = errors.New("consolelogin: no key (at least 32 bytes)")
+
 var errGone = service.E(service.KindNotFound, "登录二维码已失效，请在电脑上刷新二维码")
 
 func unavailable(err error) error {
@@ -279,8 +295,20 @@ func wellFormed(t string) bool {
 	return err == nil
 }
 
-func parseBy(v string) (userID, orgID int64, ok bool) {
-	u, o, found := strings.Cut(v, ":")
+// seal appends a MAC of the ticket and v to v.
+func (s *Service) seal(ticket, v string) string {
+	mac := hmac.New(sha256.New, s.sealKey)
+	mac.Write([]byte(ticket + "\x00" + v))
+	return v + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// open checks a sealed confirmation of ticket and returns who confirmed.
+func (s *Service) open(ticket, sealed string) (userID, orgID int64, ok bool) {
+	i := strings.LastIndexByte(sealed, '.')
+	if i < 0 || len(s.cfg.Key) < 32 || !hmac.Equal([]byte(s.seal(ticket, sealed[:i])), []byte(sealed)) {
+		return 0, 0, false
+	}
+	u, o, found := strings.Cut(sealed[:i], ":")
 	userID, err1 := strconv.ParseInt(u, 10, 64)
 	orgID, err2 := strconv.ParseInt(o, 10, 64)
 	return userID, orgID, found && err1 == nil && err2 == nil && userID > 0

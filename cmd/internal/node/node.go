@@ -197,7 +197,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (n *Node, er
 		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
 		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: imports, Exports: exports,
 		Privacy: notice, MyData: myData, Rights: rightsReqs, Push: push,
-		ConsoleLogin: consolelogin.New(db, c, wx, ident, aud, consolelogin.Config{}, nil, log),
+		ConsoleLogin: consolelogin.New(db, c, wx, ident, aud, consolelogin.Config{Key: n.Keys.TokenKey}, nil, log),
 		ConsoleFiles: console.Files()})
 	return n, nil
 }
