@@ -1,10 +1,15 @@
 package main
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/unionhub/unionhub/service/wechat/fakewechat"
 )
 
 // consoleLogin: a console login ticket made through A and confirmed
@@ -64,5 +69,76 @@ func (n *twoNodes) consoleLogin(t *testing.T, admin string) {
 	reply{Status: http.StatusOK, Data: []byte(tokens[0])}.must(t, http.StatusOK, &st)
 	for _, p := range []*proc{n.a, n.b} {
 		p.call("GET", "/api/v1/me", nil, st.AccessToken, "").must(t, http.StatusOK, nil)
+	}
+}
+
+// TestServeConsole: `unionhub serve` with nothing configured serves the
+// embedded console with its headers and offers the development login,
+// whose fake codes "<name>-console-<random>" log in; with mini-program
+// credentials (a real WeChat as far as it knows) it offers none.
+func TestServeConsole(t *testing.T) {
+	fake := fakewechat.New(fakewechat.Options{})
+	fsrv := httptest.NewServer(fake)
+	defer fsrv.Close()
+	tests := []struct {
+		name     string
+		vars     map[string]string
+		devLogin bool
+	}{
+		{"embedded fake WeChat", map[string]string{}, true},
+		{"mini-program credentials", map[string]string{"UNIONHUB_WECHAT_API_BASE": fsrv.URL,
+			"UNIONHUB_WECHAT_APPID": fakewechat.DefaultAppID, "UNIONHUB_WECHAT_SECRET": fakewechat.DefaultSecret}, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.vars["UNIONHUB_DATA_DIR"] = t.TempDir()
+			tc.vars["UNIONHUB_LOG_LEVEL"] = "warn"
+			base := startServe(t, tc.vars).base // a process of its own: the WeChat client is process-wide
+
+			var cfg struct {
+				Data struct {
+					DevLogin bool `json:"dev_login"`
+				} `json:"data"`
+			}
+			getJSON(t, base+"/api/v1/console/config", &cfg)
+			if cfg.Data.DevLogin != tc.devLogin {
+				t.Errorf("dev_login %v, want %v", cfg.Data.DevLogin, tc.devLogin)
+			}
+			if tc.devLogin {
+				resp, err := http.Post(base+"/api/v1/auth/wechat/login", "application/json", strings.NewReader(`{"code":"alice-console-7f3a"}`))
+				if err != nil {
+					t.Fatal(err)
+				}
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("development login: %d", resp.StatusCode)
+				}
+			}
+			resp, err := http.Get(base + "/console/")
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") ||
+				!strings.Contains(strings.ToLower(string(body)), "<!doctype html>") {
+				t.Errorf("/console/: %d %s %.80q", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+			}
+			if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe") {
+				t.Errorf("CSP %q", csp)
+			}
+		})
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
 	}
 }
