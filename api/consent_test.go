@@ -204,7 +204,7 @@ func liveUploads(t *testing.T, e *testEnv, s session) int64 {
 		t.Fatal(err)
 	}
 	var n int64
-	if err := e.apps.DB.Table("uploads").Where("owner_id = ? AND deleted_at IS NULL", uid).Count(&n).Error; err != nil {
+	if err := e.db.Table("uploads").Where("owner_id = ? AND deleted_at IS NULL", uid).Count(&n).Error; err != nil {
 		t.Fatal(err)
 	}
 	return n

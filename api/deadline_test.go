@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/application"
 )
 
@@ -351,8 +352,8 @@ func TestDeadlineSweepDiesMidway(t *testing.T) {
 			tr.applyAs(tr.u1)
 		}
 		e.clock.set(onDay(t, "2026-10-26", 8))
-		dying := application.New(application.Deps{DB: e.db, Now: e.clock.Now, Location: e.cfg.Location(),
-			Notifier: &dyingNotifier{next: application.Notices{Service: e.notify}, ok: 1}})
+		dying := application.New(service.Env{Now: e.clock.Now, Location: e.cfg.Location()}, application.Deps{DB: e.db,
+			Notifier: &dyingNotifier{next: application.Notices{Service: e.notify}, ok: 1}}, application.Config{})
 		got, err := dying.SweepDeadlines(context.Background())
 		if err == nil || got != (application.Sweep{Escalations: 1}) {
 			t.Fatalf("dying sweep: %+v, %v; want one escalation, then the error", got, err)

@@ -36,6 +36,7 @@ func TestDissolveMovesMembers(t *testing.T) {
 		applicant := e.newApplicant(fmt.Sprintf("136%08d", tr.n), idNumber("19870707", tr.n))
 		app := e.apply(applicant, tr.u1)
 		e.noDrift(t)
+		e.bg.drain() // the applications' content checks
 
 		var org dissolvingOrgView
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"status": "dissolved", "members_to": tr.u3}, root).

@@ -21,7 +21,7 @@ import (
 
 	"github.com/unionhub/unionhub/api"
 	"github.com/unionhub/unionhub/config"
-	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/model/modeltest"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/audit"
@@ -29,22 +29,12 @@ import (
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/cache/cachetest"
 	"github.com/unionhub/unionhub/service/card"
-	"github.com/unionhub/unionhub/service/consolelogin"
-	"github.com/unionhub/unionhub/service/identity"
-	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/membership"
-	"github.com/unionhub/unionhub/service/mydata"
 	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/org"
-	"github.com/unionhub/unionhub/service/pii"
-	"github.com/unionhub/unionhub/service/privacy"
-	"github.com/unionhub/unionhub/service/ratelimit"
-	"github.com/unionhub/unionhub/service/rights"
 	"github.com/unionhub/unionhub/service/stats"
-	"github.com/unionhub/unionhub/service/upload"
 	"github.com/unionhub/unionhub/service/wechat"
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
-	"github.com/unionhub/unionhub/service/wxpush"
 )
 
 // fake is the one fake WeChat server of this test binary: the library's
@@ -97,7 +87,9 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// testEnv is one UnionHub node on one backend pair.
+// testEnv is one UnionHub node on one backend pair, built by
+// internal/node as `unionhub serve` builds it, on the test's clock,
+// database, cache and fake WeChat.
 type testEnv struct {
 	t      *testing.T
 	router http.Handler
@@ -135,6 +127,15 @@ func eachBackend(t *testing.T, fn func(t *testing.T, e *testEnv), opts ...envOpt
 	}
 }
 
+// The harness's keys, so that tests can sign what an attacker would.
+var (
+	testTokenKey = bytes.Repeat([]byte("k"), 32)
+	testAuditKey = bytes.Repeat([]byte("a"), 32)
+)
+
+// Small batches, so that small data crosses batch boundaries.
+var testBatches = node.Batches{Import: 4, Export: 3, Dissolve: 100}
+
 func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption) *testEnv {
 	t.Helper()
 	db := modeltest.Open(t, b)
@@ -147,81 +148,32 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	cfg := config.Default()
 	cfg.DataDir = t.TempDir()
 	cfg.RateLimitPerIP = 1_000_000 // every test request comes from one address; TestPerIPRateLimit sets its own
+	cfg.WeChat.APIBase, cfg.WeChat.Timeout = fakeURL, 2*time.Second
+	cfg.WeChat.AppID, cfg.WeChat.Secret = fakewechat.DefaultAppID, fakewechat.DefaultSecret
+	cfg.WeChat.TemplateApplicationResult = "tmpl-application-result"
 	cfg.WeChat.PushToken, cfg.Keys.WeChatPushAESKey = testPushToken, testPushAESKey
+	cfg.Keys.TokenKey = base64.StdEncoding.EncodeToString(testTokenKey)
+	cfg.Keys.AuditKey = base64.StdEncoding.EncodeToString(testAuditKey)
+	cfg.MetricsAddr = "" // /metrics on the API router
 	for _, o := range opts {
 		o(&cfg)
 	}
 	logs := &syncBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	keys, err := pii.LoadOrCreateDevKeys(cfg.DataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := pii.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wx := wechat.New(wechat.Config{AppID: fakewechat.DefaultAppID, Secret: fakewechat.DefaultSecret,
-		APIBase: fakeURL, Timeout: 2 * time.Second}, c)
-	limiter := ratelimit.New(c, clk.Now)
-	ident := identity.New(db, c, wx, cipher, limiter, identity.Config{
-		AccessTTL: cfg.HTTP.AccessTokenTTL, RefreshTTL: cfg.HTTP.RefreshTokenTTL,
-		TokenKey: bytes.Repeat([]byte("k"), 32), Location: cfg.Location(),
-	}, clk.Now, log)
-	orgs := org.New(org.Deps{DB: db, Cache: c, Limiter: limiter, QR: wx, Now: clk.Now, Log: log}, org.Config{})
-	aud := audit.New(db, bytes.Repeat([]byte("a"), 32), clk.Now, log)
-	orgs.SetAuditor(audit.ForOrg(aud))
-	notice, err := privacy.Load(cfg.PrivacyNoticeFile)
-	if err != nil {
-		t.Fatal(err)
-	}
 	files, err := blob.NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	uploads := upload.New(db, files, cipher, audit.ForOrg(aud), notice, clk.Now, log)
-	apps := application.New(application.Deps{DB: db, PII: cipher, Audit: audit.ForOrg(aud), Files: uploads,
-		Notice: notice, Now: clk.Now, Location: cfg.Location(), Log: log, Limiter: limiter})
-	orgs.SetRollCounter(apps)
-	members := membership.New(membership.Deps{DB: db, PII: cipher, Limiter: limiter, Audit: audit.ForOrg(aud),
-		Now: clk.Now, Location: cfg.Location(), Log: log})
-	st := stats.New(stats.Deps{DB: db, Cache: c, Now: clk.Now, Location: cfg.Location(), Log: log})
-	orgs.SetOrgCounter(st)
-	apps.SetStats(st)
-	members.SetStats(st)
-	cardKeys, err := card.LoadOrCreateDevKeys(cfg.DataDir)
+	n, err := node.Open(t.Context(), cfg, node.Options{Log: log, Now: clk.Now, DB: db, Cache: c, Blobs: files,
+		Batches: testBatches, ConsoleFiles: testConsoleFiles})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cards, err := card.New(card.Deps{DB: db, Cache: c, Keys: cardKeys, PII: cipher, Photos: uploads, Audit: audit.ForOrg(aud),
-		Now: clk.Now, Location: cfg.Location(), Log: log}, card.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	members.SetCards(cards)
-	notes := notify.New(notify.Deps{DB: db, Now: clk.Now})
-	apps.SetNotifier(application.Notices{Service: notes, Template: "tmpl-application-result"})
-	members.SetNotifier(application.Notices{Service: notes, Template: "tmpl-application-result"})
-	rightsReqs := rights.New(rights.Deps{DB: db, PII: cipher, Members: members, Audit: audit.ForOrg(aud), Now: clk.Now,
-		Notifier: application.Notices{Service: notes}, Location: cfg.Location(), Log: log})
-	bg := newBackground(t, db, files, cipher, aud, st, clk, cfg, log)
-	bg.worker.Register(org.JobDissolve, membership.NewDissolver(membership.DissolverDeps{Members: members,
-		Queue: jobs.NewQueue(db, clk.Now), Orgs: orgs, Apps: apps, Stats: st}, membership.DissolverConfig{BatchSize: 100}).Handle)
-	myData := mydata.New(mydata.Deps{DB: db, PII: cipher, Queue: jobs.NewQueue(db, clk.Now), Files: bg.files,
-		Images: uploads, Limiter: limiter, Audit: audit.ForOrg(aud), Now: clk.Now, Location: cfg.Location(), Log: log})
-	bg.worker.Register(mydata.JobKind, myData.Handle)
-	push, err := wxpush.New(wxpush.Deps{DB: db, Sessions: ident, Ledger: notes, Now: clk.Now, Log: log},
-		wxpush.Config{Token: cfg.WeChat.PushToken, AESKey: cfg.Keys.WeChatPushAESKey, AppID: fakewechat.DefaultAppID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	router, adminRoutes := api.Routes(api.Deps{Push: push, Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
-		Identity: ident, Orgs: orgs, Audit: aud, ServeMetrics: true, Now: clk.Now, Card: cards,
-		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Notify: notes,
-		Members: members, Stats: st, Imports: bg.imports, Exports: bg.exports, Privacy: notice, MyData: myData,
-		Rights: rightsReqs, ConsoleFiles: testConsoleFiles,
-		ConsoleLogin: consolelogin.New(db, c, wx, ident, aud, consolelogin.Config{Key: bytes.Repeat([]byte("c"), 32)}, clk.Now, log)})
-	return &testEnv{t: t, router: router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: orgs, apps: apps, audit: aud, notify: notes, adminRoutes: adminRoutes, stats: st, bg: bg, card: cards, members: members}
+	t.Cleanup(n.Close)
+	bg := &background{t: t, imports: n.Imports, exports: n.Exports, files: n.JobFiles, blobs: files, worker: n.Worker}
+	return &testEnv{t: t, router: n.Router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: n.Orgs,
+		apps: n.Apps, audit: n.Audit, notify: n.Notify, adminRoutes: n.AdminRoutes, stats: n.Stats, bg: bg,
+		card: n.Cards, members: n.Members}
 }
 
 // reply is a decoded envelope.

@@ -101,6 +101,7 @@ func (e *testEnv) runImport(s session, org string, sheet []byte) (string, import
 	var job struct {
 		JobID string `json:"job_id"`
 	}
+	e.bg.drain() // what came before: the content checks of the applications
 	e.importRaw(s.Access, org, sheet).expect(e.t, 202, 0).decode(e.t, &job)
 	var st importStatus
 	e.do("GET", "/api/v1/admin/imports/"+job.JobID, nil, s.Access).expect(e.t, 200, 0).decode(e.t, &st)

@@ -2,20 +2,13 @@ package api_test
 
 import (
 	"context"
-	"log/slog"
 	"testing"
 
-	"gorm.io/gorm"
-
-	"github.com/unionhub/unionhub/config"
-	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/blob"
 	"github.com/unionhub/unionhub/service/exporter"
 	"github.com/unionhub/unionhub/service/importer"
 	"github.com/unionhub/unionhub/service/jobfile"
 	"github.com/unionhub/unionhub/service/jobs"
-	"github.com/unionhub/unionhub/service/pii"
-	"github.com/unionhub/unionhub/service/stats"
 )
 
 // background is a node's background work in tests: the import and export
@@ -27,21 +20,6 @@ type background struct {
 	files   *jobfile.Store
 	blobs   blob.Store
 	worker  *jobs.Worker
-}
-
-func newBackground(t *testing.T, db *gorm.DB, blobs blob.Store, cipher *pii.Cipher, aud *audit.Service,
-	st *stats.Service, clk *clock, cfg config.Config, log *slog.Logger) *background {
-	t.Helper()
-	q := jobs.NewQueue(db, clk.Now)
-	files := jobfile.New(db, blobs, cipher, clk.Now, log)
-	imp := importer.New(importer.Deps{DB: db, Queue: q, Files: files, PII: cipher, Stats: st, Audit: audit.ForOrg(aud),
-		Now: clk.Now, Location: cfg.Location(), Log: log, BatchSize: 4})
-	exp := exporter.New(exporter.Deps{DB: db, Queue: q, Files: files, PII: cipher, Audit: audit.ForOrg(aud),
-		Now: clk.Now, Location: cfg.Location(), Log: log, BatchSize: 3})
-	w := jobs.NewWorker(q, jobs.WorkerConfig{Owner: "test-node", Log: log})
-	w.Register(importer.JobKind, imp.Handle)
-	w.Register(exporter.JobKind, exp.Handle)
-	return &background{t: t, imports: imp, exports: exp, files: files, blobs: blobs, worker: w}
 }
 
 // drain runs every queued job to its end and returns how many ran.

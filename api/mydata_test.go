@@ -109,6 +109,7 @@ func TestMyDataExport(t *testing.T) {
 		var job struct {
 			JobID string `json:"job_id"`
 		}
+		e.bg.drain() // the content checks of their applications
 		e.do("POST", "/api/v1/me/data-exports", nil, m.Access).expect(t, 202, 0).decode(t, &job)
 		// 10:00 UTC is 18:00 in Shanghai: six hours to the next business day.
 		again := e.do("POST", "/api/v1/me/data-exports", nil, m.Access).expect(t, 429, 42900)

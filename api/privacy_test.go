@@ -89,7 +89,7 @@ func TestConsentOfAnotherVersion(t *testing.T) {
 		// The notice moves on: the consents given name the old version.
 		for _, who := range []session{a.session, m.session} {
 			uid, _ := strconv.ParseInt(who.UserID, 10, 64)
-			if err := e.apps.DB.Exec("UPDATE consents SET version = ? WHERE user_id = ?", "2026-05", uid).Error; err != nil {
+			if err := e.db.Exec("UPDATE consents SET version = ? WHERE user_id = ?", "2026-05", uid).Error; err != nil {
 				t.Fatal(err)
 			}
 			if c := meConsent(t, e, who); c == nil || *c {

@@ -61,6 +61,7 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	}
 	if d.Config.SwaggerEnabled() {
 		r.GET("/swagger/*any", swaggerHandler())
+		r.GET("/openapi.json", openAPIHandler)
 	}
 
 	v1 := r.Group("/api/v1")

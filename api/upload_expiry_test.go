@@ -16,7 +16,7 @@ func expireUpload(t *testing.T, e *testEnv, id string) {
 		t.Fatal(err)
 	}
 	past := e.clock.Now().UTC().Add(-time.Minute)
-	if err := e.apps.DB.Exec("UPDATE uploads SET delete_after = ? WHERE id = ?", past, n).Error; err != nil {
+	if err := e.db.Exec("UPDATE uploads SET delete_after = ? WHERE id = ?", past, n).Error; err != nil {
 		t.Fatal(err)
 	}
 }

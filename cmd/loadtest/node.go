@@ -7,12 +7,12 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
 )
 
-// target is the node under test: built by cmd/internal/node as `unionhub
+// target is the node under test: built by internal/node as `unionhub
 // serve` builds it (started with what serving needs only), logging in
 // through a fake WeChat server, serving on a loopback port.
 type target struct {
@@ -45,7 +45,7 @@ func startTarget(ctx context.Context, cfg config.Config, log *slog.Logger) (t *t
 	}
 	t.close = append(t.close, stopFake)
 	cfg.WeChat.APIBase, cfg.WeChat.AppID, cfg.WeChat.Secret = fakeURL, fakewechat.DefaultAppID, fakewechat.DefaultSecret
-	n, err := node.Open(ctx, cfg, log)
+	n, err := node.Open(ctx, cfg, node.Options{Log: log})
 	if err != nil {
 		return t, err
 	}

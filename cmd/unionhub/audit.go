@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"os"
 
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/audit"
 )

@@ -8,8 +8,8 @@ import (
 	"log/slog"
 	"strconv"
 
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/audit"
@@ -33,8 +33,7 @@ func bootstrapCmd(ctx context.Context, cfg config.Config, log *slog.Logger, name
 	if err := node.EnsureSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
-	orgs := org.New(org.Deps{DB: db, Log: log}, org.Config{})
-	orgs.SetAuditor(audit.ForOrg(audit.New(db, auditKey, nil, log)))
+	orgs := org.New(service.Env{Log: log}, org.Deps{DB: db, Audit: audit.New(db, auditKey, nil, log)}, org.Config{})
 	root, inv, err := orgs.Bootstrap(ctx, name, region)
 	var de *service.Error
 	if errors.As(err, &de) && len(de.Fields) > 0 {

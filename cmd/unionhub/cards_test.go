@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/service/card"
 )
 

@@ -15,9 +15,10 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/codes"
@@ -119,7 +120,7 @@ func seedBenchCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("UNIONHUB_HOLIDAYS_FILE: %w", err)
 	}
-	st := stats.New(stats.Deps{DB: db, Location: cfg.Location(), Log: log, Calendar: cal})
+	st := stats.New(service.Env{Location: cfg.Location(), Log: log}, stats.Deps{DB: db, Calendar: cal})
 	sum, err := seedBench(ctx, db, cipher, st, benchOptions{Unions: *unions, Members: *members,
 		Applications: *apps, Workers: *workers, Seed: *seed, Now: time.Now(), Progress: e.stderr,
 		Calendar: cal, Location: cfg.Location(), IntakePoints: *intake, IntakeShare: *intakeShare})

@@ -11,6 +11,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/stats"
 )
@@ -30,7 +31,7 @@ func TestSeedBenchIntakePoints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st := stats.New(stats.Deps{DB: db})
+		st := stats.New(service.Env{}, stats.Deps{DB: db})
 		sum, err := seedBench(ctx, db, cipher, st, benchOptions{Unions: 4, Members: 40, Applications: 40,
 			IntakePoints: 5, IntakeShare: 0.25, Workers: 1, Seed: 3, Now: time.Now().UTC()})
 		if err != nil {

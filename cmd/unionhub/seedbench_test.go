@@ -11,6 +11,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/pii"
@@ -32,7 +33,7 @@ func TestSeedBenchOutputValidates(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st := stats.New(stats.Deps{DB: db})
+		st := stats.New(service.Env{}, stats.Deps{DB: db})
 		now := time.Now().UTC()
 		sum, err := seedBench(ctx, db, cipher, st, benchOptions{Unions: 5, Members: 200, Applications: 12,
 			Workers: 2, Seed: 7, Now: now})

@@ -7,9 +7,10 @@ import (
 	"log/slog"
 	"strconv"
 
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
@@ -53,8 +54,7 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 	if err := node.EnsureSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
-	orgs := org.New(org.Deps{DB: db, Log: log}, org.Config{})
-	orgs.SetAuditor(audit.ForOrg(audit.New(db, auditKey, nil, log)))
+	orgs := org.New(service.Env{Log: log}, org.Deps{DB: db, Audit: audit.New(db, auditKey, nil, log)}, org.Config{})
 	root, inv, err := orgs.Bootstrap(ctx, "湖北省总工会", "420000")
 	if err != nil {
 		return err

@@ -10,12 +10,12 @@ import (
 	"time"
 
 	"github.com/unionhub/unionhub/api"
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/model"
 )
 
-// serve builds the node (cmd/internal/node) and runs it until ctx ends,
+// serve builds the node (internal/node) and runs it until ctx ends,
 // then shuts down gracefully: in-flight requests finish, new ones are
 // refused, then the background work stops and the stores close.
 func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env) error {
@@ -27,7 +27,7 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env) erro
 		}
 	}
 	log.Info("starting unionhub", "config", cfg.String())
-	n, err := node.Open(ctx, cfg, log)
+	n, err := node.Open(ctx, cfg, node.Options{Log: log})
 	if err != nil {
 		return err
 	}

@@ -9,9 +9,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/unionhub/unionhub/cmd/internal/node"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/stats"
 )
@@ -59,7 +60,7 @@ func statsCmd(ctx context.Context, args []string, e env) error {
 	if err != nil {
 		return fmt.Errorf("UNIONHUB_HOLIDAYS_FILE: %w", err)
 	}
-	st := stats.New(stats.Deps{DB: db, Location: cfg.Location(), Log: log, Calendar: cal})
+	st := stats.New(service.Env{Location: cfg.Location(), Log: log}, stats.Deps{DB: db, Calendar: cal})
 	if sub == "reconcile" {
 		return reconcile(ctx, st, *fix, e)
 	}

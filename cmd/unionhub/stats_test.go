@@ -12,6 +12,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/stats"
 )
 
@@ -20,7 +21,7 @@ func TestStatsCommands(t *testing.T) {
 	ctx := context.Background()
 	// A province with one city and one union of 80 workers, counted as
 	// the services count it.
-	st := stats.New(stats.Deps{DB: db})
+	st := stats.New(service.Env{}, stats.Deps{DB: db})
 	now := time.Now().UTC()
 	var orgs []*model.Org
 	for i, typ := range []string{model.OrgFederation, model.OrgFederation, model.OrgGrassroots} {

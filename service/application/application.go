@@ -14,8 +14,8 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/calendar"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/privacy"
 	"github.com/unionhub/unionhub/service/ratelimit"
@@ -67,28 +67,49 @@ type Deps struct {
 	DB       *gorm.DB
 	PII      *pii.Cipher
 	Notifier Notifier
-	Audit    org.Auditor
+	Audit    Auditor
 	Checker  ContentChecker
 	Stats    Counters
 	Files    Files
 	// Notice is the current privacy notice: consents must name its version.
-	Notice   *privacy.Notice
-	Now      func() time.Time
-	Location *time.Location
-	Log      *slog.Logger
+	Notice *privacy.Notice
 	// Limiter bounds how many ID numbers a user may try against the roll
 	// (probe.go); nil means no bound.
 	Limiter *ratelimit.Limiter
-	// IDImageRetention: ID-card images are deleted this long after the decision.
-	IDImageRetention time.Duration
 	// Calendar counts the working days of review deadlines; nil is
 	// calendar.Default().
 	Calendar *calendar.Calendar
 }
 
+// Config tunes the service.
+type Config struct {
+	// IDImageRetention: ID-card images are deleted this long after the
+	// decision; 0 means 30 days.
+	IDImageRetention time.Duration
+}
+
+// Auditor records who did what (audit.Service).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
 // Service is the application domain.
 type Service struct {
-	Deps
+	db               *gorm.DB
+	pii              *pii.Cipher
+	notifier         Notifier
+	audit            Auditor
+	checker          ContentChecker
+	stats            Counters
+	files            Files
+	notice           *privacy.Notice
+	limiter          *ratelimit.Limiter
+	calendar         *calendar.Calendar
+	idImageRetention time.Duration
+	now              func() time.Time
+	loc              *time.Location
+	log              *slog.Logger
+
 	apps     *model.ApplicationStore
 	members  *model.MemberStore
 	orgs     *model.OrgStore
@@ -101,68 +122,51 @@ type Service struct {
 }
 
 // New returns the application service.
-func New(d Deps) *Service {
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.Location == nil {
-		d.Location = time.UTC
-	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
+func New(env service.Env, d Deps, cfg Config) *Service {
+	env = env.WithDefaults()
 	if d.Notice == nil {
 		d.Notice = privacy.Default()
 	}
 	if d.Calendar == nil {
 		d.Calendar = calendar.Default()
 	}
-	if d.IDImageRetention == 0 {
-		d.IDImageRetention = 30 * 24 * time.Hour
+	if cfg.IDImageRetention == 0 {
+		cfg.IDImageRetention = 30 * 24 * time.Hour
 	}
-	return &Service{Deps: d, apps: model.NewApplicationStore(d.DB), members: model.NewMemberStore(d.DB),
+	return &Service{db: d.DB, pii: d.PII, notifier: d.Notifier, audit: d.Audit, checker: d.Checker, stats: d.Stats,
+		files: d.Files, notice: d.Notice, limiter: d.Limiter, calendar: d.Calendar,
+		idImageRetention: cfg.IDImageRetention, now: env.Now, loc: env.Location, log: env.Log,
+		apps: model.NewApplicationStore(d.DB), members: model.NewMemberStore(d.DB),
 		orgs: model.NewOrgStore(d.DB), users: model.NewUserStore(d.DB), consents: model.NewConsentStore(d.DB),
 		uploads: model.NewUploadStore(d.DB), idem: model.NewIdempotencyStore(d.DB),
 		events: model.NewApplicationEventStore(d.DB), roles: model.NewRoleStore(d.DB)}
 }
 
-// SetNotifier wires the notifications once they exist.
-func (s *Service) SetNotifier(n Notifier) { s.Notifier = n }
-
-// SetAuditor wires the audit log once it exists.
-func (s *Service) SetAuditor(a org.Auditor) { s.Audit = a }
-
-// SetChecker wires the content check once it exists.
-func (s *Service) SetChecker(c ContentChecker) { s.Checker = c }
-
-// SetStats wires the monitoring counters once they exist.
-func (s *Service) SetStats(c Counters) { s.Stats = c }
-
-// MembersOnRoll counts a union's members on the roll (org.RollCounter).
+// MembersOnRoll counts a union's members on the roll.
 func (s *Service) MembersOnRoll(ctx context.Context, orgID int64) (int64, error) {
 	return s.members.CountOnRoll(ctx, orgID)
 }
 
 // counted moves the counters with an application, when they are wired.
 func (s *Service) counted(ctx context.Context, a *model.Application, from, to string, joined *model.Member) error {
-	if s.Stats == nil {
+	if s.stats == nil {
 		return nil
 	}
-	return s.Stats.ApplicationMoved(ctx, a, from, to, joined)
+	return s.stats.ApplicationMoved(ctx, a, from, to, joined)
 }
 
-func (s *Service) record(ctx context.Context, e org.AuditEntry) error {
-	if s.Audit == nil {
+func (s *Service) record(ctx context.Context, e audit.Entry) error {
+	if s.audit == nil {
 		return nil
 	}
-	return s.Audit.Record(ctx, e)
+	return s.audit.Record(ctx, e)
 }
 
 func (s *Service) notify(ctx context.Context, n Notice) error {
-	if s.Notifier == nil {
+	if s.notifier == nil {
 		return nil
 	}
-	return s.Notifier.Notify(ctx, n)
+	return s.notifier.Notify(ctx, n)
 }
 
 func notFound(err error) error {

@@ -9,8 +9,8 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
-	"github.com/unionhub/unionhub/service/org"
 )
 
 // Assignment is where a federation admin sends an application.
@@ -42,7 +42,7 @@ func (s *Service) Assign(ctx context.Context, sc access.Scope, id int64, in Assi
 	}
 	paths := sc.Paths(access.Assign)
 	var out *model.Application
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		a, err := s.apps.GetInScope(ctx, id, paths)
 		if err != nil {
 			return notFound(err)
@@ -67,7 +67,7 @@ func (s *Service) Assign(ctx context.Context, sc access.Scope, id int64, in Assi
 			return err
 		}
 		if err := s.apps.Transition(ctx, a.ID, in.Version, []string{model.AppSubmitted},
-			map[string]any{"org_id": to.ID, "updated_at": s.Now().UTC()}); err != nil {
+			map[string]any{"org_id": to.ID, "updated_at": s.now().UTC()}); err != nil {
 			return stale(err)
 		}
 		moved := *a
@@ -85,8 +85,8 @@ func (s *Service) Assign(ctx context.Context, sc access.Scope, id int64, in Assi
 // applicant and writes the audit row (last: the audit head is the last
 // lock a transaction takes), in the assignment's transaction.
 func (s *Service) afterAssign(ctx context.Context, sc access.Scope, a *model.Application, from, to *model.Org, reason string) error {
-	if s.Stats != nil {
-		if err := s.Stats.ApplicationAssigned(ctx, a, from.ID); err != nil {
+	if s.stats != nil {
+		if err := s.stats.ApplicationAssigned(ctx, a, from.ID); err != nil {
 			return err
 		}
 	}
@@ -96,7 +96,7 @@ func (s *Service) afterAssign(ctx context.Context, sc access.Scope, a *model.App
 	if err := s.tellAssigned(ctx, a, from, to, reason); err != nil {
 		return err
 	}
-	return s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: from.ID, Action: "application.assign",
+	return s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: from.ID, Action: "application.assign",
 		Target: "application:" + idText(a.ID),
 		Detail: map[string]any{"from_org_id": itoa(from.ID), "to_org_id": itoa(to.ID), "reason": reason}})
 }

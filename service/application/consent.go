@@ -21,9 +21,9 @@ type ConsentInput struct {
 // an item never given withdraws nothing.
 func (s *Service) GiveConsent(ctx context.Context, userID int64, in ConsentInput) (*model.Consent, error) {
 	var bad []service.FieldError
-	if in.Version != s.Notice.Version {
+	if in.Version != s.notice.Version {
 		bad = append(bad, service.FieldError{Field: "version",
-			Message: "请阅读并同意当前版本（" + s.Notice.Version + "）的个人信息处理告知书"})
+			Message: "请阅读并同意当前版本（" + s.notice.Version + "）的个人信息处理告知书"})
 	}
 	for _, item := range []struct {
 		field string
@@ -37,9 +37,9 @@ func (s *Service) GiveConsent(ctx context.Context, userID int64, in ConsentInput
 		return nil, err
 	}
 	c := &model.Consent{ID: model.NewID(), UserID: userID, Version: in.Version, PersonalInfo: *in.PersonalInfo,
-		SensitiveInfo: *in.SensitiveInfo, ShareUpward: *in.ShareUpward, GivenAt: s.Now().UTC()}
+		SensitiveInfo: *in.SensitiveInfo, ShareUpward: *in.ShareUpward, GivenAt: s.now().UTC()}
 	var due []int64
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		prev, err := s.consents.Current(ctx, userID)
 		if err != nil && !errors.Is(err, model.ErrNotFound) {
 			return err
@@ -80,7 +80,7 @@ func (s *Service) ConsentCurrent(ctx context.Context, userID int64) (bool, error
 	if errors.Is(err, model.ErrNotFound) {
 		return false, nil
 	}
-	return err == nil && c.Version == s.Notice.Version, err
+	return err == nil && c.Version == s.notice.Version, err
 }
 
 // WithdrawConsent withdraws the user's consent: an open application is
@@ -88,12 +88,12 @@ func (s *Service) ConsentCurrent(ctx context.Context, userID int64) (bool, error
 // must leave first (409), since the roll cannot be kept without the data.
 func (s *Service) WithdrawConsent(ctx context.Context, userID int64) error {
 	var due []int64
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		var err error
 		if due, err = s.endProcessing(ctx, userID); err != nil {
 			return err
 		}
-		n, err := s.consents.Withdraw(ctx, userID, s.Now().UTC())
+		n, err := s.consents.Withdraw(ctx, userID, s.now().UTC())
 		if err != nil {
 			return err
 		}
@@ -129,24 +129,24 @@ func (s *Service) endProcessing(ctx context.Context, userID int64) ([]int64, err
 	case !errors.Is(err, model.ErrNotFound):
 		return nil, err
 	}
-	return s.uploads.ExpireOwned(ctx, userID, s.Now().UTC())
+	return s.uploads.ExpireOwned(ctx, userID, s.now().UTC())
 }
 
 // purge deletes files made due by a committed withdrawal. A failure is
 // logged, not returned: the files are already unreadable, and the hourly
 // cleanup deletes what is left.
 func (s *Service) purge(ctx context.Context, ids []int64) {
-	if s.Files == nil || len(ids) == 0 {
+	if s.files == nil || len(ids) == 0 {
 		return
 	}
-	if err := s.Files.Purge(ctx, ids); err != nil {
-		s.Log.WarnContext(ctx, "files of a withdrawal left to the cleanup", "files", len(ids), "err", err)
+	if err := s.files.Purge(ctx, ids); err != nil {
+		s.log.WarnContext(ctx, "files of a withdrawal left to the cleanup", "files", len(ids), "err", err)
 	}
 }
 
 // withdraw ends an open application and makes its files due at once.
 func (s *Service) withdraw(ctx context.Context, a *model.Application) error {
-	now := s.Now().UTC()
+	now := s.now().UTC()
 	err := s.apps.Transition(ctx, a.ID, a.Version, model.OpenStatuses,
 		map[string]any{"status": model.AppWithdrawn, "open_key": nil, "updated_at": now})
 	if errors.Is(err, model.ErrConflict) {
@@ -169,7 +169,7 @@ func (s *Service) withdraw(ctx context.Context, a *model.Application) error {
 func (s *Service) requireConsent(ctx context.Context, userID int64, complete bool) (*model.Consent, error) {
 	c, err := s.consents.Current(ctx, userID)
 	switch {
-	case err == nil && c.Version != s.Notice.Version:
+	case err == nil && c.Version != s.notice.Version:
 		return nil, service.InvalidField("consent", "个人信息处理告知书已更新，请重新阅读并同意")
 	case errors.Is(err, model.ErrNotFound) || (err == nil && complete && !c.Complete()):
 		return nil, service.InvalidField("consent", "请先阅读并同意个人信息处理告知书的全部三项")

@@ -8,6 +8,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/wechat"
+	"gorm.io/gorm"
 )
 
 // JobContentCheck is the job kind of the applicants' free-text check.
@@ -23,17 +24,20 @@ type SecChecker interface {
 // application for the reviewer. It fails open — a WeChat outage is logged
 // and never blocks a worker or a decision.
 type ContentCheck struct {
-	Queue *jobs.Queue
-	WX    SecChecker
+	queue *jobs.Queue
+	wx    SecChecker
 	apps  *model.ApplicationStore
 	users *model.UserStore
 	log   *slog.Logger
 }
 
 // NewContentCheck returns the check; register its Handle with the job
-// worker under JobContentCheck and pass it to Service.SetChecker.
-func NewContentCheck(s *Service, q *jobs.Queue, wx SecChecker) *ContentCheck {
-	return &ContentCheck{Queue: q, WX: wx, apps: s.apps, users: s.users, log: s.Log}
+// worker under JobContentCheck and pass it to New as Deps.Checker.
+func NewContentCheck(db *gorm.DB, q *jobs.Queue, wx SecChecker, log *slog.Logger) *ContentCheck {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &ContentCheck{queue: q, wx: wx, apps: model.NewApplicationStore(db), users: model.NewUserStore(db), log: log}
 }
 
 type checkPayload struct {
@@ -42,7 +46,7 @@ type checkPayload struct {
 
 // QueueCheck enqueues the check in the submission's transaction.
 func (c *ContentCheck) QueueCheck(ctx context.Context, applicationID int64) error {
-	_, err := c.Queue.Enqueue(ctx, JobContentCheck, 0, 0, checkPayload{ApplicationID: applicationID})
+	_, err := c.queue.Enqueue(ctx, JobContentCheck, 0, 0, checkPayload{ApplicationID: applicationID})
 	return err
 }
 
@@ -66,7 +70,7 @@ func (c *ContentCheck) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 			parts = append(parts, *v)
 		}
 	}
-	verdict, err := c.WX.MsgSecCheck(ctx, u.OpenID, strings.Join(parts, "\n"))
+	verdict, err := c.wx.MsgSecCheck(ctx, u.OpenID, strings.Join(parts, "\n"))
 	if err != nil {
 		c.log.WarnContext(ctx, "content check skipped: WeChat unavailable (fail open)", "application_id", a.ID, "err", err)
 		return map[string]string{"verdict": "unchecked"}, nil

@@ -53,9 +53,8 @@ func TestContentCheck(t *testing.T) {
 				if err := model.NewApplicationStore(db).Create(ctx, a); err != nil {
 					t.Fatal(err)
 				}
-				svc := application.New(application.Deps{DB: db})
 				q := jobs.NewQueue(db, nil)
-				check := application.NewContentCheck(svc, q, tc.checker)
+				check := application.NewContentCheck(db, q, tc.checker, nil)
 				if err := check.QueueCheck(ctx, a.ID); err != nil {
 					t.Fatal(err)
 				}

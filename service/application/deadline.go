@@ -20,12 +20,12 @@ const (
 
 // Today returns today's business date.
 func (s *Service) Today() calendar.Date {
-	return calendar.DateOf(s.Now().In(s.Location))
+	return calendar.DateOf(s.now().In(s.loc))
 }
 
 // dueOn returns the due date of a submission made at submitted.
 func (s *Service) dueOn(submitted time.Time) string {
-	return s.Calendar.AddWorkingDays(calendar.DateOf(submitted.In(s.Location)), DueWorkingDays).String()
+	return s.calendar.AddWorkingDays(calendar.DateOf(submitted.In(s.loc)), DueWorkingDays).String()
 }
 
 // Overdue reports whether a is overdue today: still submitted after its
@@ -58,7 +58,7 @@ func (s *Service) dueFilter(overdue string) (*model.DueFilter, error) {
 	}
 	today := s.Today()
 	last := s.lastOverdueSubmission(today)
-	return &model.DueFilter{Overdue: want, Today: today.String(), CreatedBefore: last.AddDays(1).In(s.Location)}, nil
+	return &model.DueFilter{Overdue: want, Today: today.String(), CreatedBefore: last.AddDays(1).In(s.loc)}, nil
 }
 
 // lastOverdueSubmission returns the last submission date whose due date
@@ -68,7 +68,7 @@ func (s *Service) dueFilter(overdue string) (*model.DueFilter, error) {
 // few weeks back, even over a long holiday).
 func (s *Service) lastOverdueSubmission(today calendar.Date) calendar.Date {
 	d := today
-	for !s.Calendar.AddWorkingDays(d, DueWorkingDays).Before(today) {
+	for !s.calendar.AddWorkingDays(d, DueWorkingDays).Before(today) {
 		d = d.AddDays(-1)
 	}
 	return d

@@ -30,7 +30,7 @@ func (s *Service) CloseForDissolution(ctx context.Context, o *model.Org, actor i
 	if err != nil {
 		return false, err
 	}
-	now := s.Now().UTC()
+	now := s.now().UTC()
 	if err := s.apps.Transition(ctx, a.ID, a.Version, []string{model.AppSubmitted}, map[string]any{
 		"status": model.AppRejected, "open_key": nil, "review_reason": reason, "reviewed_by": actor,
 		"reviewed_at": now, "updated_at": now,

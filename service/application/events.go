@@ -10,7 +10,7 @@ import (
 // timeline: version is a's version after the move, orgID where a is then,
 // note the reason the reviewer gave ("" for none).
 func (s *Service) logMove(ctx context.Context, a *model.Application, version int, kind string, orgID int64, note string) error {
-	ev := &model.ApplicationEvent{ApplicationID: a.ID, Version: version, At: s.Now().UTC(), Kind: kind, OrgID: orgID}
+	ev := &model.ApplicationEvent{ApplicationID: a.ID, Version: version, At: s.now().UTC(), Kind: kind, OrgID: orgID}
 	if note != "" {
 		ev.Note = &note
 	}

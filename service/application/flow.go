@@ -26,8 +26,8 @@ type AfterSave func(ctx context.Context, a *model.Application) error
 // (40902), whatever the timing.
 func (s *Service) Create(ctx context.Context, userID int64, f Form, submit bool, after AfterSave) (*model.Application, error) {
 	var out *model.Application
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
-		now := s.Now().UTC()
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
+		now := s.now().UTC()
 		a := &model.Application{ID: model.NewID(), UserID: userID, Status: model.AppDraft, Version: 1,
 			OpenKey: &userID, CreatedAt: now, UpdatedAt: now}
 		if err := s.fill(ctx, a, f, submit); err != nil {
@@ -64,7 +64,7 @@ func (s *Service) Create(ctx context.Context, userID int64, f Form, submit bool,
 // Update replaces the form of the caller's draft or returned application.
 func (s *Service) Update(ctx context.Context, userID, id int64, f Form) (*model.Application, error) {
 	var out *model.Application
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		a, err := s.apps.GetOwned(ctx, id, userID)
 		if err != nil {
 			return notFound(err)
@@ -77,7 +77,7 @@ func (s *Service) Update(ctx context.Context, userID, id int64, f Form) (*model.
 		if err := s.fill(ctx, &next, f, false); err != nil {
 			return err
 		}
-		next.UpdatedAt = s.Now().UTC()
+		next.UpdatedAt = s.now().UTC()
 		if err := s.save(ctx, a, &next, []string{a.Status}); err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func (s *Service) Update(ctx context.Context, userID, id int64, f Form) (*model.
 // incomplete form is 422 with every missing field.
 func (s *Service) Submit(ctx context.Context, userID, id int64) (*model.Application, error) {
 	var out *model.Application
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		a, err := s.apps.GetOwned(ctx, id, userID)
 		if err != nil {
 			return notFound(err)
@@ -129,7 +129,7 @@ func (s *Service) Submit(ctx context.Context, userID, id int64) (*model.Applicat
 // Withdraw ends the caller's open application.
 func (s *Service) Withdraw(ctx context.Context, userID, id int64) (*model.Application, error) {
 	var out *model.Application
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		a, err := s.apps.GetOwned(ctx, id, userID)
 		if err != nil {
 			return notFound(err)
@@ -177,7 +177,7 @@ func (s *Service) fill(ctx context.Context, a *model.Application, f Form, comple
 	if _, err := s.requireConsent(ctx, a.UserID, false); err != nil {
 		return err
 	}
-	c, bad := validate(&f, complete, s.Now(), s.Location)
+	c, bad := validate(&f, complete, s.now(), s.loc)
 	bad = append(bad, s.checkOrg(ctx, f.OrgID)...)
 	bad = append(bad, s.checkUploads(ctx, a.UserID, f)...)
 	if err := service.Invalid(bad); err != nil {
@@ -188,11 +188,11 @@ func (s *Service) fill(ctx context.Context, a *model.Application, f Form, comple
 	a.Employment = c.employment
 	a.IDNumberEnc, a.IDNumberIdx = nil, nil
 	if c.idNumber != "" {
-		enc, err := s.PII.Encrypt(pii.ApplicationIDNumber.Row(a.ID), c.idNumber)
+		enc, err := s.pii.Encrypt(pii.ApplicationIDNumber.Row(a.ID), c.idNumber)
 		if err != nil {
 			return err
 		}
-		idx := s.PII.BlindIndexFor(idIndexDomain, c.idNumber)
+		idx := s.pii.BlindIndexFor(idIndexDomain, c.idNumber)
 		a.IDNumberEnc, a.IDNumberIdx = &enc, &idx
 		if err := s.checkNotOnRoll(ctx, a.UserID, idx); err != nil {
 			return err
@@ -226,11 +226,11 @@ func (s *Service) prepareSubmit(ctx context.Context, a *model.Application) error
 	if err := service.Invalid(bad); err != nil {
 		return err
 	}
-	phone, err := s.PII.Reseal(pii.UserPhone.Row(u.ID), pii.ApplicationPhone.Row(a.ID), *u.PhoneEnc)
+	phone, err := s.pii.Reseal(pii.UserPhone.Row(u.ID), pii.ApplicationPhone.Row(a.ID), *u.PhoneEnc)
 	if err != nil {
 		return err
 	}
-	now := s.Now().UTC()
+	now := s.now().UTC()
 	a.ConsentID, a.PhoneEnc = &consent.ID, &phone
 	a.Status, a.SubmittedAt, a.UpdatedAt = model.AppSubmitted, &now, now
 	a.ReviewReason = nil
@@ -247,10 +247,10 @@ func (s *Service) afterSubmit(ctx context.Context, a *model.Application, kind st
 	if err := s.logMove(ctx, a, a.Version, kind, a.OrgID, ""); err != nil {
 		return err
 	}
-	if s.Checker == nil {
+	if s.checker == nil {
 		return nil
 	}
-	return s.Checker.QueueCheck(ctx, a.ID)
+	return s.checker.QueueCheck(ctx, a.ID)
 }
 
 // save writes next over prev when prev's version and status still hold.
@@ -298,7 +298,7 @@ func (s *Service) checkUploads(ctx context.Context, userID int64, f Form) []serv
 		if id == 0 {
 			return
 		}
-		u, err := s.uploads.Get(ctx, id, s.Now().UTC())
+		u, err := s.uploads.Get(ctx, id, s.now().UTC())
 		if err != nil || u.OwnerID != userID || u.Kind != kind {
 			bad = append(bad, service.FieldError{Field: field, Message: "文件不存在或类型不符，请重新上传"})
 		}
@@ -347,7 +347,7 @@ func (s *Service) formOf(a *model.Application) (Form, error) {
 		HiredOn: deref(a.HiredOn), WorkType: deref(a.WorkType), IsMigrantWorker: &mig, IsDispatched: &dis,
 		DispatchAgencyName: deref(a.DispatchAgencyName), DispatchAgencyUSCC: deref(a.DispatchAgencyUSCC)}
 	if a.IDNumberEnc != nil {
-		id, err := s.PII.Decrypt(pii.ApplicationIDNumber.Row(a.ID), *a.IDNumberEnc)
+		id, err := s.pii.Decrypt(pii.ApplicationIDNumber.Row(a.ID), *a.IDNumberEnc)
 		if err != nil {
 			return f, err
 		}
@@ -369,7 +369,7 @@ func (s *Service) rescheduleUploads(ctx context.Context, before, after []int64) 
 			dropped = append(dropped, id)
 		}
 	}
-	at := s.Now().UTC().Add(unreferencedTTL)
+	at := s.now().UTC().Add(unreferencedTTL)
 	if err := s.uploads.SetDeleteAfter(ctx, dropped, &at); err != nil {
 		return err
 	}
@@ -380,12 +380,12 @@ func (s *Service) rescheduleUploads(ctx context.Context, before, after []int64) 
 // reviewer's detail view).
 func (s *Service) Reveal(a *model.Application) (idNumber, phone string, err error) {
 	if a.IDNumberEnc != nil {
-		if idNumber, err = s.PII.Decrypt(pii.ApplicationIDNumber.Row(a.ID), *a.IDNumberEnc); err != nil {
+		if idNumber, err = s.pii.Decrypt(pii.ApplicationIDNumber.Row(a.ID), *a.IDNumberEnc); err != nil {
 			return "", "", err
 		}
 	}
 	if a.PhoneEnc != nil {
-		if phone, err = s.PII.Decrypt(pii.ApplicationPhone.Row(a.ID), *a.PhoneEnc); err != nil {
+		if phone, err = s.pii.Decrypt(pii.ApplicationPhone.Row(a.ID), *a.PhoneEnc); err != nil {
 			return "", "", err
 		}
 	}

@@ -27,7 +27,7 @@ func (s *Service) tell(ctx context.Context, a *model.Application, o *model.Org, 
 		Data: map[string]any{"application_id": itoa(a.ID), "status": to},
 		Page: "pages/application/detail?id=" + itoa(a.ID),
 		TemplateData: map[string]string{"thing1": truncate(o.Name, 20), "phrase2": t.result,
-			"thing3": truncate(orDash(reason), 20), "time4": s.Now().In(s.Location).Format("2006-01-02 15:04")}}
+			"thing3": truncate(orDash(reason), 20), "time4": s.now().In(s.loc).Format("2006-01-02 15:04")}}
 	if u, err := s.users.Get(ctx, a.UserID); err == nil {
 		n.OpenID = u.OpenID
 	}

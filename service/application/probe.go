@@ -30,14 +30,14 @@ const errProbing = "证件号码填写次数过多，请明天再试"
 // day's 40901 answers or tried the day's distinct numbers. Without a
 // limiter (tests of other things) nothing is limited.
 func (s *Service) guardIDNumber(ctx context.Context, userID int64, idx string) error {
-	if s.Limiter == nil {
+	if s.limiter == nil {
 		return nil
 	}
-	day := ratelimit.Daily(s.Location)
+	day := ratelimit.Daily(s.loc)
 	uid := strconv.FormatInt(userID, 10)
-	d, err := s.Limiter.Peek(ctx, "onroll:"+uid, onRollAnswersPerDay, day)
+	d, err := s.limiter.Peek(ctx, "onroll:"+uid, onRollAnswersPerDay, day)
 	if err == nil && d.Allowed {
-		d, err = s.Limiter.AllowDistinct(ctx, "idnum:"+uid, idx, idNumbersPerDay, day)
+		d, err = s.limiter.AllowDistinct(ctx, "idnum:"+uid, idx, idNumbersPerDay, day)
 	}
 	if err != nil {
 		return service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err)
@@ -50,10 +50,10 @@ func (s *Service) guardIDNumber(ctx context.Context, userID int64, idx string) e
 
 // countOnRollAnswer counts a 40901 answer against the user's day.
 func (s *Service) countOnRollAnswer(ctx context.Context, userID int64) error {
-	if s.Limiter == nil {
+	if s.limiter == nil {
 		return nil
 	}
-	_, err := s.Limiter.AllowIn(ctx, "onroll:"+strconv.FormatInt(userID, 10), onRollAnswersPerDay, ratelimit.Daily(s.Location))
+	_, err := s.limiter.AllowIn(ctx, "onroll:"+strconv.FormatInt(userID, 10), onRollAnswersPerDay, ratelimit.Daily(s.loc))
 	if err != nil {
 		return service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err)
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -76,7 +76,7 @@ func (s *Service) Detail(ctx context.Context, sc access.Scope, id int64) (*model
 	if w.Any() {
 		detail = map[string]any{"withheld": w.Reason}
 	}
-	return a, w, s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: a.OrgID, Action: "application.read_pii",
+	return a, w, s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: a.OrgID, Action: "application.read_pii",
 		Target: "application:" + idText(a.ID), Detail: detail})
 }
 
@@ -86,7 +86,7 @@ func (s *Service) Detail(ctx context.Context, sc access.Scope, id int64) (*model
 // commit together or not at all.
 func (s *Service) Approve(ctx context.Context, sc access.Scope, id int64, d Decision) (*Approved, error) {
 	var out *Approved
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		a, o, err := s.decidable(ctx, sc, id, d)
 		if err != nil {
 			return err
@@ -97,7 +97,7 @@ func (s *Service) Approve(ctx context.Context, sc access.Scope, id int64, d Deci
 		if o.Status != model.OrgActive {
 			return errUnionClosed
 		}
-		now := s.Now().UTC()
+		now := s.now().UTC()
 		if err := s.apps.Transition(ctx, a.ID, d.Version, []string{model.AppSubmitted}, map[string]any{
 			"status": model.AppApproved, "open_key": nil, "reviewed_by": sc.UserID, "reviewed_at": now, "updated_at": now,
 		}); err != nil {
@@ -146,12 +146,12 @@ func (s *Service) decide(ctx context.Context, sc access.Scope, id int64, d Decis
 		return nil, service.InvalidField("reason", err.Error())
 	}
 	var out *model.Application
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		a, o, err := s.decidable(ctx, sc, id, d)
 		if err != nil {
 			return err
 		}
-		now := s.Now().UTC()
+		now := s.now().UTC()
 		fields := map[string]any{"status": to, "review_reason": reason, "reviewed_by": sc.UserID,
 			"reviewed_at": now, "updated_at": now}
 		if to == model.AppRejected {
@@ -197,19 +197,19 @@ func (s *Service) enrol(ctx context.Context, a *model.Application, o *model.Org,
 	if err != nil {
 		return nil, err
 	}
-	now := s.Now().UTC()
+	now := s.now().UTC()
 	var phoneIdx *string
 	if u, err := s.users.Get(ctx, a.UserID); err == nil {
 		phoneIdx = u.PhoneIdx
 	}
 	id := model.NewID()
-	idEnc, err := s.PII.Reseal(pii.ApplicationIDNumber.Row(a.ID), pii.MemberIDNumber.Row(id), *a.IDNumberEnc)
+	idEnc, err := s.pii.Reseal(pii.ApplicationIDNumber.Row(a.ID), pii.MemberIDNumber.Row(id), *a.IDNumberEnc)
 	if err != nil {
 		return nil, err
 	}
 	var phoneEnc *string
 	if a.PhoneEnc != nil {
-		p, err := s.PII.Reseal(pii.ApplicationPhone.Row(a.ID), pii.MemberPhone.Row(id), *a.PhoneEnc)
+		p, err := s.pii.Reseal(pii.ApplicationPhone.Row(a.ID), pii.MemberPhone.Row(id), *a.PhoneEnc)
 		if err != nil {
 			return nil, err
 		}
@@ -218,7 +218,7 @@ func (s *Service) enrol(ctx context.Context, a *model.Application, o *model.Org,
 	m := &model.Member{ID: id, MemberNo: no, UserID: &a.UserID, OrgID: a.OrgID, Status: model.MemberActive,
 		Person: a.Person, IDNumberEnc: idEnc, IDNumberIdx: *a.IDNumberIdx, RollKey: a.IDNumberIdx,
 		PhoneEnc: phoneEnc, PhoneIdx: phoneIdx, Employment: a.Employment, PhotoUploadID: a.PhotoUploadID,
-		JoinedOn: now.In(s.Location).Format("2006-01-02"), CardVersion: 1, Version: 1, ApplicationID: &a.ID,
+		JoinedOn: now.In(s.loc).Format("2006-01-02"), CardVersion: 1, Version: 1, ApplicationID: &a.ID,
 		CreatedAt: now, UpdatedAt: now}
 	if err := s.members.Create(ctx, m); err != nil {
 		if errors.Is(err, model.ErrDuplicate) {
@@ -236,7 +236,7 @@ func (s *Service) enrol(ctx context.Context, a *model.Application, o *model.Org,
 // deletion and writes the audit row, all in the decision's transaction.
 func (s *Service) afterDecision(ctx context.Context, sc access.Scope, a *model.Application, o *model.Org, to, reason, action string) error {
 	if to != model.AppReturned {
-		at := s.Now().UTC().Add(s.IDImageRetention)
+		at := s.now().UTC().Add(s.idImageRetention)
 		var ids []int64
 		for _, p := range []*int64{a.IDCardFrontUploadID, a.IDCardBackUploadID} {
 			if p != nil {
@@ -250,7 +250,7 @@ func (s *Service) afterDecision(ctx context.Context, sc access.Scope, a *model.A
 	if err := s.tell(ctx, a, o, to, reason); err != nil {
 		return err
 	}
-	return s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: a.OrgID, Action: action,
+	return s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: a.OrgID, Action: action,
 		Target: "application:" + idText(a.ID), Detail: map[string]any{"reason": reason}})
 }
 

@@ -44,7 +44,7 @@ func (s *Service) SweepDeadlines(ctx context.Context) (Sweep, error) {
 		return out, fmt.Errorf("due dates of earlier submissions: %w", err)
 	}
 	today := s.Today()
-	dueBy := s.Calendar.AddWorkingDays(today, RemindWorkingDays).String()
+	dueBy := s.calendar.AddWorkingDays(today, RemindWorkingDays).String()
 	afterDue, afterID := "", int64(0)
 	for {
 		rows, err := s.apps.DeadlineCandidates(ctx, dueBy, afterDue, afterID, sweepBatch)
@@ -86,7 +86,7 @@ func (s *Service) SweepDeadlines(ctx context.Context) (Sweep, error) {
 func (s *Service) noticeDue(a *model.Application, today calendar.Date) string {
 	due, err := calendar.ParseDate(*a.DueOn)
 	if err != nil {
-		s.Log.Error("application with a bad due date", "application_id", a.ID, "due_on", *a.DueOn)
+		s.log.Error("application with a bad due date", "application_id", a.ID, "due_on", *a.DueOn)
 		return ""
 	}
 	switch {
@@ -95,7 +95,7 @@ func (s *Service) noticeDue(a *model.Application, today calendar.Date) string {
 	case today == due && a.DueRemindedAt == nil:
 		return model.NoticeDueDay
 	case today.Before(due) && a.RemindedAt == nil &&
-		!today.Before(s.Calendar.AddWorkingDays(due, -RemindWorkingDays)):
+		!today.Before(s.calendar.AddWorkingDays(due, -RemindWorkingDays)):
 		return model.NoticeReminder
 	}
 	return ""
@@ -106,8 +106,8 @@ func (s *Service) noticeDue(a *model.Application, today calendar.Date) string {
 // first (or a changed meanwhile: decided, withdrawn, resubmitted).
 func (s *Service) sendDeadlineNotice(ctx context.Context, a *model.Application, column string) (bool, error) {
 	var sent bool
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
-		ok, err := s.apps.MarkNotice(ctx, a.ID, *a.DueOn, column, s.Now())
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
+		ok, err := s.apps.MarkNotice(ctx, a.ID, *a.DueOn, column, s.now())
 		if err != nil || !ok {
 			return err
 		}

@@ -12,7 +12,6 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
 	"github.com/unionhub/unionhub/service/audit"
-	"github.com/unionhub/unionhub/service/org"
 )
 
 func TestEmptyChain(t *testing.T) {
@@ -77,7 +76,7 @@ func TestRecordFields(t *testing.T) {
 		if err := s.Record(ctx, audit.Entry{}); err == nil {
 			t.Error("an entry without action was recorded")
 		}
-		if err := audit.ForOrg(s).Record(audit.WithRequestID(ctx, "r-org"), org.AuditEntry{ActorID: 7, OrgID: 9,
+		if err := s.Record(audit.WithRequestID(ctx, "r-org"), audit.Entry{ActorID: 7, OrgID: 9,
 			Action: "role.revoke", Target: "role:1", Detail: map[string]any{"role": "verifier"}}); err != nil {
 			t.Fatal(err)
 		}

@@ -10,8 +10,8 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
-	"github.com/unionhub/unionhub/service/org"
 )
 
 const dateLayout = "2006-01-02"
@@ -106,7 +106,7 @@ func (s *Service) CreateBenefit(ctx context.Context, sc access.Scope, in Benefit
 		if s.audit == nil {
 			return nil
 		}
-		return s.audit.Record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: o.ID, Action: "benefit.create",
+		return s.audit.Record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: o.ID, Action: "benefit.create",
 			Target: "benefit:" + itoa(b.ID), Detail: map[string]any{"title": b.Title}})
 	})
 	if err != nil {

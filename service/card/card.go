@@ -25,9 +25,9 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/internal/jws"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -52,13 +52,15 @@ type Deps struct {
 	Keys   Keys
 	PII    *pii.Cipher // seals the holder's name in the cached card state
 	Photos PhotoOpener
-	Audit  org.Auditor // nil: nothing recorded
-	Now    func() time.Time
+	Audit  Auditor // nil: nothing recorded
 	// After is time.After (nil); tests inject a clock's, so the
 	// verification log's waits and retry backoffs need no sleeping.
-	After    func(time.Duration) <-chan time.Time
-	Location *time.Location // business time zone (benefit dates)
-	Log      *slog.Logger
+	After func(time.Duration) <-chan time.Time
+}
+
+// Auditor records who did what (audit.Service).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
 }
 
 // Config tunes the verification log's batch writer.
@@ -86,7 +88,7 @@ type Service struct {
 	redemptions *model.RedemptionStore
 	photos      PhotoOpener
 	pii         *pii.Cipher
-	audit       org.Auditor
+	audit       Auditor
 	now         func() time.Time
 	loc         *time.Location
 	log         *slog.Logger
@@ -108,26 +110,18 @@ type ringKey struct {
 }
 
 // New returns the card service. The keys must be valid (Keys.Validate).
-func New(d Deps, cfg Config) (*Service, error) {
+func New(env service.Env, d Deps, cfg Config) (*Service, error) {
+	env = env.WithDefaults()
 	if err := d.Keys.Validate(); err != nil {
 		return nil, err
 	}
 	if d.PII == nil {
 		return nil, errors.New("card: Deps.PII is required")
 	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.Location == nil {
-		d.Location = time.UTC
-	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
 	s := &Service{db: d.DB, cache: d.Cache, cards: model.NewCardStore(d.DB), orgs: model.NewOrgStore(d.DB),
 		uploads: model.NewUploadStore(d.DB), benefits: model.NewBenefitStore(d.DB),
 		redemptions: model.NewRedemptionStore(d.DB), photos: d.Photos, pii: d.PII, audit: d.Audit,
-		now: d.Now, loc: d.Location, log: d.Log, keys: map[string]*ringKey{}}
+		now: env.Now, loc: env.Location, log: env.Log, keys: map[string]*ringKey{}}
 	for _, k := range d.Keys.Keys {
 		rk := &ringKey{Key: k, photo: k.photoKey(), header: jws.EdDSAHeader(k.ID)}
 		s.keys[k.ID] = rk
@@ -138,7 +132,7 @@ func New(d Deps, cfg Config) (*Service, error) {
 			s.published = append(s.published, PublicKey{ID: k.ID, Key: k.Public})
 		}
 	}
-	s.rec = newRecorder(model.NewVerificationStore(d.DB), cfg, d.After, d.Log)
+	s.rec = newRecorder(model.NewVerificationStore(d.DB), cfg, d.After, env.Log)
 	return s, nil
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/cache/cachetest"
 	"github.com/unionhub/unionhub/service/card"
@@ -23,8 +24,7 @@ func TestClusterStatusCache(t *testing.T) {
 	f := newFixture(t, modeltest.Backends()[0])
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	node := func() *card.Service {
-		svc, err := card.New(card.Deps{DB: f.db, Cache: c, Keys: f.ring, PII: f.cipher, Now: f.clock.Now, Location: loc,
-			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, card.Config{})
+		svc, err := card.New(service.Env{Now: f.clock.Now, Location: loc, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, card.Deps{DB: f.db, Cache: c, Keys: f.ring, PII: f.cipher}, card.Config{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/cache/cachetest"
@@ -73,8 +74,7 @@ func newFixture(t testing.TB, b modeltest.Backend) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := card.New(card.Deps{DB: db, Cache: c, Keys: keys, PII: cipher, Now: clk.Now, Location: loc,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, card.Config{})
+	svc, err := card.New(service.Env{Now: clk.Now, Location: loc, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, card.Deps{DB: db, Cache: c, Keys: keys, PII: cipher}, card.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/card"
 )
@@ -72,7 +73,7 @@ func TestKeyRotation(t *testing.T) {
 		t.Fatal(err)
 	}
 	ring := card.Keys{Keys: append(oldKeys.Keys, newKeys.Keys...), Active: "k2"}
-	svc, err := card.New(card.Deps{DB: f.db, Cache: cache.NewMemory(f.clock.Now), Keys: ring, PII: f.cipher, Now: f.clock.Now}, card.Config{})
+	svc, err := card.New(service.Env{Now: f.clock.Now}, card.Deps{DB: f.db, Cache: cache.NewMemory(f.clock.Now), Keys: ring, PII: f.cipher}, card.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/access"
-	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -128,13 +128,13 @@ func (s *Service) ReissueAsAdmin(ctx context.Context, sc access.Scope, memberID 
 	if err != nil {
 		return err
 	}
-	return s.reissue(ctx, r.ID, &org.AuditEntry{ActorID: sc.UserID, OrgID: r.OrgID, Action: "member.card_reissue",
+	return s.reissue(ctx, r.ID, &audit.Entry{ActorID: sc.UserID, OrgID: r.OrgID, Action: "member.card_reissue",
 		Target: "member:" + itoa(r.ID), Detail: map[string]any{"card_version": r.CardVersion + 1}})
 }
 
 // reissue bumps the card version (and records entry) in one transaction,
 // then invalidates the cached state so every node refuses older tokens.
-func (s *Service) reissue(ctx context.Context, memberID int64, entry *org.AuditEntry) error {
+func (s *Service) reissue(ctx context.Context, memberID int64, entry *audit.Entry) error {
 	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		if err := s.cards.BumpCardVersion(ctx, memberID, s.now().UTC()); err != nil {
 			if errors.Is(err, model.ErrNotFound) {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/card"
 )
 
@@ -22,7 +23,7 @@ func verificationsOf(t *testing.T, f *fixture, verifier int64) []model.Verificat
 // otherService is a second node on the fixture's database and cache.
 func (f *fixture) otherService(t *testing.T, cfg card.Config) *card.Service {
 	t.Helper()
-	svc, err := card.New(card.Deps{DB: f.db, Cache: f.cache, Keys: f.ring, PII: f.cipher, Now: f.clock.Now}, cfg)
+	svc, err := card.New(service.Env{Now: f.clock.Now}, card.Deps{DB: f.db, Cache: f.cache, Keys: f.ring, PII: f.cipher}, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/card"
 )
 
@@ -54,8 +55,7 @@ func (tm timer) fire() { tm.c <- time.Time{} }
 func (f *fixture) recorderService(t *testing.T, queue int) (*card.Service, *timers) {
 	t.Helper()
 	tm := newTimers()
-	svc, err := card.New(card.Deps{DB: f.db, Cache: f.cache, Keys: f.ring, PII: f.cipher, Now: f.clock.Now,
-		After: tm.After, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, card.Config{QueueSize: queue, BatchSize: 100})
+	svc, err := card.New(service.Env{Now: f.clock.Now, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, card.Deps{DB: f.db, Cache: f.cache, Keys: f.ring, PII: f.cipher, After: tm.After}, card.Config{QueueSize: queue, BatchSize: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

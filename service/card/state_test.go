@@ -8,6 +8,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/card"
 )
@@ -56,7 +57,7 @@ func TestCacheFailureFallsBackToTheDatabase(t *testing.T) {
 	tok := f.token(m)
 	broken := cache.NewMemory(f.clock.Now)
 	_ = broken.Close() // every call now fails with ErrUnavailable
-	svc, err := card.New(card.Deps{DB: f.db, Cache: broken, Keys: f.ring, PII: f.cipher, Now: f.clock.Now}, card.Config{})
+	svc, err := card.New(service.Env{Now: f.clock.Now}, card.Deps{DB: f.db, Cache: broken, Keys: f.ring, PII: f.cipher}, card.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

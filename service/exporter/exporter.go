@@ -21,10 +21,10 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/jobfile"
 	"github.com/unionhub/unionhub/service/jobs"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -42,42 +42,51 @@ const (
 // FileTTL is how long a finished export can be downloaded.
 const FileTTL = 24 * time.Hour
 
+// Auditor records who did what (audit.Service).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
 // Deps are the service's collaborators; Audit may be nil only in tests.
 type Deps struct {
-	DB       *gorm.DB
-	Queue    *jobs.Queue
-	Files    *jobfile.Store
-	PII      *pii.Cipher
-	Audit    org.Auditor
-	Now      func() time.Time
-	Location *time.Location // of business dates in the file names
-	Log      *slog.Logger
+	DB    *gorm.DB
+	Queue *jobs.Queue
+	Files *jobfile.Store
+	PII   *pii.Cipher
+	Audit Auditor
+}
+
+// Config tunes the service.
+type Config struct {
 	// BatchSize is how many members one query reads; default 1000.
 	BatchSize int
 }
 
-// Service starts export jobs, runs them and serves their files.
+// Service starts export jobs, runs them and serves their files. Its time
+// zone is that of business dates in the file names.
 type Service struct {
-	Deps
+	db        *gorm.DB
+	queue     *jobs.Queue
+	files     *jobfile.Store
+	pii       *pii.Cipher
+	audit     Auditor
+	batchSize int
+	now       func() time.Time
+	loc       *time.Location
+	log       *slog.Logger
+
 	orgs    *model.OrgStore
 	members *model.MemberStore
 }
 
 // New returns the export service.
-func New(d Deps) *Service {
-	if d.Now == nil {
-		d.Now = time.Now
+func New(env service.Env, d Deps, cfg Config) *Service {
+	env = env.WithDefaults()
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 1000
 	}
-	if d.Location == nil {
-		d.Location = time.UTC
-	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
-	if d.BatchSize <= 0 {
-		d.BatchSize = 1000
-	}
-	return &Service{Deps: d, orgs: model.NewOrgStore(d.DB), members: model.NewMemberStore(d.DB)}
+	return &Service{db: d.DB, queue: d.Queue, files: d.Files, pii: d.PII, audit: d.Audit, batchSize: cfg.BatchSize,
+		now: env.Now, loc: env.Location, log: env.Log, orgs: model.NewOrgStore(d.DB), members: model.NewMemberStore(d.DB)}
 }
 
 // Request asks for an export of the roll under OrgID.
@@ -125,21 +134,21 @@ func (s *Service) Start(ctx context.Context, sc access.Scope, req Request) (int6
 		return 0, err
 	}
 	var id int64
-	err = model.InTx(ctx, s.DB, func(ctx context.Context) error {
-		if id, err = s.Queue.Enqueue(ctx, JobKind, o.ID, sc.UserID, payload{Format: req.Format, Reason: reason}); err != nil {
+	err = model.InTx(ctx, s.db, func(ctx context.Context) error {
+		if id, err = s.queue.Enqueue(ctx, JobKind, o.ID, sc.UserID, payload{Format: req.Format, Reason: reason}); err != nil {
 			return err
 		}
-		return s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: o.ID, Action: "export.create",
+		return s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: o.ID, Action: "export.create",
 			Target: "job:" + itoa(id), Detail: map[string]any{"format": req.Format, "reason": reason}})
 	})
 	return id, err
 }
 
-func (s *Service) record(ctx context.Context, e org.AuditEntry) error {
-	if s.Audit == nil {
+func (s *Service) record(ctx context.Context, e audit.Entry) error {
+	if s.audit == nil {
 		return nil
 	}
-	return s.Audit.Record(ctx, e)
+	return s.audit.Record(ctx, e)
 }
 
 var (

@@ -10,9 +10,9 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/jobfile"
 	"github.com/unionhub/unionhub/service/jobs"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -28,7 +28,7 @@ func (s *Service) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 	if len(j.Result) > 0 {
 		var prev Progress
 		if json.Unmarshal(j.Result, &prev) == nil && prev.Prefix != "" {
-			if err := s.Files.Discard(ctx, prev.Prefix); err != nil {
+			if err := s.files.Discard(ctx, prev.Prefix); err != nil {
 				return nil, err
 			}
 		}
@@ -37,7 +37,7 @@ func (s *Service) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	fw := s.Files.NewWriter(ctx)
+	fw := s.files.NewWriter(ctx)
 	rows, err := s.write(ctx, j, o, pl.Format, fw)
 	if err == nil {
 		err = fw.Close()
@@ -50,10 +50,10 @@ func (s *Service) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 		}
 		return nil, err
 	}
-	now := s.Now()
-	name := filename(o, pl.Format, now.In(s.Location))
-	err = model.InTx(ctx, s.DB, func(ctx context.Context) error {
-		if _, err := s.Files.Record(ctx, fw, jobfile.Meta{JobID: j.ID, Kind: model.JobFileExportOutput,
+	now := s.now()
+	name := filename(o, pl.Format, now.In(s.loc))
+	err = model.InTx(ctx, s.db, func(ctx context.Context) error {
+		if _, err := s.files.Record(ctx, fw, jobfile.Meta{JobID: j.ID, Kind: model.JobFileExportOutput,
 			OwnerID: j.CreatedBy, OrgID: o.ID, Filename: name, ContentType: contentType(pl.Format), TTL: FileTTL}); err != nil {
 			return err
 		}
@@ -80,7 +80,7 @@ func (s *Service) write(ctx context.Context, j *jobs.Job, o *model.Org, format s
 		row = rosterRow
 	case FormatNational:
 		rw, err = newXLSX(fw, "会员信息", nationalHeader)
-		day := func(e *model.MembershipEvent) string { return e.CreatedAt.In(s.Location).Format("20060102") }
+		day := func(e *model.MembershipEvent) string { return e.CreatedAt.In(s.loc).Format("20060102") }
 		row = func(m member) []string { return nationalRow(m, day) }
 	default:
 		rw, err = newXLSX(fw, "会员名册", rosterHeader)
@@ -108,7 +108,7 @@ func (s *Service) writeUnion(ctx context.Context, j *jobs.Job, u *model.Org, for
 	row func(member) []string, n int, prefix string) (int, error) {
 	after := int64(0)
 	for {
-		ms, err := s.members.OnRollAfter(ctx, u.ID, after, s.BatchSize)
+		ms, err := s.members.OnRollAfter(ctx, u.ID, after, s.batchSize)
 		if err != nil || len(ms) == 0 {
 			return n, err
 		}
@@ -124,11 +124,11 @@ func (s *Service) writeUnion(ctx context.Context, j *jobs.Job, u *model.Org, for
 		}
 		for i := range ms {
 			r := member{m: &ms[i], union: u}
-			if r.idNumber, err = s.PII.Decrypt(pii.MemberIDNumber.Row(ms[i].ID), ms[i].IDNumberEnc); err != nil {
+			if r.idNumber, err = s.pii.Decrypt(pii.MemberIDNumber.Row(ms[i].ID), ms[i].IDNumberEnc); err != nil {
 				return n, fmt.Errorf("member %d: %w", ms[i].ID, err)
 			}
 			if ms[i].PhoneEnc != nil {
-				if r.phone, err = s.PII.Decrypt(pii.MemberPhone.Row(ms[i].ID), *ms[i].PhoneEnc); err != nil {
+				if r.phone, err = s.pii.Decrypt(pii.MemberPhone.Row(ms[i].ID), *ms[i].PhoneEnc); err != nil {
 					return n, fmt.Errorf("member %d: %w", ms[i].ID, err)
 				}
 			}
@@ -139,7 +139,7 @@ func (s *Service) writeUnion(ctx context.Context, j *jobs.Job, u *model.Org, for
 			n++
 		}
 		after = ms[len(ms)-1].ID
-		if err := s.Queue.SetProgress(ctx, j.ID, j.LeaseOwner, Progress{Rows: n, Prefix: prefix}); err != nil {
+		if err := s.queue.SetProgress(ctx, j.ID, j.LeaseOwner, Progress{Rows: n, Prefix: prefix}); err != nil {
 			return n, err
 		}
 	}
@@ -174,6 +174,6 @@ func contentType(format string) string {
 	return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 }
 
-func orgAudit(actor, orgID int64, action string, jobID int64, detail map[string]any) org.AuditEntry {
-	return org.AuditEntry{ActorID: actor, OrgID: orgID, Action: action, Target: "job:" + itoa(jobID), Detail: detail}
+func orgAudit(actor, orgID int64, action string, jobID int64, detail map[string]any) audit.Entry {
+	return audit.Entry{ActorID: actor, OrgID: orgID, Action: action, Target: "job:" + itoa(jobID), Detail: detail}
 }

@@ -35,7 +35,7 @@ type Status struct {
 // mine returns export job id when the caller requested it and its union
 // still lies in the caller's export scope; 404 otherwise.
 func (s *Service) mine(ctx context.Context, sc access.Scope, id int64) (*jobsView, error) {
-	j, err := s.Queue.Get(ctx, id)
+	j, err := s.queue.Get(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, errNotFound
 	}
@@ -81,7 +81,7 @@ func (s *Service) Status(ctx context.Context, sc access.Scope, id int64) (*Statu
 		out.Error = "导出未能完成，请重新导出"
 	}
 	if v.status == model.JobDone {
-		if f, err := s.Files.Get(ctx, id); err == nil && s.Now().Before(f.ExpiresAt) {
+		if f, err := s.files.Get(ctx, id); err == nil && s.now().Before(f.ExpiresAt) {
 			out.ExpiresAt = &f.ExpiresAt
 		} else if err != nil && !errors.Is(err, model.ErrNotFound) {
 			return nil, err
@@ -105,14 +105,14 @@ func (s *Service) Download(ctx context.Context, sc access.Scope, id int64) (*mod
 	default:
 		return nil, nil, errNotReady
 	}
-	f, err := s.Files.Get(ctx, id)
+	f, err := s.files.Get(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil, errExpired
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if !s.Now().Before(f.ExpiresAt) {
+	if !s.now().Before(f.ExpiresAt) {
 		return nil, nil, errExpired
 	}
 	err = s.record(ctx, orgAudit(sc.UserID, v.orgID, "export.download", id,
@@ -120,7 +120,7 @@ func (s *Service) Download(ctx context.Context, sc access.Scope, id int64) (*mod
 	if err != nil {
 		return nil, nil, err
 	}
-	return f, s.Files.Open(ctx, f), nil
+	return f, s.files.Open(ctx, f), nil
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }

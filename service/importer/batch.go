@@ -141,7 +141,7 @@ func (r *run) add(ctx context.Context, rowNo int, cells []string) error {
 		r.members = append(r.members, m)
 		r.rows = append(r.rows, rowNo)
 	}
-	if r.total >= r.s.BatchSize {
+	if r.total >= r.s.batchSize {
 		return r.flush(ctx)
 	}
 	return ctx.Err()
@@ -150,7 +150,7 @@ func (r *run) add(ctx context.Context, rowNo int, cells []string) error {
 // member builds the member record of a good row; its number is given when
 // the batch commits.
 func (r *run) member(rec record) (model.Member, error) {
-	c, id := r.s.PII, model.NewID()
+	c, id := r.s.pii, model.NewID()
 	idEnc, err := c.Encrypt(pii.MemberIDNumber.Row(id), rec.idNumber)
 	if err != nil {
 		return model.Member{}, err
@@ -178,7 +178,7 @@ func (r *run) flush(ctx context.Context) error {
 	var err error
 	for range 3 {
 		var next Progress
-		err = model.InTx(ctx, r.s.DB, func(ctx context.Context) error {
+		err = model.InTx(ctx, r.s.db, func(ctx context.Context) error {
 			var e error
 			next, e = r.commit(ctx)
 			return e
@@ -233,7 +233,7 @@ func (r *run) commit(ctx context.Context) (Progress, error) {
 	p.Failed += r.failed
 	p.Imported += len(good)
 	p.Row = max(p.Row, r.lastRow)
-	return p, r.s.Queue.SetProgress(ctx, r.job.ID, r.job.LeaseOwner, p)
+	return p, r.s.queue.SetProgress(ctx, r.job.ID, r.job.LeaseOwner, p)
 }
 
 // enrol puts ms on the roll as enrol does for an approved application, but
@@ -265,14 +265,14 @@ func (r *run) enrol(ctx context.Context, ms []model.Member) error {
 	if err := r.s.members.AddEvents(ctx, evs); err != nil {
 		return err
 	}
-	if r.s.Stats == nil {
+	if r.s.stats == nil {
 		return nil
 	}
 	joined := make([]*model.Member, len(ms))
 	for i := range ms {
 		joined[i] = &ms[i]
 	}
-	return r.s.Stats.MembersJoined(ctx, joined)
+	return r.s.stats.MembersJoined(ctx, joined)
 }
 
 // blank reports whether a row has no value at all.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/stats"
 )
 
@@ -40,7 +41,7 @@ func TestImport100k(t *testing.T) {
 	for _, be := range modeltest.Backends() {
 		t.Run(be.Name, func(t *testing.T) {
 			db := modeltest.Open(t, be)
-			f := newFixture(t, db, stats.New(stats.Deps{DB: db}), 500) // the counters, as in production
+			f := newFixture(t, db, stats.New(service.Env{}, stats.Deps{DB: db}), 500) // the counters, as in production
 			runtime.GC()
 			debug.FreeOSMemory()
 			resetPeakRSS(t)

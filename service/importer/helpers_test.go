@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/blob"
 	"github.com/unionhub/unionhub/service/codes"
@@ -71,8 +72,7 @@ func newFixture(t testing.TB, db *gorm.DB, stats importer.StatsRecorder, batch i
 		}
 	}
 	q := jobs.NewQueue(db, clk.Now)
-	svc := importer.New(importer.Deps{DB: db, Queue: q, Files: jobfile.New(db, blobs, cipher, clk.Now, nil), PII: cipher,
-		Stats: stats, Now: clk.Now, Location: time.FixedZone("CST", 8*3600), BatchSize: batch})
+	svc := importer.New(service.Env{Now: clk.Now, Location: time.FixedZone("CST", 8*3600)}, importer.Deps{DB: db, Queue: q, Files: jobfile.New(db, blobs, cipher, clk.Now, nil), PII: cipher, Stats: stats}, importer.Config{BatchSize: batch})
 	return &fixture{db: db, clock: clk, queue: q, svc: svc, union: union, admin: 7}
 }
 

@@ -20,9 +20,9 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/jobfile"
 	"github.com/unionhub/unionhub/service/jobs"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -43,49 +43,56 @@ type StatsRecorder interface {
 	MembersJoined(ctx context.Context, ms []*model.Member) error
 }
 
+// Auditor records who did what (audit.Service).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
 // Deps are the service's collaborators; Stats and Audit may be nil.
 type Deps struct {
-	DB       *gorm.DB
-	Queue    *jobs.Queue
-	Files    *jobfile.Store
-	PII      *pii.Cipher
-	Stats    StatsRecorder
-	Audit    org.Auditor
-	Now      func() time.Time
-	Location *time.Location // of business dates: join dates, ages
-	Log      *slog.Logger
+	DB    *gorm.DB
+	Queue *jobs.Queue
+	Files *jobfile.Store
+	PII   *pii.Cipher
+	Stats StatsRecorder
+	Audit Auditor
+}
+
+// Config tunes the service.
+type Config struct {
 	// BatchSize is how many sheet rows one transaction takes; default 500.
 	BatchSize int
 }
 
-// Service accepts sheets and runs import jobs.
+// Service accepts sheets and runs import jobs. Its time zone is that of
+// business dates: join dates, ages.
 type Service struct {
-	Deps
+	db        *gorm.DB
+	queue     *jobs.Queue
+	files     *jobfile.Store
+	pii       *pii.Cipher
+	stats     StatsRecorder
+	audit     Auditor
+	batchSize int
+	now       func() time.Time
+	loc       *time.Location
+	log       *slog.Logger
+
 	orgs    *model.OrgStore
 	members *model.MemberStore
 	errs    *model.ImportErrorStore
 }
 
 // New returns the import service.
-func New(d Deps) *Service {
-	if d.Now == nil {
-		d.Now = time.Now
+func New(env service.Env, d Deps, cfg Config) *Service {
+	env = env.WithDefaults()
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = 500
 	}
-	if d.Location == nil {
-		d.Location = time.UTC
-	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
-	if d.BatchSize <= 0 {
-		d.BatchSize = 500
-	}
-	return &Service{Deps: d, orgs: model.NewOrgStore(d.DB), members: model.NewMemberStore(d.DB),
-		errs: model.NewImportErrorStore(d.DB)}
+	return &Service{db: d.DB, queue: d.Queue, files: d.Files, pii: d.PII, stats: d.Stats, audit: d.Audit,
+		batchSize: cfg.BatchSize, now: env.Now, loc: env.Location, log: env.Log,
+		orgs: model.NewOrgStore(d.DB), members: model.NewMemberStore(d.DB), errs: model.NewImportErrorStore(d.DB)}
 }
-
-// SetStats wires the counters once they exist.
-func (s *Service) SetStats(r StatsRecorder) { s.Stats = r }
 
 // CheckOrg returns the union a sheet may be imported into: a grassroots
 // union in the caller's review scope (404 outside it), not dissolved.
@@ -141,7 +148,7 @@ func (s *Service) Receive(ctx context.Context, filename string, r io.Reader) (*U
 	if _, err := io.ReadFull(r, head); err != nil || string(head) != zipMagic {
 		return nil, errNotXLSX
 	}
-	w := s.Files.NewWriter(ctx)
+	w := s.files.NewWriter(ctx)
 	n, err := io.Copy(w, io.MultiReader(bytes.NewReader(head), io.LimitReader(r, MaxSize+1-int64(len(head)))))
 	if err == nil && n > MaxSize {
 		err = service.E(service.KindTooLarge, "导入文件不能超过50MB")
@@ -168,15 +175,15 @@ func (s *Service) Submit(ctx context.Context, sc access.Scope, orgID int64, u *U
 		return 0, err
 	}
 	var id int64
-	err = model.InTx(ctx, s.DB, func(ctx context.Context) error {
-		if id, err = s.Queue.Enqueue(ctx, JobKind, o.ID, sc.UserID, nil); err != nil {
+	err = model.InTx(ctx, s.db, func(ctx context.Context) error {
+		if id, err = s.queue.Enqueue(ctx, JobKind, o.ID, sc.UserID, nil); err != nil {
 			return err
 		}
-		if _, err := s.Files.Record(ctx, u.w, jobfile.Meta{JobID: id, Kind: model.JobFileImportSheet, OwnerID: sc.UserID,
+		if _, err := s.files.Record(ctx, u.w, jobfile.Meta{JobID: id, Kind: model.JobFileImportSheet, OwnerID: sc.UserID,
 			OrgID: o.ID, Filename: clip(u.filename, 100), ContentType: xlsxType, TTL: sheetTTL}); err != nil {
 			return err
 		}
-		return s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: o.ID, Action: "import.create",
+		return s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: o.ID, Action: "import.create",
 			Target: "job:" + itoa(id), Detail: map[string]any{"size": u.w.Size()}})
 	})
 	if err != nil {
@@ -186,11 +193,11 @@ func (s *Service) Submit(ctx context.Context, sc access.Scope, orgID int64, u *U
 	return id, nil
 }
 
-func (s *Service) record(ctx context.Context, e org.AuditEntry) error {
-	if s.Audit == nil {
+func (s *Service) record(ctx context.Context, e audit.Entry) error {
+	if s.audit == nil {
 		return nil
 	}
-	return s.Audit.Record(ctx, e)
+	return s.audit.Record(ctx, e)
 }
 
 // xlsxType is the media type of .xlsx files.

@@ -8,9 +8,9 @@ import (
 	"io"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/importer/xlsx"
 	"github.com/unionhub/unionhub/service/jobs"
-	"github.com/unionhub/unionhub/service/org"
 )
 
 // Handle runs import job j: the jobs Worker's handler for JobKind. A job
@@ -34,16 +34,16 @@ func (s *Service) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 	if err != nil {
 		return r.fail(err)
 	}
-	now := s.Now()
-	r.check = rowChecker{now: now, loc: s.Location, date1904: book.Date1904}
+	now := s.now()
+	r.check = rowChecker{now: now, loc: s.loc, date1904: book.Date1904}
 	r.now = now.UTC()
 	if err := r.readAll(ctx, book); err != nil {
 		return r.fail(err)
 	}
-	if err := s.Files.Delete(ctx, j.ID); err != nil {
-		s.Log.WarnContext(ctx, "import: delete the sheet", "job_id", j.ID, "err", err)
+	if err := s.files.Delete(ctx, j.ID); err != nil {
+		s.log.WarnContext(ctx, "import: delete the sheet", "job_id", j.ID, "err", err)
 	}
-	err = s.record(ctx, org.AuditEntry{ActorID: j.CreatedBy, OrgID: j.OrgID, Action: "import.done",
+	err = s.record(ctx, audit.Entry{ActorID: j.CreatedBy, OrgID: j.OrgID, Action: "import.done",
 		Target: "job:" + itoa(j.ID), Detail: map[string]any{"total": r.p.Total, "imported": r.p.Imported, "failed": r.p.Failed}})
 	return r.p, err
 }
@@ -57,14 +57,14 @@ func (e *sheetError) Error() string { return e.msg }
 // most MaxSize) and read within xlsx.DefaultLimits: nothing of it is
 // written to disk in clear, and a hostile file costs bounded memory.
 func (s *Service) openSheet(ctx context.Context, jobID int64) (*xlsx.Book, error) {
-	f, err := s.Files.Get(ctx, jobID)
+	f, err := s.files.Get(ctx, jobID)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, &sheetError{"导入文件已不存在，请重新上传"}
 	}
 	if err != nil {
 		return nil, err
 	}
-	data, err := io.ReadAll(io.LimitReader(s.Files.Open(ctx, f), MaxSize))
+	data, err := io.ReadAll(io.LimitReader(s.files.Open(ctx, f), MaxSize))
 	if err != nil {
 		return nil, err
 	}

@@ -40,7 +40,7 @@ type Status struct {
 // Status returns the import job id when its union lies in the caller's
 // review scope; 404 otherwise.
 func (s *Service) Status(ctx context.Context, sc access.Scope, id int64) (*Status, error) {
-	j, err := s.Queue.Get(ctx, id)
+	j, err := s.queue.Get(ctx, id)
 	if errors.Is(err, model.ErrNotFound) || err == nil && (j.Kind != JobKind || j.OrgID == 0) {
 		return nil, errNotFound
 	}

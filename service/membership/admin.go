@@ -10,8 +10,8 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -78,7 +78,7 @@ type Correction struct {
 // records it. The version must be current.
 func (s *Service) Correct(ctx context.Context, sc access.Scope, id int64, c Correction) (*model.Member, error) {
 	var out *model.Member
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) (err error) {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) (err error) {
 		out, err = s.CorrectTx(ctx, sc, id, c)
 		return err
 	})
@@ -105,7 +105,7 @@ func (s *Service) CorrectTx(ctx context.Context, sc access.Scope, id int64, c Co
 		add("reason", err.Error())
 	}
 	var out *model.Member
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		m, err := s.members.GetInScope(ctx, id, sc.Paths(access.Review))
 		if err != nil {
 			return notFound(err)
@@ -120,7 +120,7 @@ func (s *Service) CorrectTx(ctx context.Context, sc access.Scope, id int64, c Co
 		if *c.Version != m.Version {
 			return errStale
 		}
-		fields["updated_at"] = s.Now().UTC()
+		fields["updated_at"] = s.now().UTC()
 		if err := s.members.Update(ctx, m.ID, m.Version, fields); err != nil {
 			if errors.Is(err, model.ErrConflict) {
 				return errStale
@@ -139,7 +139,7 @@ func (s *Service) CorrectTx(ctx context.Context, sc access.Scope, id int64, c Co
 			return err
 		}
 		out = after
-		return s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: m.OrgID, Action: "member.correct",
+		return s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: m.OrgID, Action: "member.correct",
 			Target: "member:" + itoa(m.ID), Detail: map[string]any{"fields": changed, "reason": reason}})
 	})
 	return out, err
@@ -183,9 +183,9 @@ func (s *Service) correctionFields(m *model.Member, c Correction, add func(strin
 		p := codes.NormalizePhone(*c.Phone)
 		if err := codes.CheckPhone(p); err != nil {
 			add("phone", err.Error())
-		} else if enc, err := s.PII.Encrypt(pii.MemberPhone.Row(m.ID), p); err == nil {
+		} else if enc, err := s.pii.Encrypt(pii.MemberPhone.Row(m.ID), p); err == nil {
 			set("phone_enc", enc)
-			fields["phone_idx"] = s.PII.BlindIndexFor(pii.DomainPhone, p)
+			fields["phone_idx"] = s.pii.BlindIndexFor(pii.DomainPhone, p)
 		}
 	}
 	lists := []struct {

@@ -9,8 +9,8 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -21,7 +21,7 @@ const claimTriesPerHour = 5
 // to the caller (members a union entered, or who changed WeChat account).
 // Wrong data gets one generic 404, whichever field was wrong.
 func (s *Service) Claim(ctx context.Context, userID int64, name, idNumber string) (*model.Member, error) {
-	d, err := s.Limiter.Allow(ctx, "claim:"+itoa(userID), claimTriesPerHour, time.Hour)
+	d, err := s.limiter.Allow(ctx, "claim:"+itoa(userID), claimTriesPerHour, time.Hour)
 	if err != nil {
 		return nil, service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err)
 	}
@@ -36,10 +36,10 @@ func (s *Service) Claim(ctx context.Context, userID int64, name, idNumber string
 		return nil, service.InvalidField("phone", "请先绑定微信手机号")
 	}
 	number := strings.ToUpper(strings.TrimSpace(idNumber))
-	idx := s.PII.BlindIndexFor(pii.DomainIDNumber, number)
+	idx := s.pii.BlindIndexFor(pii.DomainIDNumber, number)
 	var out *model.Member
 	var previous *int64
-	err = model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err = model.InTx(ctx, s.db, func(ctx context.Context) error {
 		m, err := s.members.OnRollByIDIndex(ctx, idx)
 		if errors.Is(err, model.ErrNotFound) {
 			return errNoMatch
@@ -59,7 +59,7 @@ func (s *Service) Claim(ctx context.Context, userID int64, name, idNumber string
 			return service.E(service.KindConflict, "您的微信已关联另一条会员记录")
 		}
 		previous = m.UserID
-		if err := s.members.Update(ctx, m.ID, m.Version, map[string]any{"user_id": userID, "updated_at": s.Now().UTC()}); err != nil {
+		if err := s.members.Update(ctx, m.ID, m.Version, map[string]any{"user_id": userID, "updated_at": s.now().UTC()}); err != nil {
 			if errors.Is(err, model.ErrConflict) {
 				return errStale
 			}
@@ -77,7 +77,7 @@ func (s *Service) Claim(ctx context.Context, userID int64, name, idNumber string
 				return err
 			}
 		}
-		if err := s.record(ctx, org.AuditEntry{ActorID: userID, OrgID: m.OrgID, Action: "member.claim",
+		if err := s.record(ctx, audit.Entry{ActorID: userID, OrgID: m.OrgID, Action: "member.claim",
 			Target: "member:" + itoa(m.ID), Detail: detail}); err != nil {
 			return err
 		}

@@ -174,14 +174,14 @@ func (r *dissolveRun) try(ctx context.Context, step stepFunc) (org.DissolveProgr
 	for range stepTries {
 		next := r.prog
 		r.moved = nil
-		err = model.InTx(ctx, r.d.members.DB, func(ctx context.Context) error { return step(ctx, &next) })
+		err = model.InTx(ctx, r.d.members.db, func(ctx context.Context) error { return step(ctx, &next) })
 		switch {
 		case err == nil:
 			return next, nil
 		case errors.Is(err, errNothing), errors.Is(err, errTargetGone), errors.Is(err, jobs.ErrLeaseLost), ctx.Err() != nil:
 			return r.prog, err
 		}
-		r.d.members.Log.WarnContext(ctx, "dissolution step rolled back, trying again", "job_id", r.job.ID, "err", err)
+		r.d.members.log.WarnContext(ctx, "dissolution step rolled back, trying again", "job_id", r.job.ID, "err", err)
 	}
 	return r.prog, err
 }

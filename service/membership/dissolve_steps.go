@@ -6,6 +6,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/org"
 )
@@ -42,7 +43,7 @@ func (r *dissolveRun) moveBatch(ctx context.Context, next *org.DissolveProgress)
 	if len(ms) == 0 {
 		return errNothing
 	}
-	now, actor := s.Now().UTC(), r.job.CreatedBy
+	now, actor := s.now().UTC(), r.job.CreatedBy
 	reason := "原工会（" + from.Name + "）撤销，会籍整体转入" + to.Name
 	before, after := make([]*model.Member, len(ms)), make([]*model.Member, len(ms))
 	events := make([]model.MembershipEvent, 0, 2*len(ms))
@@ -93,7 +94,7 @@ func (r *dissolveRun) moveBatch(ctx context.Context, next *org.DissolveProgress)
 	for i, id := range ids {
 		memberIDs[i] = itoa(id)
 	}
-	return s.record(ctx, org.AuditEntry{ActorID: actor, OrgID: from.ID, Action: "org.dissolve_move",
+	return s.record(ctx, audit.Entry{ActorID: actor, OrgID: from.ID, Action: "org.dissolve_move",
 		Target: "org:" + itoa(from.ID), Detail: map[string]any{"job_id": itoa(r.job.ID), "members_to": itoa(to.ID),
 			"member_ids": memberIDs}})
 }
@@ -144,7 +145,7 @@ func (r *dissolveRun) rejectTransferIn(ctx context.Context, next *org.DissolvePr
 	}
 	t := &rows[0]
 	const reason = "该工会已撤销，不再接收转入"
-	now := s.Now().UTC()
+	now := s.now().UTC()
 	if err := s.transfers.Decide(ctx, t.ID, t.Version, map[string]any{"status": model.TransferRejected,
 		"decided_by": r.job.CreatedBy, "decided_at": now, "updated_at": now, "decision_reason": reason}); err != nil {
 		return err
@@ -156,6 +157,6 @@ func (r *dissolveRun) rejectTransferIn(ctx context.Context, next *org.DissolvePr
 	if err := r.saveProgress(ctx, *next); err != nil {
 		return err
 	}
-	return s.record(ctx, org.AuditEntry{ActorID: r.job.CreatedBy, OrgID: from.ID, Action: "transfer.reject",
+	return s.record(ctx, audit.Entry{ActorID: r.job.CreatedBy, OrgID: from.ID, Action: "transfer.reject",
 		Target: "transfer:" + itoa(t.ID), Detail: map[string]any{"member_id": itoa(t.MemberID), "reason": reason}})
 }

@@ -14,8 +14,8 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
@@ -32,6 +32,17 @@ type StatsRecorder interface {
 	MemberChanged(ctx context.Context, before, after *model.Member) error
 }
 
+// Notifier tells a member (application.Notices), in the caller's
+// transaction.
+type Notifier interface {
+	Notify(ctx context.Context, n application.Notice) error
+}
+
+// Auditor records who did what (audit.Service).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
 // Deps are the service's collaborators; Cards, Stats, Notifier and Audit
 // may be nil.
 type Deps struct {
@@ -40,16 +51,23 @@ type Deps struct {
 	Limiter  *ratelimit.Limiter
 	Cards    CardInvalidator
 	Stats    StatsRecorder
-	Notifier application.Notifier
-	Audit    org.Auditor
-	Now      func() time.Time
-	Location *time.Location
-	Log      *slog.Logger
+	Notifier Notifier
+	Audit    Auditor
 }
 
 // Service is the membership domain.
 type Service struct {
-	Deps
+	db       *gorm.DB
+	pii      *pii.Cipher
+	limiter  *ratelimit.Limiter
+	cards    CardInvalidator
+	stats    StatsRecorder
+	notifier Notifier
+	audit    Auditor
+	now      func() time.Time
+	loc      *time.Location
+	log      *slog.Logger
+
 	members   *model.MemberStore
 	transfers *model.TransferStore
 	orgs      *model.OrgStore
@@ -57,44 +75,26 @@ type Service struct {
 }
 
 // New returns the membership service.
-func New(d Deps) *Service {
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.Location == nil {
-		d.Location = time.UTC
-	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
-	return &Service{Deps: d, members: model.NewMemberStore(d.DB), transfers: model.NewTransferStore(d.DB),
+func New(env service.Env, d Deps) *Service {
+	env = env.WithDefaults()
+	return &Service{db: d.DB, pii: d.PII, limiter: d.Limiter, cards: d.Cards, stats: d.Stats, notifier: d.Notifier,
+		audit: d.Audit, now: env.Now, loc: env.Location, log: env.Log,
+		members: model.NewMemberStore(d.DB), transfers: model.NewTransferStore(d.DB),
 		orgs: model.NewOrgStore(d.DB), users: model.NewUserStore(d.DB)}
 }
-
-// SetCards wires the card cache once it exists.
-func (s *Service) SetCards(c CardInvalidator) { s.Cards = c }
-
-// SetStats wires the counters once they exist.
-func (s *Service) SetStats(r StatsRecorder) { s.Stats = r }
-
-// SetNotifier wires the notifications.
-func (s *Service) SetNotifier(n application.Notifier) { s.Notifier = n }
-
-// SetAuditor wires the audit log.
-func (s *Service) SetAuditor(a org.Auditor) { s.Audit = a }
 
 // changed records a member change in the counters and the history, in the
 // caller's transaction.
 func (s *Service) changed(ctx context.Context, before, after *model.Member, ev *model.MembershipEvent) error {
-	if s.Stats != nil {
-		if err := s.Stats.MemberChanged(ctx, before, after); err != nil {
+	if s.stats != nil {
+		if err := s.stats.MemberChanged(ctx, before, after); err != nil {
 			return err
 		}
 	}
 	if ev == nil {
 		return nil
 	}
-	ev.ID, ev.CreatedAt = model.NewID(), s.Now().UTC()
+	ev.ID, ev.CreatedAt = model.NewID(), s.now().UTC()
 	if code, ok := codes.NationalChangeType(ev.Type); ok {
 		ev.NationalCode = &code
 	}
@@ -104,35 +104,35 @@ func (s *Service) changed(ctx context.Context, before, after *model.Member, ev *
 // invalidate drops the card state after the change committed; a failure
 // is logged (the cache entry expires on its own) rather than undoing it.
 func (s *Service) invalidate(ctx context.Context, memberID int64) {
-	if s.Cards == nil {
+	if s.cards == nil {
 		return
 	}
-	if err := s.Cards.Invalidate(ctx, memberID); err != nil {
-		s.Log.ErrorContext(ctx, "card cache invalidation failed", "member_id", memberID, "err", err)
+	if err := s.cards.Invalidate(ctx, memberID); err != nil {
+		s.log.ErrorContext(ctx, "card cache invalidation failed", "member_id", memberID, "err", err)
 	}
 }
 
-func (s *Service) record(ctx context.Context, e org.AuditEntry) error {
-	if s.Audit == nil {
+func (s *Service) record(ctx context.Context, e audit.Entry) error {
+	if s.audit == nil {
 		return nil
 	}
-	return s.Audit.Record(ctx, e)
+	return s.audit.Record(ctx, e)
 }
 
 func (s *Service) notify(ctx context.Context, n application.Notice) error {
-	if s.Notifier == nil {
+	if s.notifier == nil {
 		return nil
 	}
-	return s.Notifier.Notify(ctx, n)
+	return s.notifier.Notify(ctx, n)
 }
 
 // Reveal decrypts a member's ID number and phone, for masking.
 func (s *Service) Reveal(m *model.Member) (idNumber, phone string, err error) {
-	if idNumber, err = s.PII.Decrypt(pii.MemberIDNumber.Row(m.ID), m.IDNumberEnc); err != nil {
+	if idNumber, err = s.pii.Decrypt(pii.MemberIDNumber.Row(m.ID), m.IDNumberEnc); err != nil {
 		return "", "", err
 	}
 	if m.PhoneEnc != nil {
-		if phone, err = s.PII.Decrypt(pii.MemberPhone.Row(m.ID), *m.PhoneEnc); err != nil {
+		if phone, err = s.pii.Decrypt(pii.MemberPhone.Row(m.ID), *m.PhoneEnc); err != nil {
 			return "", "", err
 		}
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
-	"github.com/unionhub/unionhub/service/org"
 )
 
 // eventFor names the history event of a move to status.
@@ -58,7 +58,7 @@ func (s *Service) ChangeStatus(ctx context.Context, sc access.Scope, id int64, c
 		return nil, err
 	}
 	var out *model.Member
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		m, err := s.members.GetInScope(ctx, id, sc.Paths(access.Review))
 		if err != nil {
 			return notFound(err)
@@ -74,7 +74,7 @@ func (s *Service) ChangeStatus(ctx context.Context, sc access.Scope, id int64, c
 		if err := s.tellRecordChanged(ctx, m, eventID, []string{"status"}, "工会变更了您的会籍状态（"+statusName(ch.Status)+"）。"); err != nil {
 			return err
 		}
-		return s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: m.OrgID, Action: "member.status",
+		return s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: m.OrgID, Action: "member.status",
 			Target: "member:" + itoa(m.ID), Detail: map[string]any{"from": m.Status, "to": ch.Status, "reason": reason}})
 	})
 	if err == nil {
@@ -94,7 +94,7 @@ func (s *Service) move(ctx context.Context, m *model.Member, to, reason string, 
 	}
 	next := *m
 	next.Status = to
-	next.UpdatedAt = s.Now().UTC()
+	next.UpdatedAt = s.now().UTC()
 	fields := map[string]any{"status": to, "updated_at": next.UpdatedAt}
 	if !onRoll(to) {
 		next.RollKey = nil
@@ -135,7 +135,7 @@ func (s *Service) Leave(ctx context.Context, userID int64, reason string) (*mode
 		reason = "个人要求退会"
 	}
 	var out *model.Member
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		m, err := s.members.OnRollForUser(ctx, userID)
 		if errors.Is(err, model.ErrNotFound) {
 			return errNotMember

@@ -10,8 +10,8 @@ import (
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
-	"github.com/unionhub/unionhub/service/org"
 )
 
 // AfterTransfer runs inside the transaction that created a transfer (to
@@ -36,7 +36,7 @@ func (s *Service) RequestTransfer(ctx context.Context, userID, toOrgID int64, re
 		return nil, err
 	}
 	var out *model.Transfer
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		m, err := s.members.OnRollForUser(ctx, userID)
 		if errors.Is(err, model.ErrNotFound) {
 			return errNotMember
@@ -54,7 +54,7 @@ func (s *Service) RequestTransfer(ctx context.Context, userID, toOrgID int64, re
 		if to.ID == m.OrgID {
 			return service.InvalidField("to_org_id", "您已是该工会的会员")
 		}
-		now := s.Now().UTC()
+		now := s.now().UTC()
 		t := &model.Transfer{ID: model.NewID(), MemberID: m.ID, UserID: userID, FromOrgID: m.OrgID, ToOrgID: to.ID,
 			Status: model.TransferPending, PendingKey: &m.ID, Version: 1, CreatedAt: now, UpdatedAt: now}
 		if reason != "" {
@@ -107,7 +107,7 @@ func (s *Service) DecideTransfer(ctx context.Context, sc access.Scope, id int64,
 	}
 	var out *model.Transfer
 	var memberID int64
-	err := model.InTx(ctx, s.DB, func(ctx context.Context) error {
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		t, err := s.transfers.GetForDestination(ctx, id, sc.Paths(access.Review))
 		if errors.Is(err, model.ErrNotFound) {
 			return service.E(service.KindNotFound, "没有找到该转会申请")
@@ -118,7 +118,7 @@ func (s *Service) DecideTransfer(ctx context.Context, sc access.Scope, id int64,
 		if t.Status != model.TransferPending {
 			return service.E(service.KindConflict, "该转会申请已处理")
 		}
-		now := s.Now().UTC()
+		now := s.now().UTC()
 		status := model.TransferRejected
 		if approve {
 			status = model.TransferApproved
@@ -146,7 +146,7 @@ func (s *Service) DecideTransfer(ctx context.Context, sc access.Scope, id int64,
 		if approve {
 			action = "transfer.approve"
 		}
-		if err := s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: t.ToOrgID, Action: action,
+		if err := s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: t.ToOrgID, Action: action,
 			Target: "transfer:" + itoa(t.ID), Detail: map[string]any{"member_id": itoa(t.MemberID), "reason": reason}}); err != nil {
 			return err
 		}
@@ -174,7 +174,7 @@ func (s *Service) moveMember(ctx context.Context, t *model.Transfer, actor int64
 	if to.Status != model.OrgActive {
 		return errUnionClosed // dissolving: it takes nobody new
 	}
-	now := s.Now().UTC()
+	now := s.now().UTC()
 	if err := s.members.Update(ctx, m.ID, m.Version, map[string]any{"org_id": t.ToOrgID, "updated_at": now}); err != nil {
 		if errors.Is(err, model.ErrConflict) {
 			return errStale

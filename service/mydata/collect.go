@@ -17,7 +17,7 @@ import (
 // the masks: for the user's export only.
 func (s *Service) Collect(ctx context.Context, userID int64, clear bool) (*Data, error) {
 	c := &collector{s: s, ctx: ctx, clear: clear, orgs: map[int64]string{}}
-	d := &Data{GeneratedAt: c.at(s.d.Now())}
+	d := &Data{GeneratedAt: c.at(s.now())}
 	steps := []func(*Data, int64) error{c.account, c.consents, c.applications, c.members, c.rights, c.ledger, c.notifications,
 		c.uploads, c.sessions, c.roles}
 	for _, step := range steps {
@@ -36,7 +36,7 @@ type collector struct {
 	orgs  map[int64]string
 }
 
-func (c *collector) at(t time.Time) time.Time { return t.In(c.s.d.Location).Truncate(time.Second) }
+func (c *collector) at(t time.Time) time.Time { return t.In(c.s.loc).Truncate(time.Second) }
 
 func (c *collector) atp(t *time.Time) *time.Time {
 	if t == nil {
@@ -71,7 +71,7 @@ func (c *collector) account(d *Data, userID int64) error {
 	}
 	d.Account = Account{ID: itoa(u.ID), CreatedAt: c.at(u.CreatedAt), PhoneBoundAt: c.atp(u.PhoneBoundAt)}
 	if u.PhoneEnc != nil {
-		phone, err := c.s.d.PII.Decrypt(pii.UserPhone.Row(u.ID), *u.PhoneEnc)
+		phone, err := c.s.pii.Decrypt(pii.UserPhone.Row(u.ID), *u.PhoneEnc)
 		if err != nil {
 			return fmt.Errorf("user %d phone: %w", u.ID, err)
 		}
@@ -104,7 +104,7 @@ func (c *collector) form(p model.Person, e model.Employment, idSlot pii.Slot, id
 			WorkType: e.WorkType, IsMigrantWorker: e.IsMigrantWorker, IsDispatched: e.IsDispatched,
 			DispatchAgencyName: e.DispatchAgencyName, DispatchAgencyUSCC: e.DispatchAgencyUSCC}}
 	if idEnc != nil && *idEnc != "" {
-		v, err := c.s.d.PII.Decrypt(idSlot, *idEnc)
+		v, err := c.s.pii.Decrypt(idSlot, *idEnc)
 		if err != nil {
 			return f, fmt.Errorf("%s: %w", idSlot, err)
 		}
@@ -114,7 +114,7 @@ func (c *collector) form(p model.Person, e model.Employment, idSlot pii.Slot, id
 		}
 	}
 	if phoneEnc != nil && *phoneEnc != "" {
-		v, err := c.s.d.PII.Decrypt(phoneSlot, *phoneEnc)
+		v, err := c.s.pii.Decrypt(phoneSlot, *phoneEnc)
 		if err != nil {
 			return f, fmt.Errorf("%s: %w", phoneSlot, err)
 		}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/jobfile"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
 
@@ -36,7 +36,7 @@ var (
 // counted in the cache, so it holds across nodes; the request is audited
 // (me.data_export, no personal data in the entry).
 func (s *Service) Start(ctx context.Context, userID int64) (int64, error) {
-	dec, err := s.d.Limiter.AllowIn(ctx, "user:me-data-export:"+itoa(userID), 1, ratelimit.Daily(s.d.Location))
+	dec, err := s.limiter.AllowIn(ctx, "user:me-data-export:"+itoa(userID), 1, ratelimit.Daily(s.loc))
 	if err != nil {
 		return 0, service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err)
 	}
@@ -44,11 +44,11 @@ func (s *Service) Start(ctx context.Context, userID int64) (int64, error) {
 		return 0, service.RateLimited("个人信息副本每天只能导出一次，请明天再试", dec.RetryAfter)
 	}
 	var id int64
-	err = model.InTx(ctx, s.d.DB, func(ctx context.Context) error {
-		if id, err = s.d.Queue.Enqueue(ctx, JobKind, 0, userID, struct{}{}); err != nil {
+	err = model.InTx(ctx, s.db, func(ctx context.Context) error {
+		if id, err = s.queue.Enqueue(ctx, JobKind, 0, userID, struct{}{}); err != nil {
 			return err
 		}
-		return s.record(ctx, org.AuditEntry{ActorID: userID, Action: "me.data_export", Target: "job:" + itoa(id)})
+		return s.record(ctx, audit.Entry{ActorID: userID, Action: "me.data_export", Target: "job:" + itoa(id)})
 	})
 	return id, err
 }
@@ -67,11 +67,11 @@ func (s *Service) Status(ctx context.Context, userID, id int64) (*Status, error)
 	}
 	out := &Status{Status: status}
 	if status == model.JobDone {
-		f, err := s.d.Files.Get(ctx, id)
+		f, err := s.files.Get(ctx, id)
 		if err != nil && !errors.Is(err, model.ErrNotFound) {
 			return nil, err
 		}
-		if err == nil && s.d.Now().Before(f.ExpiresAt) {
+		if err == nil && s.now().Before(f.ExpiresAt) {
 			out.ExpiresAt = &f.ExpiresAt
 		}
 	}
@@ -93,26 +93,26 @@ func (s *Service) Download(ctx context.Context, userID, id int64) (*model.JobFil
 	default:
 		return nil, nil, errNotReady
 	}
-	f, err := s.d.Files.Get(ctx, id)
+	f, err := s.files.Get(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return nil, nil, errExpired
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if !s.d.Now().Before(f.ExpiresAt) {
+	if !s.now().Before(f.ExpiresAt) {
 		return nil, nil, errExpired
 	}
-	if err := s.record(ctx, org.AuditEntry{ActorID: userID, Action: "me.data_export.download",
+	if err := s.record(ctx, audit.Entry{ActorID: userID, Action: "me.data_export.download",
 		Target: "job:" + itoa(id)}); err != nil {
 		return nil, nil, err
 	}
-	return f, s.d.Files.Open(ctx, f), nil
+	return f, s.files.Open(ctx, f), nil
 }
 
 // mine returns the status of export job id when userID asked for it.
 func (s *Service) mine(ctx context.Context, userID, id int64) (string, error) {
-	j, err := s.d.Queue.Get(ctx, id)
+	j, err := s.queue.Get(ctx, id)
 	if errors.Is(err, model.ErrNotFound) {
 		return "", errNotFound
 	}
@@ -127,5 +127,5 @@ func (s *Service) mine(ctx context.Context, userID, id int64) (string, error) {
 
 // filename names the ZIP after the day it was made.
 func (s *Service) filename(now time.Time) string {
-	return "个人信息副本-" + now.In(s.d.Location).Format("20060102-1504") + ".zip"
+	return "个人信息副本-" + now.In(s.loc).Format("20060102-1504") + ".zip"
 }

@@ -15,9 +15,10 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/jobfile"
 	"github.com/unionhub/unionhub/service/jobs"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
@@ -27,43 +28,48 @@ type Images interface {
 	Open(ctx context.Context, userID, id int64) (*model.Upload, []byte, error)
 }
 
-// Deps are the service's collaborators; Audit may be nil only in tests.
-type Deps struct {
-	DB       *gorm.DB
-	PII      *pii.Cipher
-	Queue    *jobs.Queue
-	Files    *jobfile.Store
-	Images   Images
-	Limiter  *ratelimit.Limiter
-	Audit    org.Auditor
-	Now      func() time.Time
-	Location *time.Location // business time zone: of the times shown and of "one a day"
-	Log      *slog.Logger
+// Auditor records who did what (audit.Service).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
 }
 
-// Service collects a user's data and runs the data exports.
+// Deps are the service's collaborators; Audit may be nil only in tests.
+type Deps struct {
+	DB      *gorm.DB
+	PII     *pii.Cipher
+	Queue   *jobs.Queue
+	Files   *jobfile.Store
+	Images  Images
+	Limiter *ratelimit.Limiter
+	Audit   Auditor
+}
+
+// Service collects a user's data and runs the data exports. Its time zone
+// is that of the times shown and of "one a day".
 type Service struct {
-	d     Deps
-	store *model.PersonalDataStore
+	db      *gorm.DB
+	pii     *pii.Cipher
+	queue   *jobs.Queue
+	files   *jobfile.Store
+	photos  Images
+	limiter *ratelimit.Limiter
+	audit   Auditor
+	now     func() time.Time
+	loc     *time.Location
+	log     *slog.Logger
+	store   *model.PersonalDataStore
 }
 
 // New returns the service.
-func New(d Deps) *Service {
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.Location == nil {
-		d.Location = time.UTC
-	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
-	return &Service{d: d, store: model.NewPersonalDataStore(d.DB)}
+func New(env service.Env, d Deps) *Service {
+	env = env.WithDefaults()
+	return &Service{db: d.DB, pii: d.PII, queue: d.Queue, files: d.Files, photos: d.Images, limiter: d.Limiter,
+		audit: d.Audit, now: env.Now, loc: env.Location, log: env.Log, store: model.NewPersonalDataStore(d.DB)}
 }
 
-func (s *Service) record(ctx context.Context, e org.AuditEntry) error {
-	if s.d.Audit == nil {
+func (s *Service) record(ctx context.Context, e audit.Entry) error {
+	if s.audit == nil {
 		return nil
 	}
-	return s.d.Audit.Record(ctx, e)
+	return s.audit.Record(ctx, e)
 }

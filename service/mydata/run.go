@@ -30,13 +30,13 @@ func (s *Service) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 	if len(j.Result) > 0 {
 		var prev progress
 		if json.Unmarshal(j.Result, &prev) == nil && prev.Prefix != "" {
-			if err := s.d.Files.Discard(ctx, prev.Prefix); err != nil {
+			if err := s.files.Discard(ctx, prev.Prefix); err != nil {
 				return nil, err
 			}
 		}
 	}
-	fw := s.d.Files.NewWriter(ctx)
-	if err := s.d.Queue.SetProgress(ctx, j.ID, j.LeaseOwner, progress{Prefix: fw.Prefix()}); err != nil {
+	fw := s.files.NewWriter(ctx)
+	if err := s.queue.SetProgress(ctx, j.ID, j.LeaseOwner, progress{Prefix: fw.Prefix()}); err != nil {
 		return nil, err
 	}
 	err := s.write(ctx, j.CreatedBy, fw)
@@ -44,8 +44,8 @@ func (s *Service) Handle(ctx context.Context, j *jobs.Job) (any, error) {
 		err = fw.Close()
 	}
 	if err == nil {
-		_, err = s.d.Files.Record(ctx, fw, jobfile.Meta{JobID: j.ID, Kind: FileKind, OwnerID: j.CreatedBy,
-			Filename: s.filename(s.d.Now()), ContentType: "application/zip", TTL: FileTTL})
+		_, err = s.files.Record(ctx, fw, jobfile.Meta{JobID: j.ID, Kind: FileKind, OwnerID: j.CreatedBy,
+			Filename: s.filename(s.now()), ContentType: "application/zip", TTL: FileTTL})
 	}
 	if err != nil {
 		fw.Abort()
@@ -87,7 +87,7 @@ func (s *Service) write(ctx context.Context, userID int64, out io.Writer) error 
 func (s *Service) images(ctx context.Context, zw *zip.Writer, userID int64, d *Data) error {
 	for i := range d.Uploads {
 		u := &d.Uploads[i]
-		_, data, err := s.d.Images.Open(ctx, userID, mustID(u.ID))
+		_, data, err := s.photos.Open(ctx, userID, mustID(u.ID))
 		var se *service.Error
 		if errors.Is(err, model.ErrNotFound) || (errors.As(err, &se) && se.Kind == service.KindNotFound) {
 			continue

@@ -7,6 +7,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 )
 
 // Create adds a child org under parentID, which must be a federation in
@@ -58,7 +59,7 @@ func (s *Service) Create(ctx context.Context, sc access.Scope, parentID int64, i
 			return err
 		}
 		created = o
-		return s.record(ctx, AuditEntry{ActorID: sc.UserID, OrgID: o.ID, Action: "org.create", Target: "org:" + itoa(o.ID)})
+		return s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: o.ID, Action: "org.create", Target: "org:" + itoa(o.ID)})
 	})
 	return created, err
 }
@@ -151,7 +152,7 @@ func (s *Service) Update(ctx context.Context, sc access.Scope, id int64, version
 		case model.OrgDissolving:
 			action, detail = "org.dissolve_start", map[string]any{"members_to": itoa(in.MembersTo), "job_id": itoa(jobID)}
 		}
-		return s.record(ctx, AuditEntry{ActorID: sc.UserID, OrgID: o.ID, Action: action, Target: "org:" + itoa(o.ID), Detail: detail})
+		return s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: o.ID, Action: action, Target: "org:" + itoa(o.ID), Detail: detail})
 	})
 	return updated, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 )
 
 // JobDissolve is the kind of the jobs that move a dissolving union's
@@ -173,7 +174,7 @@ func (s *Service) FinishDissolution(ctx context.Context, id, actor, jobID int64,
 			return err
 		}
 		done = true
-		return s.record(ctx, AuditEntry{ActorID: actor, OrgID: o.ID, Action: "org.dissolve", Target: "org:" + itoa(o.ID),
+		return s.record(ctx, audit.Entry{ActorID: actor, OrgID: o.ID, Action: "org.dissolve", Target: "org:" + itoa(o.ID),
 			Detail: map[string]any{"job_id": itoa(jobID), "members_moved": p.Moved,
 				"applications_rejected": p.Applications, "transfers_rejected": p.Transfers}})
 	})

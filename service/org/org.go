@@ -14,16 +14,11 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
-
-// RollCounter counts the members on the roll (active, retained, suspended)
-// of an org; a union with members on the roll cannot be dissolved.
-type RollCounter interface {
-	MembersOnRoll(ctx context.Context, orgID int64) (int64, error)
-}
 
 // OrgCounter keeps the monitoring counters (grassroots unions, workers)
 // in step with the tree, in the change's transaction: before nil for a
@@ -37,18 +32,9 @@ type QRCoder interface {
 	WXACodeUnlimit(ctx context.Context, scene, page string, width int) ([]byte, string, error)
 }
 
-// Auditor records who did what (the audit log); nil records nothing.
+// Auditor records who did what (audit.Service); nil records nothing.
 type Auditor interface {
-	Record(ctx context.Context, e AuditEntry) error
-}
-
-// AuditEntry is one audited action of this package.
-type AuditEntry struct {
-	ActorID int64
-	OrgID   int64
-	Action  string
-	Target  string
-	Detail  map[string]any
+	Record(ctx context.Context, e audit.Entry) error
 }
 
 // Config tunes the service.
@@ -68,7 +54,7 @@ type Service struct {
 	cache       cache.Cache
 	limiter     *ratelimit.Limiter
 	qr          QRCoder
-	roll        RollCounter
+	roll        *model.MemberStore // a union with members on the roll cannot be dissolved
 	counter     OrgCounter
 	audit       Auditor
 	cfg         Config
@@ -82,39 +68,23 @@ type Deps struct {
 	Cache   cache.Cache
 	Limiter *ratelimit.Limiter
 	QR      QRCoder
-	Roll    RollCounter // nil: no members table yet, every count is 0
-	Audit   Auditor     // nil: nothing recorded
-	Now     func() time.Time
-	Log     *slog.Logger
+	Counter OrgCounter // nil: no monitoring counters
+	Audit   Auditor    // nil: nothing recorded
 }
 
 // New returns the org service.
-func New(d Deps, cfg Config) *Service {
+func New(env service.Env, d Deps, cfg Config) *Service {
+	env = env.WithDefaults()
 	if cfg.InvitationTTL == 0 {
 		cfg.InvitationTTL = 7 * 24 * time.Hour
 	}
 	if cfg.JoinPage == "" {
 		cfg.JoinPage = "pages/join/index"
 	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
 	return &Service{db: d.DB, orgs: model.NewOrgStore(d.DB), roles: model.NewRoleStore(d.DB),
-		invitations: model.NewInvitationStore(d.DB), jobs: jobs.NewQueue(d.DB, d.Now), cache: d.Cache, limiter: d.Limiter, qr: d.QR,
-		roll: d.Roll, audit: d.Audit, cfg: cfg, now: d.Now, log: d.Log}
+		invitations: model.NewInvitationStore(d.DB), jobs: jobs.NewQueue(d.DB, env.Now), cache: d.Cache, limiter: d.Limiter, qr: d.QR,
+		roll: model.NewMemberStore(d.DB), counter: d.Counter, audit: d.Audit, cfg: cfg, now: env.Now, log: env.Log}
 }
-
-// SetRollCounter wires the members' roll once it exists.
-func (s *Service) SetRollCounter(r RollCounter) { s.roll = r }
-
-// SetAuditor wires the audit log once it exists.
-func (s *Service) SetAuditor(a Auditor) { s.audit = a }
-
-// SetOrgCounter wires the monitoring counters once they exist.
-func (s *Service) SetOrgCounter(c OrgCounter) { s.counter = c }
 
 // counted tells the counters of an org change, when they are wired.
 func (s *Service) counted(ctx context.Context, before, after *model.Org) error {
@@ -154,7 +124,7 @@ func (s *Service) inScope(ctx context.Context, sc access.Scope, action access.Ac
 	return o, err
 }
 
-func (s *Service) record(ctx context.Context, e AuditEntry) error {
+func (s *Service) record(ctx context.Context, e audit.Entry) error {
 	if s.audit == nil {
 		return nil
 	}
@@ -162,10 +132,7 @@ func (s *Service) record(ctx context.Context, e AuditEntry) error {
 }
 
 func (s *Service) membersOnRoll(ctx context.Context, orgID int64) (int64, error) {
-	if s.roll == nil {
-		return 0, nil
-	}
-	return s.roll.MembersOnRoll(ctx, orgID)
+	return s.roll.CountOnRoll(ctx, orgID)
 }
 
 var (

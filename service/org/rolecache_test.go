@@ -10,6 +10,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/cache"
 )
 
@@ -31,7 +32,7 @@ func TestScopeCacheFollowsTheTable(t *testing.T) {
 		ctx := context.Background()
 		now := time.Now().UTC()
 		c := &brokenCache{Cache: cache.NewMemory(nil)}
-		s := New(Deps{DB: db, Cache: c}, Config{})
+		s := New(service.Env{}, Deps{DB: db, Cache: c}, Config{})
 		o := &model.Org{ID: model.NewID(), Type: model.OrgFederation, Name: "湖北省总工会", RegionCode: "420000",
 			Status: model.OrgActive, Version: 1, CreatedAt: now, UpdatedAt: now}
 		o.Path = model.RootPath(o.ID)

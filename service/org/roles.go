@@ -13,6 +13,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 )
 
 // codeAlphabet has no 0/O, 1/I/L: codes are read aloud and typed.
@@ -88,7 +89,7 @@ func (s *Service) createInvitation(ctx context.Context, by int64, o *model.Org, 
 		if err := s.invitations.Create(ctx, inv); err != nil {
 			return err
 		}
-		return s.record(ctx, AuditEntry{ActorID: by, OrgID: o.ID, Action: "invitation.create",
+		return s.record(ctx, audit.Entry{ActorID: by, OrgID: o.ID, Action: "invitation.create",
 			Target: "invitation:" + itoa(inv.ID), Detail: map[string]any{"role": string(role)}})
 	})
 	if err != nil {
@@ -154,7 +155,7 @@ func (s *Service) Accept(ctx context.Context, userID int64, code string) (*model
 			return err
 		}
 		out = &model.BindingWithOrg{RoleBinding: b, OrgPath: o.Path, OrgType: o.Type, OrgName: o.Name, OrgStatus: o.Status}
-		return s.record(ctx, AuditEntry{ActorID: userID, OrgID: o.ID, Action: "invitation.accept",
+		return s.record(ctx, audit.Entry{ActorID: userID, OrgID: o.ID, Action: "invitation.accept",
 			Target: "invitation:" + itoa(inv.ID), Detail: map[string]any{"role": inv.Role, "binding_id": itoa(b.ID)}})
 	})
 	return out, err
@@ -185,7 +186,7 @@ func (s *Service) revokeBinding(ctx context.Context, b model.RoleBinding, orgPat
 	if _, err := s.invitations.RevokeOpenBy(ctx, b.UserID, orgPath, now); err != nil {
 		return err
 	}
-	return s.record(ctx, AuditEntry{ActorID: by, OrgID: b.OrgID, Action: "role.revoke",
+	return s.record(ctx, audit.Entry{ActorID: by, OrgID: b.OrgID, Action: "role.revoke",
 		Target: "role:" + itoa(b.ID), Detail: map[string]any{"role": b.Role, "user_id": itoa(b.UserID)}})
 }
 

@@ -11,8 +11,8 @@ import (
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
-	"github.com/unionhub/unionhub/service/org"
 )
 
 // Notification kinds of a decision.
@@ -120,7 +120,7 @@ func (s *Service) Decide(ctx context.Context, sc access.Scope, id int64, d Decis
 			return err
 		}
 		action := map[bool]string{true: "rights.approve", false: "rights.reject"}[d.Approve]
-		if err := s.record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: r.OrgID, Action: action,
+		if err := s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: r.OrgID, Action: action,
 			Target: "rights_request:" + strconv.FormatInt(r.ID, 10), Detail: map[string]any{"kind": r.Kind, "reason": reason}}); err != nil {
 			return err
 		}

@@ -10,9 +10,9 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/membership"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -111,7 +111,7 @@ func (s *Service) Create(ctx context.Context, userID int64, req Request) (*model
 		if r.FieldNames != nil {
 			detail["fields"] = strings.Split(*r.FieldNames, ",")
 		}
-		return s.record(ctx, org.AuditEntry{ActorID: userID, OrgID: r.OrgID, Action: "rights.request",
+		return s.record(ctx, audit.Entry{ActorID: userID, OrgID: r.OrgID, Action: "rights.request",
 			Target: "rights_request:" + strconv.FormatInt(r.ID, 10), Detail: detail})
 	})
 	return out, err

@@ -15,10 +15,11 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/application"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/membership"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 )
 
@@ -26,32 +27,47 @@ import (
 // the submission date not counted (API.md §10).
 const DueWorkingDays = 15
 
+// Roll is the members' roll that a correction request changes
+// (membership.Service).
+type Roll interface {
+	Get(ctx context.Context, sc access.Scope, id int64) (*model.Member, error)
+	CheckCorrection(m *model.Member, c membership.Correction, prefix string) ([]string, error)
+	CorrectTx(ctx context.Context, sc access.Scope, id int64, c membership.Correction) (*model.Member, error)
+	InvalidateCard(ctx context.Context, memberID int64)
+}
+
+// Notifier tells a user (application.Notices), in the caller's
+// transaction.
+type Notifier interface {
+	Notify(ctx context.Context, n application.Notice) error
+}
+
+// Auditor records who did what (audit.Service).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
+}
+
 // Deps are the service's collaborators; Notifier and Audit may be nil.
 type Deps struct {
 	DB       *gorm.DB
 	PII      *pii.Cipher
-	Members  *membership.Service
-	Notifier application.Notifier
-	Audit    org.Auditor
+	Members  Roll
+	Notifier Notifier
+	Audit    Auditor
 	// Calendar counts the working days of due_on; nil is calendar.Default().
 	Calendar *calendar.Calendar
-	// Now is the clock; nil means time.Now.
-	Now func() time.Time
-	// Location is the business time zone; nil means UTC.
-	Location *time.Location
-	Log      *slog.Logger
 }
 
 // Service is the rights-request domain.
 type Service struct {
 	db       *gorm.DB
 	pii      *pii.Cipher
-	members  *membership.Service
-	notifier application.Notifier
-	audit    org.Auditor
+	members  Roll
+	notifier Notifier
+	audit    Auditor
 	calendar *calendar.Calendar
 	now      func() time.Time
-	loc      *time.Location
+	loc      *time.Location // the business time zone
 	log      *slog.Logger
 
 	requests *model.RightsStore
@@ -61,21 +77,13 @@ type Service struct {
 }
 
 // New returns the rights service.
-func New(d Deps) *Service {
+func New(env service.Env, d Deps) *Service {
+	env = env.WithDefaults()
 	if d.Calendar == nil {
 		d.Calendar = calendar.Default()
 	}
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.Location == nil {
-		d.Location = time.UTC
-	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
 	return &Service{db: d.DB, pii: d.PII, members: d.Members, notifier: d.Notifier, audit: d.Audit,
-		calendar: d.Calendar, now: d.Now, loc: d.Location, log: d.Log,
+		calendar: d.Calendar, now: env.Now, loc: env.Location, log: env.Log,
 		requests: model.NewRightsStore(d.DB), roll: model.NewMemberStore(d.DB),
 		apps: model.NewApplicationStore(d.DB), users: model.NewUserStore(d.DB)}
 }
@@ -88,7 +96,7 @@ func (s *Service) Overdue(r *model.RightsRequest) bool {
 	return r.Status == model.RightsPending && r.DueOn < s.Today().String()
 }
 
-func (s *Service) record(ctx context.Context, e org.AuditEntry) error {
+func (s *Service) record(ctx context.Context, e audit.Entry) error {
 	if s.audit == nil {
 		return nil
 	}

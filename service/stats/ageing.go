@@ -36,7 +36,7 @@ func ageingBucket(days int) int {
 // ageing fills rep's ageing sheet: o's pending applications per child (in
 // rep.Rows' order) and in total, aged on today's business date.
 func (s *Service) ageing(ctx context.Context, o *model.Org, rep *Report) error {
-	today := calendar.DateOf(s.Now().In(s.Location))
+	today := calendar.DateOf(s.now().In(s.loc))
 	byOrg := map[int64]*AgeingRow{}
 	rep.AgeingTotal = AgeingRow{OrgID: o.ID, Name: o.Name}
 	for _, r := range rep.Rows {
@@ -44,7 +44,7 @@ func (s *Service) ageing(ctx context.Context, o *model.Org, rep *Report) error {
 		byOrg[r.OrgID] = row
 	}
 	err := s.stats.EachPending(ctx, o.Path, func(p model.PendingSince) error {
-		b := ageingBucket(s.Calendar.WorkingDaysBetween(calendar.DateOf(p.SubmittedAt.In(s.Location)), today))
+		b := ageingBucket(s.calendar.WorkingDaysBetween(calendar.DateOf(p.SubmittedAt.In(s.loc)), today))
 		rep.AgeingTotal.Buckets[b]++
 		if row := byOrg[childOf(o.Path, p.Path)]; row != nil {
 			row.Buckets[b]++

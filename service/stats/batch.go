@@ -69,7 +69,7 @@ func (b *Batch) Member(ctx context.Context, before, after *model.Member) error {
 		}
 		is, key = o.AncestorIDs(), after.ID
 	}
-	month := b.s.month(b.s.Now())
+	month := b.s.month(b.s.now())
 	for depth := 0; depth < max(len(was), len(is)); depth++ {
 		// Paths share their prefix, so an org's depth is the same in both.
 		onWas := depth < len(was)
@@ -127,7 +127,7 @@ func (b *Batch) Write(ctx context.Context) error {
 	if len(rows) == 0 && len(months) == 0 {
 		return nil
 	}
-	return model.InTx(ctx, b.s.DB, func(ctx context.Context) error { return b.s.stats.Add(ctx, rows, months) })
+	return model.InTx(ctx, b.s.db, func(ctx context.Context) error { return b.s.stats.Add(ctx, rows, months) })
 }
 
 func (b *Batch) put(orgID int64, depth int, key int64, month string, d Delta) {
@@ -152,10 +152,10 @@ func (b *Batch) org(ctx context.Context, id int64) (*model.Org, error) {
 
 // bucket picks the row of an org at depth for key.
 func (s *Service) bucket(depth int, key int64) int {
-	if depth > hotDepth || s.Buckets <= 1 {
+	if depth > hotDepth || s.buckets <= 1 {
 		return 0
 	}
-	return int(uint64(key) % uint64(s.Buckets))
+	return int(uint64(key) % uint64(s.buckets))
 }
 
 func onRoll(m *model.Member) bool {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/stats"
 )
 
@@ -31,8 +32,7 @@ func BenchmarkOverview(b *testing.B) {
 				b.Fatal(err)
 			}
 			sqlDB.SetMaxOpenConns(1)
-			st := stats.New(stats.Deps{DB: db, Location: shanghai,
-				Now: func() time.Time { return time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC) }})
+			st := stats.New(service.Env{Location: shanghai, Now: func() time.Time { return time.Date(2026, 11, 27, 2, 0, 0, 0, time.UTC) }}, stats.Deps{DB: db})
 			for _, o := range []*model.Org{root, city, county} {
 				b.Run(fmt.Sprintf("depth%d", o.Depth), func(b *testing.B) {
 					before := handlerReads(b, db, be.Driver)

@@ -123,7 +123,7 @@ func (s *Service) ApplicationMoved(ctx context.Context, a *model.Application, fr
 		d = Delta{}
 	}
 	b := s.Batch()
-	if err := b.Apply(ctx, a.OrgID, a.ID, d, s.Now()); err != nil {
+	if err := b.Apply(ctx, a.OrgID, a.ID, d, s.now()); err != nil {
 		return err
 	}
 	if err := b.Member(ctx, nil, joined); err != nil {
@@ -142,7 +142,7 @@ func (s *Service) ApplicationAssigned(ctx context.Context, a *model.Application,
 		return nil
 	}
 	b := s.Batch()
-	now := s.Now()
+	now := s.now()
 	if err := b.Apply(ctx, from, a.ID, Delta{Pending: -1}, now); err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (s *Service) OrgChanged(ctx context.Context, before, after *model.Org) erro
 	}
 	b := s.Batch()
 	b.orgs[o.ID] = o
-	if err := b.Apply(ctx, o.ID, o.ID, d, s.Now()); err != nil {
+	if err := b.Apply(ctx, o.ID, o.ID, d, s.now()); err != nil {
 		return err
 	}
 	return b.Write(ctx)

@@ -19,7 +19,7 @@ import (
 // range per union (model.StatsStore.EachReview). Neither reads a member,
 // and the overview is cached for CacheTTL.
 func (s *Service) deadlines(ctx context.Context, o *model.Org, ov *Overview) error {
-	now := s.Now().In(s.Location)
+	now := s.now().In(s.loc)
 	today := calendar.DateOf(now)
 	counts, err := s.stats.CountOverdue(ctx, o.Path, today.String())
 	if err != nil {
@@ -35,7 +35,7 @@ func (s *Service) deadlines(ctx context.Context, o *model.Org, ov *Overview) err
 	for i := range ov.ByChild {
 		ov.ByChild[i].Overdue = byChild[ov.ByChild[i].OrgID]
 	}
-	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.Location)
+	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, s.loc)
 	var days []float64
 	err = s.stats.EachReview(ctx, o.Path, start.UTC(), start.AddDate(0, 1, 0).UTC(), func(r model.ReviewTime) error {
 		days = append(days, float64(s.workingDays(r.SubmittedAt, r.ReviewedAt)))
@@ -51,5 +51,5 @@ func (s *Service) deadlines(ctx context.Context, o *model.Org, ov *Overview) err
 // workingDays counts the working days from the business date of from to
 // that of to (0 on the same day).
 func (s *Service) workingDays(from, to time.Time) int {
-	return s.Calendar.WorkingDaysBetween(calendar.DateOf(from.In(s.Location)), calendar.DateOf(to.In(s.Location)))
+	return s.calendar.WorkingDaysBetween(calendar.DateOf(from.In(s.loc)), calendar.DateOf(to.In(s.loc)))
 }

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/stats"
@@ -53,7 +54,7 @@ func newWorld(t *testing.T, db *gorm.DB) *world {
 	c := cache.NewMemory(clk.Now)
 	t.Cleanup(func() { _ = c.Close() })
 	w := &world{t: t, db: db, clock: clk, cache: c, orgs: map[string]*model.Org{}, members: model.NewMemberStore(db),
-		st: stats.New(stats.Deps{DB: db, Cache: c, Now: clk.Now, Location: shanghai})}
+		st: stats.New(service.Env{Now: clk.Now, Location: shanghai}, stats.Deps{DB: db, Cache: c})}
 	w.root = w.org(nil, "湖北省总工会", model.OrgFederation, 0)
 	w.c1 = w.org(w.root, "武汉市总工会", model.OrgFederation, 0)
 	w.c2 = w.org(w.root, "宜昌市总工会", model.OrgFederation, 0)

@@ -124,8 +124,8 @@ func widest(sc access.Scope) int64 {
 // cache that fails is skipped: the counters are the truth.
 func (s *Service) cached(ctx context.Context, o *model.Org) (*Overview, error) {
 	key := "stats:overview:" + strconv.FormatInt(o.ID, 10)
-	if s.Cache != nil {
-		if raw, err := s.Cache.Get(ctx, key); err == nil {
+	if s.cache != nil {
+		if raw, err := s.cache.Get(ctx, key); err == nil {
 			var ov Overview
 			if json.Unmarshal([]byte(raw), &ov) == nil {
 				return &ov, nil
@@ -136,10 +136,10 @@ func (s *Service) cached(ctx context.Context, o *model.Org) (*Overview, error) {
 	if err != nil {
 		return nil, err
 	}
-	if s.Cache != nil {
+	if s.cache != nil {
 		if raw, err := json.Marshal(ov); err == nil {
-			if err := s.Cache.Set(ctx, key, string(raw), s.CacheTTL); err != nil {
-				s.Log.WarnContext(ctx, "overview not cached", "org_id", o.ID, "err", err)
+			if err := s.cache.Set(ctx, key, string(raw), s.cacheTTL); err != nil {
+				s.log.WarnContext(ctx, "overview not cached", "org_id", o.ID, "err", err)
 			}
 		}
 	}
@@ -156,7 +156,7 @@ func (s *Service) build(ctx context.Context, o *model.Org) (*Overview, error) {
 	if err != nil {
 		return nil, err
 	}
-	months := lastMonths(s.Now().In(s.Location), trendMonths)
+	months := lastMonths(s.now().In(s.loc), trendMonths)
 	flows, err := s.stats.Months(ctx, o.ID, months[0], months[len(months)-1])
 	if err != nil {
 		return nil, err

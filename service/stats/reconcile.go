@@ -109,7 +109,7 @@ func (s *Service) Fix(ctx context.Context, drifts []Drift) error {
 	if len(rows) == 0 && len(months) == 0 {
 		return nil
 	}
-	return model.InTx(ctx, s.DB, func(ctx context.Context) error { return s.stats.Add(ctx, rows, months) })
+	return model.InTx(ctx, s.db, func(ctx context.Context) error { return s.stats.Add(ctx, rows, months) })
 }
 
 type monthKey struct {

@@ -51,7 +51,7 @@ type ReportRow struct {
 // counts the latest submission of each application decided (approved,
 // rejected or returned) in the month.
 func (s *Service) Report(ctx context.Context, orgID int64, month string) (*Report, error) {
-	start, err := time.ParseInLocation("2006-01", month, s.Location)
+	start, err := time.ParseInLocation("2006-01", month, s.loc)
 	if err != nil {
 		return nil, service.InvalidField("month", "月份应为 YYYY-MM，如 2026-11")
 	}

@@ -20,7 +20,7 @@ type RightsRequests struct {
 // range of ix_rights_requests_due per union, as long as its pending list
 // (model.StatsStore.CountRights).
 func (s *Service) rightsRequests(ctx context.Context, o *model.Org, ov *Overview) error {
-	c, err := s.stats.CountRights(ctx, o.Path, calendar.DateOf(s.Now().In(s.Location)).String())
+	c, err := s.stats.CountRights(ctx, o.Path, calendar.DateOf(s.now().In(s.loc)).String())
 	if err != nil {
 		return err
 	}

@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/calendar"
 )
@@ -27,44 +28,40 @@ const DefaultBuckets = 8
 // hotDepth: orgs at this depth or above (the root is 0) use buckets.
 const hotDepth = 1
 
-// Deps are the service's collaborators.
+// Deps are the service's collaborators and tuning.
 type Deps struct {
 	DB *gorm.DB
 	// Cache holds overviews briefly; nil caches nothing.
 	Cache cache.Cache
-	// Now is the clock (the month a flow counts in); nil means time.Now.
-	Now func() time.Time
-	// Location is the business time zone of months; nil means UTC.
-	Location *time.Location
-	Log      *slog.Logger
+	// Calendar counts working days (time to decision, ageing); nil is
+	// calendar.Default().
+	Calendar *calendar.Calendar
 	// Buckets per hot org; 0 means DefaultBuckets. Changing it later is
 	// safe: reads sum whatever buckets exist.
 	Buckets int
 	// CacheTTL is how long an overview is cached; 0 means 30 s.
 	CacheTTL time.Duration
-	// Calendar counts working days (time to decision, ageing); nil is
-	// calendar.Default().
-	Calendar *calendar.Calendar
 }
 
-// Service keeps and reads the counters.
+// Service keeps and reads the counters. Its clock gives the month a flow
+// counts in, its time zone the months.
 type Service struct {
-	Deps
+	db       *gorm.DB
+	cache    cache.Cache
+	calendar *calendar.Calendar
+	buckets  int
+	cacheTTL time.Duration
+	now      func() time.Time
+	loc      *time.Location
+	log      *slog.Logger
+
 	stats *model.StatsStore
 	orgs  *model.OrgStore
 }
 
 // New returns the stats service.
-func New(d Deps) *Service {
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.Location == nil {
-		d.Location = time.UTC
-	}
-	if d.Log == nil {
-		d.Log = slog.Default()
-	}
+func New(env service.Env, d Deps) *Service {
+	env = env.WithDefaults()
 	if d.Buckets <= 0 {
 		d.Buckets = DefaultBuckets
 	}
@@ -74,7 +71,8 @@ func New(d Deps) *Service {
 	if d.CacheTTL == 0 {
 		d.CacheTTL = 30 * time.Second
 	}
-	return &Service{Deps: d, stats: model.NewStatsStore(d.DB), orgs: model.NewOrgStore(d.DB)}
+	return &Service{db: d.DB, cache: d.Cache, calendar: d.Calendar, buckets: d.Buckets, cacheTTL: d.CacheTTL,
+		now: env.Now, loc: env.Location, log: env.Log, stats: model.NewStatsStore(d.DB), orgs: model.NewOrgStore(d.DB)}
 }
 
 // Delta is a change of counters. Applied at an org, it changes the org
@@ -117,4 +115,4 @@ func (d Delta) flowZero() bool {
 // IsZero reports whether d changes nothing.
 func (d Delta) IsZero() bool { return d.stateZero() && d.flowZero() }
 
-func (s *Service) month(at time.Time) string { return at.In(s.Location).Format("2006-01") }
+func (s *Service) month(at time.Time) string { return at.In(s.loc).Format("2006-01") }

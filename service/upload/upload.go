@@ -16,9 +16,9 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/blob"
 	"github.com/unionhub/unionhub/service/media"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/privacy"
 )
@@ -38,32 +38,40 @@ type Service struct {
 	members  *model.MemberStore
 	store    blob.Store
 	pii      *pii.Cipher
-	audit    org.Auditor
+	audit    Auditor
 	notice   *privacy.Notice // a consent must name its version
 	decodes  *media.Budget   // the node's image decodes: one Service per node
 	now      func() time.Time
 	log      *slog.Logger
 }
 
-// New returns the upload service. Uploads need a consent to notice (the
-// built-in one when nil).
-func New(db *gorm.DB, store blob.Store, cipher *pii.Cipher, audit org.Auditor, notice *privacy.Notice, now func() time.Time, log *slog.Logger) *Service {
-	if notice == nil {
-		notice = privacy.Default()
-	}
-	if now == nil {
-		now = time.Now
-	}
-	if log == nil {
-		log = slog.Default()
-	}
-	return &Service{db: db, uploads: model.NewUploadStore(db), consents: model.NewConsentStore(db),
-		apps: model.NewApplicationStore(db), members: model.NewMemberStore(db), store: store, pii: cipher,
-		audit: audit, notice: notice, decodes: media.NewBudget(media.DefaultBudgetBytes, media.DefaultBudgetWait), now: now, log: log}
+// Auditor records who did what (audit.Service).
+type Auditor interface {
+	Record(ctx context.Context, e audit.Entry) error
 }
 
-// SetAuditor wires the audit log once it exists.
-func (s *Service) SetAuditor(a org.Auditor) { s.audit = a }
+// Deps are the service's collaborators.
+type Deps struct {
+	DB    *gorm.DB
+	Store blob.Store
+	PII   *pii.Cipher
+	Audit Auditor
+	// Notice is the current privacy notice: an upload needs a consent to
+	// it (the built-in one when nil).
+	Notice *privacy.Notice
+}
+
+// New returns the upload service.
+func New(env service.Env, d Deps) *Service {
+	env = env.WithDefaults()
+	if d.Notice == nil {
+		d.Notice = privacy.Default()
+	}
+	return &Service{db: d.DB, uploads: model.NewUploadStore(d.DB), consents: model.NewConsentStore(d.DB),
+		apps: model.NewApplicationStore(d.DB), members: model.NewMemberStore(d.DB), store: d.Store, pii: d.PII,
+		audit: d.Audit, notice: d.Notice, decodes: media.NewBudget(media.DefaultBudgetBytes, media.DefaultBudgetWait),
+		now: env.Now, log: env.Log}
+}
 
 // Kinds of file and whether they hold sensitive data (ID cards).
 var kinds = map[string]bool{
@@ -146,7 +154,7 @@ func (s *Service) OpenAsAdmin(ctx context.Context, sc access.Scope, id int64) (*
 		return nil, nil, errUploadNotFound
 	}
 	if s.audit != nil {
-		if err := s.audit.Record(ctx, org.AuditEntry{ActorID: sc.UserID, OrgID: orgID, Action: "upload.read",
+		if err := s.audit.Record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: orgID, Action: "upload.read",
 			Target: "upload:" + itoa(u.ID), Detail: map[string]any{"kind": u.Kind}}); err != nil {
 			return nil, nil, err
 		}

@@ -65,8 +65,6 @@ type Deps struct {
 	DB       *gorm.DB
 	Sessions Sessions
 	Ledger   Ledger
-	Now      func() time.Time // nil: time.Now
-	Log      *slog.Logger     // nil: slog.Default()
 }
 
 // Receiver checks and applies pushes.
@@ -85,21 +83,16 @@ type Receiver struct {
 
 // New returns a Receiver; an AESKey that is not an EncodingAESKey is an
 // error (config validates it first).
-func New(d Deps, cfg Config) (*Receiver, error) {
+func New(env service.Env, d Deps, cfg Config) (*Receiver, error) {
+	env = env.WithDefaults()
 	r := &Receiver{cfg: cfg, db: d.DB, events: model.NewPushEventStore(d.DB), users: model.NewUserStore(d.DB),
-		deacts: model.NewDeactivationStore(d.DB), session: d.Sessions, ledger: d.Ledger, now: d.Now, log: d.Log}
+		deacts: model.NewDeactivationStore(d.DB), session: d.Sessions, ledger: d.Ledger, now: env.Now, log: env.Log}
 	if cfg.AESKey != "" {
 		key, err := DecodeAESKey(cfg.AESKey)
 		if err != nil {
 			return nil, err
 		}
 		r.key = key
-	}
-	if r.now == nil {
-		r.now = time.Now
-	}
-	if r.log == nil {
-		r.log = slog.Default()
 	}
 	return r, nil
 }

@@ -20,7 +20,7 @@ func TestMetricsShowLostVerificationRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := Open(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	n, err := Open(context.Background(), cfg, Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,17 +33,18 @@ type background struct {
 	Runner    *jobs.Runner
 }
 
-// newBackground builds the loops on db; WeChat messages go through sender.
-func newBackground(db *gorm.DB, sender notify.Sender, log *slog.Logger) *background {
+// newBackground builds the loops on db; WeChat messages go through
+// sender; now (nil: time.Now) is their clock.
+func newBackground(db *gorm.DB, sender notify.Sender, now func() time.Time, log *slog.Logger) *background {
 	owner := jobs.NewOwner()
-	d := notify.NewDeliverer(notify.DelivererDeps{DB: db, Sender: sender, Log: log}, notify.DelivererConfig{})
-	q := jobs.NewQueue(db, nil)
+	d := notify.NewDeliverer(notify.DelivererDeps{DB: db, Sender: sender, Now: now, Log: log}, notify.DelivererConfig{})
+	q := jobs.NewQueue(db, now)
 	b := &background{
-		Notify:    notify.New(notify.Deps{DB: db, Waker: d}),
+		Notify:    notify.New(notify.Deps{DB: db, Now: now, Waker: d}),
 		Deliverer: d,
 		Queue:     q,
 		Worker:    jobs.NewWorker(q, jobs.WorkerConfig{Owner: owner, Log: log}),
-		Runner:    jobs.NewRunner(db, jobs.RunnerConfig{Owner: owner, Log: log}),
+		Runner:    jobs.NewRunner(db, jobs.RunnerConfig{Owner: owner, Now: now, Log: log}),
 	}
 	b.Runner.Every("outbox_purge", 24*time.Hour, func(ctx context.Context) error {
 		n, err := d.Purge(ctx, outboxRetention)

@@ -63,7 +63,7 @@ func TestOpenTakesTheHolidaysFile(t *testing.T) {
 	cfg := config.Default()
 	cfg.DataDir = dir
 	cfg.HolidaysFile = file
-	n, err := Open(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	n, err := Open(context.Background(), cfg, Options{Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
 	}
