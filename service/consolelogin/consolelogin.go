@@ -197,6 +197,13 @@ func (s *Service) Poll(ctx context.Context, ticket string) (Poll, error) {
 	by, err := s.cache.Get(ctx, key(ticket, "ok"))
 	switch {
 	case errors.Is(err, cache.ErrMiss):
+		// Pending, unless another poll handed it over between our two
+		// reads (it claims before it deletes).
+		if _, err := s.cache.Get(ctx, key(ticket, "done")); err == nil {
+			return Poll{}, errGone
+		} else if !errors.Is(err, cache.ErrMiss) {
+			return Poll{}, unavailable(err)
+		}
 		return Poll{}, nil
 	case err != nil:
 		return Poll{}, unavailable(err)
