@@ -178,7 +178,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 		t.Fatal(err)
 	}
 	n, err := node.Open(t.Context(), cfg, node.Options{Log: log, Now: clk.Now, DB: db, Cache: c, Blobs: files,
-		Batches: testBatches})
+		Batches: testBatches, ConsoleFiles: testConsoleFiles})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -117,6 +117,9 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	v1.GET("/card-keys", s.cardKeys)
 	v1.GET("/card-photos/:token", s.cardPhoto)
 	s.guarded(v1, "POST", "/verify", access.Verify, s.verify, verifyCacheKeys)
+	if d.Config.ConsoleEnabled() {
+		s.consoleRoutes(r, v1)
+	}
 
 	admin := v1.Group("/admin")
 	s.guarded(admin, "POST", "/orgs", access.OrgCreate, s.createOrg)

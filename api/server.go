@@ -14,6 +14,7 @@ package api
 
 import (
 	"context"
+	"io/fs"
 	"log/slog"
 	"time"
 
@@ -27,6 +28,7 @@ import (
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/consolelogin"
 	"github.com/unionhub/unionhub/service/exporter"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/importer"
@@ -84,6 +86,11 @@ type Deps struct {
 	// ServeMetrics mounts /metrics on the API router (development); in
 	// production it has its own listener.
 	ServeMetrics bool
+	// ConsoleLogin serves the web console's scan-to-login tickets
+	// (API.md §12) and ConsoleFiles its built files (web/console); both
+	// are mounted unless UNIONHUB_CONSOLE=false.
+	ConsoleLogin *consolelogin.Service
+	ConsoleFiles fs.FS
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
