@@ -32,7 +32,7 @@ func (s *Server) requireUser(more ...cacheKeys) gin.HandlerFunc {
 			fail(c, service.ErrUnauthenticated)
 			return
 		}
-		p, err := s.Identity.ParseAccess(strings.TrimSpace(token))
+		p, err := s.identity.ParseAccess(strings.TrimSpace(token))
 		if err != nil {
 			fail(c, err)
 			return
@@ -43,12 +43,12 @@ func (s *Server) requireUser(more ...cacheKeys) gin.HandlerFunc {
 			for _, k := range more {
 				keys = append(keys, k(c, p)...)
 			}
-			if pctx := s.Cache.Prefetch(ctx, keys...); pctx != ctx {
+			if pctx := s.cache.Prefetch(ctx, keys...); pctx != ctx {
 				ctx = pctx
 				c.Request = c.Request.WithContext(ctx)
 			}
 		}
-		if err := s.Identity.CheckSession(ctx, p); err != nil {
+		if err := s.identity.CheckSession(ctx, p); err != nil {
 			fail(c, err)
 			return
 		}
@@ -72,7 +72,7 @@ func principal(c *gin.Context) identity.Principal {
 // limit holds across nodes. It is generous (many workers share one NAT).
 func (s *Server) perIPLimit() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		d, err := s.Limiter.Allow(c.Request.Context(), "ip:"+c.ClientIP(), s.Config.RateLimitPerIP, time.Minute)
+		d, err := s.limiter.Allow(c.Request.Context(), "ip:"+c.ClientIP(), s.cfg.RateLimitPerIP, time.Minute)
 		if err != nil {
 			fail(c, service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err))
 			return

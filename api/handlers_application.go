@@ -12,11 +12,11 @@ import (
 
 // renderApplication renders a for its applicant.
 func (s *Server) renderApplication(c *gin.Context, a *model.Application) (applicationResponse, error) {
-	names, err := s.Orgs.Names(c.Request.Context(), []int64{a.OrgID})
+	names, err := s.orgs.Names(c.Request.Context(), []int64{a.OrgID})
 	if err != nil {
 		return applicationResponse{}, err
 	}
-	idNumber, phone, err := s.Applications.Reveal(a)
+	idNumber, phone, err := s.apps.Reveal(a)
 	if err != nil {
 		return applicationResponse{}, err
 	}
@@ -55,7 +55,7 @@ func (s *Server) createApplication(c *gin.Context) {
 	}
 	s.createIdempotent(c, "POST /applications", req, func(save saveReply) (any, error) {
 		var reply applicationResponse
-		_, err := s.Applications.Create(c.Request.Context(), principal(c).UserID, req.form(), req.Submit,
+		_, err := s.apps.Create(c.Request.Context(), principal(c).UserID, req.form(), req.Submit,
 			func(ctx context.Context, a *model.Application) error {
 				var err error
 				if reply, err = s.renderApplication(c, a); err != nil {
@@ -94,7 +94,7 @@ func (s *Server) updateApplication(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	a, err := s.Applications.Update(c.Request.Context(), principal(c).UserID, id, req.form())
+	a, err := s.apps.Update(c.Request.Context(), principal(c).UserID, id, req.form())
 	if err != nil {
 		fail(c, err)
 		return
@@ -117,7 +117,7 @@ func (s *Server) updateApplication(c *gin.Context) {
 //	@Failure		429	{object}	ErrorResponse
 //	@Router			/applications/{id}/submit [post]
 func (s *Server) submitApplication(c *gin.Context) {
-	s.ownerAction(c, s.Applications.Submit)
+	s.ownerAction(c, s.apps.Submit)
 }
 
 // withdrawApplication godoc
@@ -132,7 +132,7 @@ func (s *Server) submitApplication(c *gin.Context) {
 //	@Failure	409	{object}	ErrorResponse
 //	@Router		/applications/{id}/withdraw [post]
 func (s *Server) withdrawApplication(c *gin.Context) {
-	s.ownerAction(c, s.Applications.Withdraw)
+	s.ownerAction(c, s.apps.Withdraw)
 }
 
 // getApplication godoc
@@ -153,12 +153,12 @@ func (s *Server) getApplication(c *gin.Context) {
 		return
 	}
 	ctx, userID := c.Request.Context(), principal(c).UserID
-	a, err := s.Applications.Get(ctx, userID, id)
+	a, err := s.apps.Get(ctx, userID, id)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	events, err := s.Applications.Timeline(ctx, a)
+	events, err := s.apps.Timeline(ctx, a)
 	if err != nil {
 		fail(c, err)
 		return
@@ -172,7 +172,7 @@ func (s *Server) getApplication(c *gin.Context) {
 	for i, ev := range events {
 		orgIDs[i] = ev.OrgID
 	}
-	names, err := s.Orgs.Names(ctx, orgIDs)
+	names, err := s.orgs.Names(ctx, orgIDs)
 	if err != nil {
 		fail(c, err)
 		return
@@ -218,7 +218,7 @@ func (s *Server) myApplications(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, next, err := s.Applications.Mine(c.Request.Context(), principal(c).UserID, p)
+	rows, next, err := s.apps.Mine(c.Request.Context(), principal(c).UserID, p)
 	if err != nil {
 		fail(c, err)
 		return

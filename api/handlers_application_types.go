@@ -184,7 +184,7 @@ func (s *Server) toApplicationFields(a *model.Application, orgName, idNumber, ph
 		PhotoUploadID: optIDString(a.PhotoUploadID), IDCardFrontUploadID: optIDString(a.IDCardFrontUploadID),
 		IDCardBackUploadID: optIDString(a.IDCardBackUploadID), ProofUploadIDs: []string{},
 		MemberID: optIDString(a.MemberID), CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt),
-		DueOn: a.DueOn, Overdue: s.Applications.Overdue(a)}
+		DueOn: a.DueOn, Overdue: s.apps.Overdue(a)}
 	if idNumber != "" {
 		r.IDNumberMasked = pii.MaskIDNumber(idNumber)
 	}

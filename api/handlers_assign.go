@@ -55,7 +55,7 @@ func (s *Server) assignApplication(c *gin.Context) {
 		fail(c, service.InvalidField("version", "缺少申请的版本号，请刷新后重试"))
 		return
 	}
-	a, err := s.Applications.Assign(c.Request.Context(), scope(c), id,
+	a, err := s.apps.Assign(c.Request.Context(), scope(c), id,
 		application.Assignment{Version: *req.Version, OrgID: int64(org), Reason: req.Reason})
 	if err != nil {
 		fail(c, err)

@@ -62,7 +62,7 @@ func (s *Server) listAuditLogs(c *gin.Context) {
 		fail(c, malformed("参数 action 无效"))
 		return
 	}
-	rows, next, err := s.Audit.List(c.Request.Context(), scope(c).Paths(access.AuditRead),
+	rows, next, err := s.audit.List(c.Request.Context(), scope(c).Paths(access.AuditRead),
 		audit.Filter{OrgID: orgID, Action: action}, p)
 	if err != nil {
 		fail(c, err)

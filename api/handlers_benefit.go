@@ -62,7 +62,7 @@ func (s *Server) createBenefit(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	b, err := s.Card.CreateBenefit(c.Request.Context(), scope(c), card.BenefitInput{OrgID: int64(req.OrgID),
+	b, err := s.cards.CreateBenefit(c.Request.Context(), scope(c), card.BenefitInput{OrgID: int64(req.OrgID),
 		Title: req.Title, Description: req.Description, StartsOn: req.StartsOn, EndsOn: req.EndsOn,
 		PerMemberLimit: req.PerMemberLimit})
 	if err != nil {
@@ -93,7 +93,7 @@ func (s *Server) listBenefits(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, next, err := s.Card.Benefits(c.Request.Context(), scope(c), orgID, p)
+	rows, next, err := s.cards.Benefits(c.Request.Context(), scope(c), orgID, p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -120,7 +120,7 @@ func (s *Server) memberBenefits(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, next, err := s.Card.OpenBenefits(c.Request.Context(), principal(c).UserID, p)
+	rows, next, err := s.cards.OpenBenefits(c.Request.Context(), principal(c).UserID, p)
 	if err != nil {
 		fail(c, err)
 		return

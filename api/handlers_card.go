@@ -54,12 +54,12 @@ type cardQR struct {
 //	@Router			/me/card [get]
 func (s *Server) myCard(c *gin.Context) {
 	p := principal(c)
-	cd, err := s.Card.MyCardHinted(c.Request.Context(), p.UserID, p.MemberHint)
+	cd, err := s.cards.MyCardHinted(c.Request.Context(), p.UserID, p.MemberHint)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	loc := s.Config.Location()
+	loc := s.cfg.Location()
 	r := cardResponse{MemberID: idString(cd.MemberID), MemberNo: cd.MemberNo, Name: cd.Name, UnionName: cd.UnionName,
 		OrgID: idString(cd.OrgID), Status: cd.Status, JoinedOn: cd.JoinedOn, PhotoURL: s.photoURL(cd.PhotoToken)}
 	if cd.QR != nil {
@@ -80,7 +80,7 @@ func (s *Server) photoURL(token string) *string {
 	if token == "" {
 		return nil
 	}
-	u := strings.TrimRight(s.Config.PublicURL, "/") + "/api/v1/card-photos/" + token
+	u := strings.TrimRight(s.cfg.PublicURL, "/") + "/api/v1/card-photos/" + token
 	return &u
 }
 
@@ -96,7 +96,7 @@ func (s *Server) photoURL(token string) *string {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/me/card/reissue [post]
 func (s *Server) reissueMyCard(c *gin.Context) {
-	if err := s.Card.ReissueMine(c.Request.Context(), principal(c).UserID); err != nil {
+	if err := s.cards.ReissueMine(c.Request.Context(), principal(c).UserID); err != nil {
 		fail(c, err)
 		return
 	}
@@ -121,7 +121,7 @@ func (s *Server) adminReissueCard(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	if err := s.Card.ReissueAsAdmin(c.Request.Context(), scope(c), id); err != nil {
+	if err := s.cards.ReissueAsAdmin(c.Request.Context(), scope(c), id); err != nil {
 		fail(c, err)
 		return
 	}
@@ -154,7 +154,7 @@ type jwkKey struct {
 //	@Router			/card-keys [get]
 func (s *Server) cardKeys(c *gin.Context) {
 	set := jwkSet{Keys: []jwkKey{}}
-	for _, k := range s.Card.PublicKeys() {
+	for _, k := range s.cards.PublicKeys() {
 		set.Keys = append(set.Keys, jwkKey{Kid: k.ID, Kty: "OKP", Crv: "Ed25519", Alg: "EdDSA", Use: "sig",
 			X: base64.RawURLEncoding.EncodeToString(k.Key)})
 	}
@@ -173,7 +173,7 @@ func (s *Server) cardKeys(c *gin.Context) {
 //	@Failure		404		{object}	ErrorResponse
 //	@Router			/card-photos/{token} [get]
 func (s *Server) cardPhoto(c *gin.Context) {
-	p, err := s.Card.OpenPhoto(c.Request.Context(), c.Param("token"))
+	p, err := s.cards.OpenPhoto(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		fail(c, err)
 		return

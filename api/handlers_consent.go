@@ -52,7 +52,7 @@ func (s *Server) giveConsent(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rec, err := s.Applications.GiveConsent(c.Request.Context(), principal(c).UserID, application.ConsentInput{
+	rec, err := s.apps.GiveConsent(c.Request.Context(), principal(c).UserID, application.ConsentInput{
 		Version: req.Version, PersonalInfo: req.PersonalInfo, SensitiveInfo: req.SensitiveInfo, ShareUpward: req.ShareUpward})
 	if err != nil {
 		fail(c, err)
@@ -71,7 +71,7 @@ func (s *Server) giveConsent(c *gin.Context) {
 //	@Failure	404	{object}	ErrorResponse	"no consent given, or withdrawn"
 //	@Router		/me/consents [get]
 func (s *Server) getConsent(c *gin.Context) {
-	rec, err := s.Applications.Consent(c.Request.Context(), principal(c).UserID)
+	rec, err := s.apps.Consent(c.Request.Context(), principal(c).UserID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -91,7 +91,7 @@ func (s *Server) getConsent(c *gin.Context) {
 //	@Failure		409	{object}	ErrorResponse
 //	@Router			/me/consents [delete]
 func (s *Server) withdrawConsent(c *gin.Context) {
-	if err := s.Applications.WithdrawConsent(c.Request.Context(), principal(c).UserID); err != nil {
+	if err := s.apps.WithdrawConsent(c.Request.Context(), principal(c).UserID); err != nil {
 		fail(c, err)
 		return
 	}

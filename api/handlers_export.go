@@ -51,7 +51,7 @@ func (s *Server) createExport(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	id, err := s.Exports.Start(c.Request.Context(), scope(c), exporter.Request{OrgID: int64(req.OrgID),
+	id, err := s.exports.Start(c.Request.Context(), scope(c), exporter.Request{OrgID: int64(req.OrgID),
 		Format: req.Format, Reason: req.Reason})
 	if err != nil {
 		fail(c, err)
@@ -78,7 +78,7 @@ func (s *Server) exportStatus(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	st, err := s.Exports.Status(c.Request.Context(), scope(c), id)
+	st, err := s.exports.Status(c.Request.Context(), scope(c), id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -107,7 +107,7 @@ func (s *Server) exportFile(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	f, r, err := s.Exports.Download(c.Request.Context(), scope(c), id)
+	f, r, err := s.exports.Download(c.Request.Context(), scope(c), id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -123,6 +123,6 @@ func (s *Server) exportFile(c *gin.Context) {
 	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(transferTimeout))
 	c.Status(http.StatusOK)
 	if _, err := io.Copy(c.Writer, r); err != nil {
-		s.Log.WarnContext(c.Request.Context(), "export download cut short", "job_id", id, "err", err)
+		s.log.WarnContext(c.Request.Context(), "export download cut short", "job_id", id, "err", err)
 	}
 }

@@ -91,7 +91,7 @@ func (s *Server) login(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	t, err := s.Identity.Login(c.Request.Context(), req.Code)
+	t, err := s.identity.Login(c.Request.Context(), req.Code)
 	if err != nil {
 		fail(c, err)
 		return
@@ -101,7 +101,7 @@ func (s *Server) login(c *gin.Context) {
 
 // tokenReply answers login and refresh with the user's roles.
 func (s *Server) tokenReply(c *gin.Context, t *identity.Tokens) {
-	roles, err := s.Orgs.UserRoles(c.Request.Context(), t.User.ID)
+	roles, err := s.orgs.UserRoles(c.Request.Context(), t.User.ID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -129,7 +129,7 @@ func (s *Server) refresh(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	t, err := s.Identity.Refresh(c.Request.Context(), req.RefreshToken)
+	t, err := s.identity.Refresh(c.Request.Context(), req.RefreshToken)
 	if err != nil {
 		fail(c, err)
 		return
@@ -147,7 +147,7 @@ func (s *Server) refresh(c *gin.Context) {
 //	@Failure	401	{object}	ErrorResponse
 //	@Router		/auth/logout [post]
 func (s *Server) logout(c *gin.Context) {
-	if err := s.Identity.Logout(c.Request.Context(), principal(c)); err != nil {
+	if err := s.identity.Logout(c.Request.Context(), principal(c)); err != nil {
 		fail(c, err)
 		return
 	}
@@ -175,7 +175,7 @@ func (s *Server) bindPhone(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	masked, err := s.Identity.BindPhone(c.Request.Context(), principal(c), req.Code)
+	masked, err := s.identity.BindPhone(c.Request.Context(), principal(c), req.Code)
 	if err != nil {
 		fail(c, err)
 		return
@@ -194,17 +194,17 @@ func (s *Server) bindPhone(c *gin.Context) {
 //	@Failure		401	{object}	ErrorResponse
 //	@Router			/me [get]
 func (s *Server) me(c *gin.Context) {
-	u, err := s.Identity.User(c.Request.Context(), principal(c).UserID)
+	u, err := s.identity.User(c.Request.Context(), principal(c).UserID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	phone, err := s.Identity.Phone(u)
+	phone, err := s.identity.Phone(u)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	roles, err := s.Orgs.UserRoles(c.Request.Context(), u.ID)
+	roles, err := s.orgs.UserRoles(c.Request.Context(), u.ID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -215,13 +215,13 @@ func (s *Server) me(c *gin.Context) {
 		resp.PhoneMasked = &m
 	}
 	ctx := c.Request.Context()
-	m, err := s.Applications.MemberOf(ctx, u.ID)
+	m, err := s.apps.MemberOf(ctx, u.ID)
 	if err != nil {
 		fail(c, err)
 		return
 	}
 	if m != nil {
-		names, err := s.Orgs.Names(ctx, []int64{m.OrgID})
+		names, err := s.orgs.Names(ctx, []int64{m.OrgID})
 		if err != nil {
 			fail(c, err)
 			return
@@ -229,11 +229,11 @@ func (s *Server) me(c *gin.Context) {
 		resp.Member = &meMember{ID: idString(m.ID), MemberNo: m.MemberNo, OrgID: idString(m.OrgID),
 			OrgName: names[m.OrgID], Status: m.Status, JoinedOn: m.JoinedOn}
 	}
-	if resp.ConsentCurrent, err = s.Applications.ConsentCurrent(ctx, u.ID); err != nil {
+	if resp.ConsentCurrent, err = s.apps.ConsentCurrent(ctx, u.ID); err != nil {
 		fail(c, err)
 		return
 	}
-	a, err := s.Applications.Current(ctx, u.ID)
+	a, err := s.apps.Current(ctx, u.ID)
 	if err != nil {
 		fail(c, err)
 		return

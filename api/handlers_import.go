@@ -89,14 +89,14 @@ func (s *Server) createImport(c *gin.Context) {
 		return
 	}
 	if up == nil {
-		if _, err := s.Imports.CheckOrg(ctx, sc, orgID); err != nil {
+		if _, err := s.imports.CheckOrg(ctx, sc, orgID); err != nil {
 			fail(c, err)
 			return
 		}
 		fail(c, service.InvalidField("file", "请选择要导入的 .xlsx 文件"))
 		return
 	}
-	id, err := s.Imports.Submit(ctx, sc, orgID, up)
+	id, err := s.imports.Submit(ctx, sc, orgID, up)
 	if err != nil {
 		fail(c, err)
 		return
@@ -141,11 +141,11 @@ func (s *Server) readImportForm(c *gin.Context, sc access.Scope) (org string, up
 			org = string(b)
 		case part.FormName() == "file" && up == nil:
 			if id, perr := strconv.ParseInt(org, 10, 64); perr == nil {
-				if _, err := s.Imports.CheckOrg(c.Request.Context(), sc, id); err != nil {
+				if _, err := s.imports.CheckOrg(c.Request.Context(), sc, id); err != nil {
 					return "", up, err
 				}
 			}
-			if up, err = s.Imports.Receive(c.Request.Context(), part.FileName(), part); err != nil {
+			if up, err = s.imports.Receive(c.Request.Context(), part.FileName(), part); err != nil {
 				if isTooLarge(err) || errors.Is(err, multipart.ErrMessageTooLarge) {
 					err = tooLarge()
 				}
@@ -178,7 +178,7 @@ func (s *Server) importStatus(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	st, err := s.Imports.Status(c.Request.Context(), scope(c), id)
+	st, err := s.imports.Status(c.Request.Context(), scope(c), id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -209,7 +209,7 @@ func (s *Server) importTemplate(c *gin.Context) {
 		return
 	}
 	if orgID != 0 {
-		if _, err := s.Orgs.Get(c.Request.Context(), scope(c), orgID); err != nil {
+		if _, err := s.orgs.Get(c.Request.Context(), scope(c), orgID); err != nil {
 			fail(c, err)
 			return
 		}

@@ -91,7 +91,7 @@ func (s *Server) renderMembers(c *gin.Context, rows []model.Member) ([]memberRes
 	out := make([]memberResponse, 0, len(rows))
 	for i := range rows {
 		m := &rows[i]
-		idNumber, phone, err := s.Members.Reveal(m)
+		idNumber, phone, err := s.members.Reveal(m)
 		if err != nil {
 			return nil, err
 		}
@@ -138,7 +138,7 @@ func (s *Server) listMembers(c *gin.Context) {
 	if !good {
 		return
 	}
-	rows, next, err := s.Members.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("q"), p)
+	rows, next, err := s.members.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("q"), p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -168,7 +168,7 @@ func (s *Server) getMember(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	m, err := s.Members.Get(c.Request.Context(), scope(c), id)
+	m, err := s.members.Get(c.Request.Context(), scope(c), id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -200,7 +200,7 @@ func (s *Server) memberEvents(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, next, err := s.Members.Events(c.Request.Context(), scope(c), id, p)
+	rows, next, err := s.members.Events(c.Request.Context(), scope(c), id, p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -243,7 +243,7 @@ func (s *Server) patchMember(c *gin.Context) {
 		corr.EmployerName, corr.JobTitle, corr.WorkType = e.EmployerName, e.JobTitle, e.WorkType
 		corr.IsMigrantWorker, corr.IsDispatched, corr.DispatchAgencyName = e.IsMigrantWorker, e.IsDispatched, e.DispatchAgencyName
 	}
-	m, err := s.Members.Correct(c.Request.Context(), scope(c), id, corr)
+	m, err := s.members.Correct(c.Request.Context(), scope(c), id, corr)
 	if err != nil {
 		fail(c, err)
 		return
@@ -277,7 +277,7 @@ func (s *Server) memberStatus(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	m, err := s.Members.ChangeStatus(c.Request.Context(), scope(c), id, membership.StatusChange{Status: req.Status, Reason: req.Reason, Version: req.Version})
+	m, err := s.members.ChangeStatus(c.Request.Context(), scope(c), id, membership.StatusChange{Status: req.Status, Reason: req.Reason, Version: req.Version})
 	if err != nil {
 		fail(c, err)
 		return

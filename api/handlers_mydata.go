@@ -30,7 +30,7 @@ type dataExportStatusResponse struct {
 //	@Failure		401	{object}	ErrorResponse
 //	@Router			/me/data [get]
 func (s *Server) myData(c *gin.Context) {
-	d, err := s.MyData.Collect(c.Request.Context(), principal(c).UserID, false)
+	d, err := s.personalData.Collect(c.Request.Context(), principal(c).UserID, false)
 	if err != nil {
 		fail(c, err)
 		return
@@ -50,7 +50,7 @@ func (s *Server) myData(c *gin.Context) {
 //	@Failure		429	{object}	ErrorResponse
 //	@Router			/me/data-exports [post]
 func (s *Server) createDataExport(c *gin.Context) {
-	id, err := s.MyData.Start(c.Request.Context(), principal(c).UserID)
+	id, err := s.personalData.Start(c.Request.Context(), principal(c).UserID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -75,7 +75,7 @@ func (s *Server) dataExportStatus(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	st, err := s.MyData.Status(c.Request.Context(), principal(c).UserID, id)
+	st, err := s.personalData.Status(c.Request.Context(), principal(c).UserID, id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -101,7 +101,7 @@ func (s *Server) dataExportFile(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	f, r, err := s.MyData.Download(c.Request.Context(), principal(c).UserID, id)
+	f, r, err := s.personalData.Download(c.Request.Context(), principal(c).UserID, id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -113,6 +113,6 @@ func (s *Server) dataExportFile(c *gin.Context) {
 	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(transferTimeout))
 	c.Status(http.StatusOK)
 	if _, err := io.Copy(c.Writer, r); err != nil {
-		s.Log.WarnContext(c.Request.Context(), "data export download cut short", "job_id", id, "err", err)
+		s.log.WarnContext(c.Request.Context(), "data export download cut short", "job_id", id, "err", err)
 	}
 }

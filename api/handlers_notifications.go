@@ -55,12 +55,12 @@ func (s *Server) listNotifications(c *gin.Context) {
 		return
 	}
 	ctx, userID := c.Request.Context(), principal(c).UserID
-	rows, next, err := s.Notify.List(ctx, userID, p)
+	rows, next, err := s.notify.List(ctx, userID, p)
 	if err != nil {
 		fail(c, err)
 		return
 	}
-	unread, err := s.Notify.UnreadCount(ctx, userID)
+	unread, err := s.notify.UnreadCount(ctx, userID)
 	if err != nil {
 		fail(c, err)
 		return
@@ -86,7 +86,7 @@ func (s *Server) readNotification(c *gin.Context) {
 		fail(c, notify.ErrNotFound)
 		return
 	}
-	it, err := s.Notify.MarkRead(c.Request.Context(), principal(c).UserID, id)
+	it, err := s.notify.MarkRead(c.Request.Context(), principal(c).UserID, id)
 	if err != nil {
 		fail(c, err)
 		return

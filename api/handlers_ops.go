@@ -39,13 +39,13 @@ func (s *Server) readyz(c *gin.Context) {
 	defer cancel()
 	checks := map[string]ping{
 		"database": func(ctx context.Context) error {
-			sqlDB, err := s.DB.DB()
+			sqlDB, err := s.db.DB()
 			if err != nil {
 				return err
 			}
 			return sqlDB.PingContext(ctx)
 		},
-		"cache": s.Cache.Ping,
+		"cache": s.cache.Ping,
 	}
 	result := make(map[string]string, len(checks))
 	healthy := true
@@ -53,7 +53,7 @@ func (s *Server) readyz(c *gin.Context) {
 		if err := check(ctx); err != nil {
 			result[name] = "unavailable"
 			healthy = false
-			s.Log.WarnContext(ctx, "readiness check failed", "check", name, "err", err.Error())
+			s.log.WarnContext(ctx, "readiness check failed", "check", name, "err", err.Error())
 			continue
 		}
 		result[name] = "ok"

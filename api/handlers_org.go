@@ -101,7 +101,7 @@ func toDissolution(d *org.Dissolution) *dissolutionResponse {
 // withDissolution is the org's reply with its dissolution, when dissolving.
 func (s *Server) withDissolution(c *gin.Context, o *model.Org) (orgResponse, error) {
 	r := s.toOrgResponse(*o)
-	d, err := s.Orgs.Dissolution(c.Request.Context(), o)
+	d, err := s.orgs.Dissolution(c.Request.Context(), o)
 	r.Dissolution = toDissolution(d)
 	return r, err
 }
@@ -176,7 +176,7 @@ func (s *Server) createOrg(c *gin.Context) {
 			return
 		}
 	}
-	o, err := s.Orgs.Create(c.Request.Context(), scope(c), int64(parent), req.input())
+	o, err := s.orgs.Create(c.Request.Context(), scope(c), int64(parent), req.input())
 	if err != nil {
 		fail(c, err)
 		return
@@ -202,7 +202,7 @@ func (s *Server) getOrg(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	o, err := s.Orgs.Get(c.Request.Context(), scope(c), id)
+	o, err := s.orgs.Get(c.Request.Context(), scope(c), id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -258,7 +258,7 @@ func (s *Server) updateOrg(c *gin.Context) {
 		}
 		in.MembersTo = int64(to)
 	}
-	o, err := s.Orgs.Update(c.Request.Context(), scope(c), id, req.Version, in)
+	o, err := s.orgs.Update(c.Request.Context(), scope(c), id, req.Version, in)
 	if err != nil {
 		fail(c, err)
 		return
@@ -298,7 +298,7 @@ func (s *Server) orgChildren(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, next, err := s.Orgs.Children(c.Request.Context(), scope(c), id, p)
+	rows, next, err := s.orgs.Children(c.Request.Context(), scope(c), id, p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -325,7 +325,7 @@ func (s *Server) joinQRCode(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	img, ct, err := s.Orgs.JoinQRCode(c.Request.Context(), scope(c), id)
+	img, ct, err := s.orgs.JoinQRCode(c.Request.Context(), scope(c), id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -374,7 +374,7 @@ func (s *Server) searchOrgs(c *gin.Context) {
 		fail(c, malformed("搜索词不能超过50个字"))
 		return
 	}
-	rows, next, err := s.Orgs.Search(c.Request.Context(), f, p)
+	rows, next, err := s.orgs.Search(c.Request.Context(), f, p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -402,7 +402,7 @@ func (s *Server) publicOrg(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	o, err := s.Orgs.PublicGet(c.Request.Context(), id)
+	o, err := s.orgs.PublicGet(c.Request.Context(), id)
 	if err != nil {
 		fail(c, err)
 		return

@@ -31,7 +31,7 @@ func pushQuery(c *gin.Context) wxpush.Query {
 //	@Failure		403			{object}	ErrorResponse
 //	@Router			/wechat/push [get]
 func (s *Server) checkPush(c *gin.Context) {
-	if err := s.Push.Check(pushQuery(c)); err != nil {
+	if err := s.push.Check(pushQuery(c)); err != nil {
 		fail(c, err)
 		return
 	}
@@ -65,7 +65,7 @@ func (s *Server) receivePush(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	if err := s.Push.Receive(c.Request.Context(), pushQuery(c), body); err != nil {
+	if err := s.push.Receive(c.Request.Context(), pushQuery(c), body); err != nil {
 		fail(c, err)
 		return
 	}

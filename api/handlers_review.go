@@ -52,7 +52,7 @@ func (s *Server) reviewQueue(c *gin.Context) {
 	if !good {
 		return
 	}
-	rows, next, err := s.Applications.Queue(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
+	rows, next, err := s.apps.Queue(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -68,7 +68,7 @@ func (s *Server) reviewQueue(c *gin.Context) {
 	}
 	out := make([]applicationListItem, 0, len(rows))
 	for i := range rows {
-		idNumber, _, err := s.Applications.Reveal(&rows[i])
+		idNumber, _, err := s.apps.Reveal(&rows[i])
 		if err != nil {
 			fail(c, err)
 			return
@@ -95,7 +95,7 @@ func (s *Server) reviewDetail(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	a, w, err := s.Applications.Detail(c.Request.Context(), scope(c), id)
+	a, w, err := s.apps.Detail(c.Request.Context(), scope(c), id)
 	if err != nil {
 		fail(c, err)
 		return
@@ -109,7 +109,7 @@ func (s *Server) replyDetail(c *gin.Context, status int, a *model.Application, w
 		fail(c, err)
 		return
 	}
-	idNumber, phone, err := s.Applications.Reveal(a)
+	idNumber, phone, err := s.apps.Reveal(a)
 	if err != nil {
 		fail(c, err)
 		return
@@ -137,7 +137,7 @@ func (s *Server) approveApplication(c *gin.Context) {
 	if !good {
 		return
 	}
-	res, err := s.Applications.Approve(c.Request.Context(), scope(c), id, d)
+	res, err := s.apps.Approve(c.Request.Context(), scope(c), id, d)
 	if err != nil {
 		fail(c, err)
 		return
@@ -166,7 +166,7 @@ func (s *Server) approveApplication(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/applications/{id}/reject [post]
 func (s *Server) rejectApplication(c *gin.Context) {
-	s.decide(c, s.Applications.Reject)
+	s.decide(c, s.apps.Reject)
 }
 
 // returnApplication godoc
@@ -185,7 +185,7 @@ func (s *Server) rejectApplication(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/applications/{id}/return [post]
 func (s *Server) returnApplication(c *gin.Context) {
-	s.decide(c, s.Applications.Return)
+	s.decide(c, s.apps.Return)
 }
 
 type decideFunc func(ctx context.Context, sc access.Scope, id int64, d application.Decision) (*model.Application, error)

@@ -66,7 +66,7 @@ func (s *Server) renderRights(c *gin.Context, rows []model.RightsRequest, names 
 	out := make([]rightsRequestResponse, 0, len(rows))
 	for i := range rows {
 		r := &rows[i]
-		f, err := s.Rights.Requested(r)
+		f, err := s.rights.Requested(r)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +83,7 @@ func (s *Server) renderRights(c *gin.Context, rows []model.RightsRequest, names 
 		v := rightsRequestResponse{ID: idString(r.ID), Kind: r.Kind, Status: r.Status, Version: r.Version,
 			OrgID: idString(r.OrgID), OrgName: orgNames[r.OrgID], MemberID: optIDString(r.MemberID),
 			ApplicationID: optIDString(r.ApplicationID), Fields: []string{}, Requested: f, EventID: optIDString(r.EventID),
-			Reason: r.Reason, DueOn: r.DueOn, Overdue: s.Rights.Overdue(r), DecisionReason: r.DecisionReason,
+			Reason: r.Reason, DueOn: r.DueOn, Overdue: s.rights.Overdue(r), DecisionReason: r.DecisionReason,
 			DecidedAt: s.atp(r.DecidedAt), CreatedAt: s.at(r.CreatedAt)}
 		if r.FieldNames != nil && *r.FieldNames != "" {
 			v.Fields = strings.Split(*r.FieldNames, ",")
@@ -118,7 +118,7 @@ func (s *Server) createRightsRequest(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	r, err := s.Rights.Create(c.Request.Context(), principal(c).UserID, rights.Request{Kind: req.Kind,
+	r, err := s.rights.Create(c.Request.Context(), principal(c).UserID, rights.Request{Kind: req.Kind,
 		Fields: req.Fields, EventID: int64(req.EventID), Reason: req.Reason})
 	if err != nil {
 		fail(c, err)
@@ -153,7 +153,7 @@ func (s *Server) myRightsRequests(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, next, err := s.Rights.Mine(c.Request.Context(), principal(c).UserID, p)
+	rows, next, err := s.rights.Mine(c.Request.Context(), principal(c).UserID, p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -187,7 +187,7 @@ func (s *Server) listRightsRequests(c *gin.Context) {
 	if !good {
 		return
 	}
-	rows, next, err := s.Rights.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
+	rows, next, err := s.rights.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -249,7 +249,7 @@ func (s *Server) decideRights(c *gin.Context, approve bool) {
 		fail(c, err)
 		return
 	}
-	r, err := s.Rights.Decide(c.Request.Context(), scope(c), id, rights.Decision{Approve: approve, Version: req.Version, Reason: req.Reason})
+	r, err := s.rights.Decide(c.Request.Context(), scope(c), id, rights.Decision{Approve: approve, Version: req.Version, Reason: req.Reason})
 	if err != nil {
 		fail(c, err)
 		return

@@ -69,7 +69,7 @@ func (s *Server) createInvitation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	inv, err := s.Orgs.Invite(c.Request.Context(), scope(c), int64(req.OrgID), req.Role)
+	inv, err := s.orgs.Invite(c.Request.Context(), scope(c), int64(req.OrgID), req.Role)
 	if err != nil {
 		fail(c, err)
 		return
@@ -98,7 +98,7 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	b, err := s.Orgs.Accept(c.Request.Context(), principal(c).UserID, req.Code)
+	b, err := s.orgs.Accept(c.Request.Context(), principal(c).UserID, req.Code)
 	if err != nil {
 		fail(c, err)
 		return
@@ -126,7 +126,7 @@ func (s *Server) listRoles(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	rows, next, err := s.Orgs.ListRoles(c.Request.Context(), scope(c), orgID, p)
+	rows, next, err := s.orgs.ListRoles(c.Request.Context(), scope(c), orgID, p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -151,7 +151,7 @@ func (s *Server) revokeRole(c *gin.Context) {
 		fail(c, service.ErrNotFound)
 		return
 	}
-	if err := s.Orgs.RevokeRole(c.Request.Context(), scope(c), id); err != nil {
+	if err := s.orgs.RevokeRole(c.Request.Context(), scope(c), id); err != nil {
 		fail(c, err)
 		return
 	}

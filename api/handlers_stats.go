@@ -91,7 +91,7 @@ func (s *Server) statsOverview(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ov, err := s.Stats.Overview(c.Request.Context(), scope(c), orgID, c.Query("sort"))
+	ov, err := s.stats.Overview(c.Request.Context(), scope(c), orgID, c.Query("sort"))
 	if err != nil {
 		fail(c, err)
 		return

@@ -41,7 +41,7 @@ func (s *Server) recordSubscriptions(c *gin.Context) {
 		str, _ := v.(string) // a non-string answer is an unknown one
 		results[k] = str
 	}
-	remaining, err := s.Notify.Subscribe(c.Request.Context(), principal(c).UserID, results)
+	remaining, err := s.notify.Subscribe(c.Request.Context(), principal(c).UserID, results)
 	if err != nil {
 		fail(c, err)
 		return

@@ -65,7 +65,7 @@ func (s *Server) requestTransfer(c *gin.Context) {
 	}
 	s.createIdempotent(c, "POST /me/transfers", req, func(save saveReply) (any, error) {
 		var reply transferResponse
-		_, err := s.Members.RequestTransfer(c.Request.Context(), principal(c).UserID, int64(req.ToOrgID), req.Reason,
+		_, err := s.members.RequestTransfer(c.Request.Context(), principal(c).UserID, int64(req.ToOrgID), req.Reason,
 			func(ctx context.Context, t *model.Transfer) error {
 				reply = s.toTransferResponse(*t)
 				return save(ctx, reply)
@@ -91,7 +91,7 @@ func (s *Server) listTransfers(c *gin.Context) {
 	if !good {
 		return
 	}
-	rows, next, err := s.Members.Transfers(c.Request.Context(), scope(c), orgID, c.Query("status"), p)
+	rows, next, err := s.members.Transfers(c.Request.Context(), scope(c), orgID, c.Query("status"), p)
 	if err != nil {
 		fail(c, err)
 		return
@@ -142,7 +142,7 @@ func (s *Server) decideTransfer(c *gin.Context, approve bool) {
 		fail(c, err)
 		return
 	}
-	t, err := s.Members.DecideTransfer(c.Request.Context(), scope(c), id, approve, req.Reason)
+	t, err := s.members.DecideTransfer(c.Request.Context(), scope(c), id, approve, req.Reason)
 	if err != nil {
 		fail(c, err)
 		return
@@ -173,7 +173,7 @@ func (s *Server) leave(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	m, err := s.Members.Leave(c.Request.Context(), principal(c).UserID, req.Reason)
+	m, err := s.members.Leave(c.Request.Context(), principal(c).UserID, req.Reason)
 	if err != nil {
 		fail(c, err)
 		return
@@ -207,7 +207,7 @@ func (s *Server) claimCard(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	m, err := s.Members.Claim(c.Request.Context(), principal(c).UserID, req.Name, req.IDNumber)
+	m, err := s.members.Claim(c.Request.Context(), principal(c).UserID, req.Name, req.IDNumber)
 	if err != nil {
 		fail(c, err)
 		return

@@ -50,7 +50,7 @@ func (s *Server) createUpload(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	u, err := s.Uploads.Put(c.Request.Context(), principal(c).UserID, kind, bytes.NewReader(file))
+	u, err := s.uploads.Put(c.Request.Context(), principal(c).UserID, kind, bytes.NewReader(file))
 	if err != nil {
 		fail(c, err)
 		return
@@ -131,11 +131,11 @@ func (s *Server) getUpload(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	u, data, err := s.Uploads.Open(ctx, principal(c).UserID, id)
+	u, data, err := s.uploads.Open(ctx, principal(c).UserID, id)
 	if err != nil && service.KindOf(err) == service.KindNotFound {
 		var sc *scopeResult
 		if sc, err = s.adminScope(c); err == nil && sc != nil {
-			u, data, err = s.Uploads.OpenAsAdmin(ctx, sc.scope, id)
+			u, data, err = s.uploads.OpenAsAdmin(ctx, sc.scope, id)
 		}
 	}
 	if err != nil {

@@ -81,7 +81,7 @@ func (s *Server) createIdempotent(c *gin.Context, route string, req any, create 
 	}
 	defer func() {
 		if p := recover(); p != nil { // free the key for a retry, then let recovery answer
-			_ = s.Idempotency.Release(context.WithoutCancel(c.Request.Context()), uid, key, claim.Body)
+			_ = s.idempotency.Release(context.WithoutCancel(c.Request.Context()), uid, key, claim.Body)
 			panic(p)
 		}
 	}()
@@ -90,7 +90,7 @@ func (s *Server) createIdempotent(c *gin.Context, route string, req any, create 
 		if err != nil {
 			return err
 		}
-		return s.Idempotency.Complete(ctx, uid, key, claim.Body, http.StatusCreated, string(body), s.Now().UTC())
+		return s.idempotency.Complete(ctx, uid, key, claim.Body, http.StatusCreated, string(body), s.now().UTC())
 	})
 	if err != nil {
 		s.releaseIdempotent(c, claim, err)
@@ -106,9 +106,9 @@ func (s *Server) claimIdempotent(ctx context.Context, claim *model.IdempotencyKe
 	deadline := time.Now().Add(idempotencyWait) // wall time: how long a client waits
 	pause := idempotencyPoll
 	for {
-		now := s.Now().UTC()
+		now := s.now().UTC()
 		claim.CreatedAt = now
-		held, err := s.Idempotency.Claim(ctx, claim, now.Add(-idempotencyTTL), now.Add(-idempotencyLease))
+		held, err := s.idempotency.Claim(ctx, claim, now.Add(-idempotencyTTL), now.Add(-idempotencyLease))
 		if err != nil || held == nil {
 			return nil, err
 		}
@@ -128,14 +128,14 @@ func (s *Server) claimIdempotent(ctx context.Context, claim *model.IdempotencyKe
 				return nil, err
 			}
 			pause = min(2*pause, idempotencyPollMax)
-			held, err = s.Idempotency.Get(ctx, claim.UserID, claim.IdemKey)
+			held, err = s.idempotency.Get(ctx, claim.UserID, claim.IdemKey)
 			if errors.Is(err, model.ErrNotFound) {
 				break wait // released: claim it
 			}
 			if err != nil {
 				return nil, err
 			}
-			now = s.Now().UTC()
+			now = s.now().UTC()
 		}
 	}
 }
@@ -145,11 +145,11 @@ func (s *Server) claimIdempotent(ctx context.Context, claim *model.IdempotencyKe
 // meanwhile (the claim's lease passed), which is then the answer.
 func (s *Server) releaseIdempotent(c *gin.Context, claim *model.IdempotencyKey, cause error) {
 	ctx := context.WithoutCancel(c.Request.Context())
-	if err := s.Idempotency.Release(ctx, claim.UserID, claim.IdemKey, claim.Body); err != nil {
+	if err := s.idempotency.Release(ctx, claim.UserID, claim.IdemKey, claim.Body); err != nil {
 		// The claim then ends with its lease.
 		loggerOf(c).WarnContext(ctx, "idempotency claim not released", "request_id", requestID(c), "err", err)
 	}
-	if held, err := s.Idempotency.Get(ctx, claim.UserID, claim.IdemKey); err == nil && !held.InFlight() &&
+	if held, err := s.idempotency.Get(ctx, claim.UserID, claim.IdemKey); err == nil && !held.InFlight() &&
 		held.Route == claim.Route && held.RequestHash == claim.RequestHash {
 		replay(c, held)
 		return

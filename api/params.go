@@ -108,7 +108,7 @@ func listQuery(c *gin.Context) (model.Page, int64, error) {
 func (s *Server) adminListParams(c *gin.Context) (p model.Page, orgID int64, ok bool) {
 	p, orgID, err := listQuery(c)
 	if err == nil && orgID != 0 {
-		_, err = s.Orgs.Get(c.Request.Context(), scope(c), orgID)
+		_, err = s.orgs.Get(c.Request.Context(), scope(c), orgID)
 	}
 	if err != nil {
 		fail(c, err)

@@ -21,7 +21,7 @@ func (s *Server) ageOf(birth *string) *int {
 	if birth == nil {
 		return nil
 	}
-	years, ok := codes.Age(*birth, s.Now().In(s.Config.Location()))
+	years, ok := codes.Age(*birth, s.now().In(s.cfg.Location()))
 	if !ok {
 		return nil
 	}
@@ -55,7 +55,7 @@ func (s *Server) applicationListItem(c *gin.Context, a *model.Application, orgNa
 		IDNumberMasked: pii.MaskIDNumber(idNumber), Gender: a.Gender, Age: age, WorkType: a.WorkType,
 		IsMigrantWorker: a.IsMigrantWorker, IsDispatched: a.IsDispatched, Flagged: a.Flagged,
 		CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt), DueOn: a.DueOn,
-		Overdue: s.Applications.Overdue(a), Escalated: a.EscalatedAt != nil}
+		Overdue: s.apps.Overdue(a), Escalated: a.EscalatedAt != nil}
 }
 
 // renderForAdmin renders a for the reply of an admin's decision.

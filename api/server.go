@@ -85,10 +85,56 @@ type Deps struct {
 	Now func() time.Time
 }
 
-// Server holds the handlers' dependencies.
+// Server holds the handlers' dependencies, as Routes got them.
 type Server struct {
-	Deps
+	cfg          config.Config
+	log          *slog.Logger
+	db           *gorm.DB
+	cache        cache.Cache
+	limiter      *ratelimit.Limiter
+	identity     *identity.Service
+	orgs         *org.Service
+	cards        *card.Service
+	apps         *application.Service
+	uploads      *upload.Service
+	idempotency  *model.IdempotencyStore
+	members      *membership.Service
+	rights       *rights.Service
+	audit        *audit.Service
+	notify       *notify.Service
+	push         *wxpush.Receiver
+	stats        *stats.Service
+	imports      *importer.Service
+	exports      *exporter.Service
+	personalData *mydata.Service
+	notice       *privacy.Notice
+	metrics      *prometheus.Registry
+	now          func() time.Time
+
 	adminRoutes []AdminRoute
+}
+
+// newServer keeps d in unexported fields, with the defaults of Now,
+// Privacy and Metrics.
+func newServer(d Deps) *Server {
+	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, cache: d.Cache, limiter: d.Limiter, identity: d.Identity,
+		orgs: d.Orgs, cards: d.Card, apps: d.Applications, uploads: d.Uploads, idempotency: d.Idempotency,
+		members: d.Members, rights: d.Rights, audit: d.Audit, notify: d.Notify, push: d.Push, stats: d.Stats,
+		imports: d.Imports, exports: d.Exports, personalData: d.MyData, notice: d.Privacy, metrics: d.Metrics,
+		now: d.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.notice == nil {
+		s.notice = privacy.Default()
+	}
+	if s.metrics == nil {
+		s.metrics = prometheus.NewRegistry()
+	}
+	return s
 }
 
 // ping is a dependency probe for /readyz.
