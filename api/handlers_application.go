@@ -6,12 +6,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/application"
 )
 
 // renderApplication renders a for its applicant.
-func (s *Server) renderApplication(c *gin.Context, a *model.Application) (applicationResponse, error) {
+func (s *Server) renderApplication(c *gin.Context, a *application.Application) (applicationResponse, error) {
 	names, err := s.orgs.Names(c.Request.Context(), []int64{a.OrgID})
 	if err != nil {
 		return applicationResponse{}, err
@@ -23,7 +23,7 @@ func (s *Server) renderApplication(c *gin.Context, a *model.Application) (applic
 	return s.toApplicationResponse(a, names[a.OrgID], idNumber, phone), nil
 }
 
-func (s *Server) replyApplication(c *gin.Context, status int, a *model.Application) {
+func (s *Server) replyApplication(c *gin.Context, status int, a *application.Application) {
 	r, err := s.renderApplication(c, a)
 	if err != nil {
 		fail(c, err)
@@ -56,7 +56,7 @@ func (s *Server) createApplication(c *gin.Context) {
 	s.createIdempotent(c, "POST /applications", req, func(save saveReply) (any, error) {
 		var reply applicationResponse
 		_, err := s.apps.Create(c.Request.Context(), principal(c).UserID, req.form(), req.Submit,
-			func(ctx context.Context, a *model.Application) error {
+			func(ctx context.Context, a *application.Application) error {
 				var err error
 				if reply, err = s.renderApplication(c, a); err != nil {
 					return err
@@ -184,7 +184,7 @@ func (s *Server) getApplication(c *gin.Context) {
 	ok(c, http.StatusOK, out)
 }
 
-func (s *Server) ownerAction(c *gin.Context, act func(ctx context.Context, userID, id int64) (*model.Application, error)) {
+func (s *Server) ownerAction(c *gin.Context, act func(ctx context.Context, userID, id int64) (*application.Application, error)) {
 	id, found := parseID(c, "id")
 	if !found {
 		fail(c, service.ErrNotFound)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/card"
 )
 
@@ -35,7 +34,7 @@ type benefitResponse struct {
 	CreatedAt      time.Time `json:"created_at"`
 }
 
-func (s *Server) toBenefitResponse(b model.BenefitWithOrg) benefitResponse {
+func (s *Server) toBenefitResponse(b card.Benefit) benefitResponse {
 	return benefitResponse{ID: idString(b.ID), OrgID: idString(b.OrgID), OrgName: b.OrgName, Title: b.Title,
 		Description: b.Description, StartsOn: b.StartsOn, EndsOn: b.EndsOn, PerMemberLimit: b.PerMemberLimit,
 		CreatedAt: s.at(b.CreatedAt)}

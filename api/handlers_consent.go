@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/codes"
 )
@@ -29,7 +28,7 @@ type consentResponse struct {
 	GivenAt       time.Time `json:"given_at"`
 }
 
-func (s *Server) toConsentResponse(c *model.Consent) consentResponse {
+func (s *Server) toConsentResponse(c *application.Consent) consentResponse {
 	return consentResponse{ID: idString(c.ID), Version: c.Version, PersonalInfo: c.PersonalInfo,
 		SensitiveInfo: c.SensitiveInfo, ShareUpward: c.ShareUpward, GivenAt: s.at(c.GivenAt)}
 }

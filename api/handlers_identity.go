@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/pii"
 )
@@ -254,6 +253,6 @@ func toTokenResponse(t *identity.Tokens) tokenResponse {
 		User: toLoginUser(t.User)}
 }
 
-func toLoginUser(u *model.User) loginUser {
+func toLoginUser(u *identity.User) loginUser {
 	return loginUser{ID: idString(u.ID), PhoneBound: u.PhoneEnc != nil, Roles: []roleResponse{}}
 }

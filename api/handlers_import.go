@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/importer"
@@ -185,7 +184,7 @@ func (s *Server) importStatus(c *gin.Context) {
 	}
 	ok(c, http.StatusOK, importStatusResponse{Status: st.Status, Total: st.Total, Imported: st.Imported,
 		Failed: st.Failed, ErrorsTotal: st.ErrorsTotal, Error: st.Message,
-		Errors: items(st.Errors, func(e model.ImportError) importErrorItem {
+		Errors: items(st.Errors, func(e importer.RowError) importErrorItem {
 			return importErrorItem{Row: e.Row, Field: e.Field, Message: e.Message}
 		})})
 }

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/membership"
 	"github.com/unionhub/unionhub/service/pii"
@@ -79,7 +78,7 @@ type memberStatusRequest struct {
 	Version *int   `json:"version"`
 }
 
-func (s *Server) renderMembers(c *gin.Context, rows []model.Member) ([]memberResponse, error) {
+func (s *Server) renderMembers(c *gin.Context, rows []membership.Member) ([]memberResponse, error) {
 	ids := make([]int64, len(rows))
 	for i, m := range rows {
 		ids[i] = m.OrgID
@@ -108,8 +107,8 @@ func (s *Server) renderMembers(c *gin.Context, rows []model.Member) ([]memberRes
 	return out, nil
 }
 
-func (s *Server) replyMember(c *gin.Context, m *model.Member) {
-	out, err := s.renderMembers(c, []model.Member{*m})
+func (s *Server) replyMember(c *gin.Context, m *membership.Member) {
+	out, err := s.renderMembers(c, []membership.Member{*m})
 	if err != nil {
 		fail(c, err)
 		return
@@ -205,7 +204,7 @@ func (s *Server) memberEvents(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, listResponse[memberEventResponse]{Items: items(rows, func(e model.MembershipEvent) memberEventResponse {
+	ok(c, http.StatusOK, listResponse[memberEventResponse]{Items: items(rows, func(e membership.Event) memberEventResponse {
 		return memberEventResponse{ID: idString(e.ID), Type: e.Type, NationalCode: e.NationalCode, Reason: e.Reason,
 			FromOrgID: optIDString(e.FromOrgID), ToOrgID: optIDString(e.ToOrgID), ActorID: optIDString(e.ActorID), CreatedAt: s.at(e.CreatedAt)}
 	}), NextCursor: next})

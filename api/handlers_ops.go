@@ -38,14 +38,8 @@ func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), time.Second)
 	defer cancel()
 	checks := map[string]ping{
-		"database": func(ctx context.Context) error {
-			sqlDB, err := s.db.DB()
-			if err != nil {
-				return err
-			}
-			return sqlDB.PingContext(ctx)
-		},
-		"cache": s.cache.Ping,
+		"database": s.pingDB,
+		"cache":    s.cache.Ping,
 	}
 	result := make(map[string]string, len(checks))
 	healthy := true

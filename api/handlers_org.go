@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/org"
 )
@@ -99,7 +98,7 @@ func toDissolution(d *org.Dissolution) *dissolutionResponse {
 }
 
 // withDissolution is the org's reply with its dissolution, when dissolving.
-func (s *Server) withDissolution(c *gin.Context, o *model.Org) (orgResponse, error) {
+func (s *Server) withDissolution(c *gin.Context, o *org.Org) (orgResponse, error) {
 	r := s.toOrgResponse(*o)
 	d, err := s.orgs.Dissolution(c.Request.Context(), o)
 	r.Dissolution = toDissolution(d)
@@ -131,7 +130,7 @@ type searchItem struct {
 	Intake bool `json:"intake"`
 }
 
-func (s *Server) toOrgResponse(o model.Org) orgResponse {
+func (s *Server) toOrgResponse(o org.Org) orgResponse {
 	r := orgResponse{ID: idString(o.ID), Depth: o.Depth, Type: o.Type, UnionKind: o.UnionKind, Name: o.Name,
 		RegionCode: o.RegionCode, UnitName: o.UnitName, USCC: o.USCC, UnitType: o.UnitType,
 		IndustryCode: o.IndustryCode, Address: o.Address, WorkerCount: o.WorkerCount,
@@ -144,10 +143,10 @@ func (s *Server) toOrgResponse(o model.Org) orgResponse {
 	return r
 }
 
-func toPublicOrg(o *model.Org) publicOrgResponse {
+func toPublicOrg(o *org.Org) publicOrgResponse {
 	return publicOrgResponse{ID: idString(o.ID), Name: o.Name, Type: o.Type, UnionKind: o.UnionKind,
 		UnitName: o.UnitName, RegionCode: o.RegionCode, Address: o.Address,
-		AcceptsApplications: o.AcceptsApplications && o.Status == model.OrgActive, Status: o.Status}
+		AcceptsApplications: o.AcceptsApplications && o.Status == org.StatusActive, Status: o.Status}
 }
 
 // createOrg godoc
@@ -269,7 +268,7 @@ func (s *Server) updateOrg(c *gin.Context) {
 		return
 	}
 	status := http.StatusOK
-	if o.Status == model.OrgDissolving && req.Status != nil && *req.Status == model.OrgDissolved {
+	if o.Status == org.StatusDissolving && req.Status != nil && *req.Status == org.StatusDissolved {
 		status = http.StatusAccepted
 	}
 	ok(c, status, r)
@@ -355,7 +354,7 @@ func (s *Server) searchOrgs(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	f := model.SearchFilter{Query: c.Query("q"), RegionCode: c.Query("region_code")}
+	f := org.SearchFilter{Query: c.Query("q"), RegionCode: c.Query("region_code")}
 	switch c.Query("intake") {
 	case "", "false":
 	case "true":
@@ -379,9 +378,9 @@ func (s *Server) searchOrgs(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	ok(c, http.StatusOK, listResponse[searchItem]{Items: items(rows, func(o model.Org) searchItem {
+	ok(c, http.StatusOK, listResponse[searchItem]{Items: items(rows, func(o org.Org) searchItem {
 		return searchItem{ID: idString(o.ID), Name: o.Name, UnitName: o.UnitName, RegionCode: o.RegionCode, Address: o.Address,
-			Intake: o.Type == model.OrgFederation}
+			Intake: o.Type == org.TypeFederation}
 	}), NextCursor: next})
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/application"
@@ -103,7 +102,7 @@ func (s *Server) reviewDetail(c *gin.Context) {
 	s.replyDetail(c, http.StatusOK, a, w)
 }
 
-func (s *Server) replyDetail(c *gin.Context, status int, a *model.Application, w application.Withheld) {
+func (s *Server) replyDetail(c *gin.Context, status int, a *application.Application, w application.Withheld) {
 	r, err := s.renderApplication(c, a)
 	if err != nil {
 		fail(c, err)
@@ -188,7 +187,7 @@ func (s *Server) returnApplication(c *gin.Context) {
 	s.decide(c, s.apps.Return)
 }
 
-type decideFunc func(ctx context.Context, sc access.Scope, id int64, d application.Decision) (*model.Application, error)
+type decideFunc func(ctx context.Context, sc access.Scope, id int64, d application.Decision) (*application.Application, error)
 
 func (s *Server) decide(c *gin.Context, fn decideFunc) {
 	id, d, good := s.decisionParams(c)

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/rights"
@@ -54,7 +53,7 @@ type rightsRequestResponse struct {
 // renderRights renders requests; names[i] is the person's name of rows[i]
 // for the admins' list (nil: none shown). Phones are masked everywhere;
 // names follow nameFor (API.md §1, Lists of people).
-func (s *Server) renderRights(c *gin.Context, rows []model.RightsRequest, names []*string) ([]rightsRequestResponse, error) {
+func (s *Server) renderRights(c *gin.Context, rows []rights.Record, names []*string) ([]rightsRequestResponse, error) {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.OrgID
@@ -127,8 +126,8 @@ func (s *Server) createRightsRequest(c *gin.Context) {
 	s.replyRights(c, http.StatusCreated, r)
 }
 
-func (s *Server) replyRights(c *gin.Context, status int, r *model.RightsRequest) {
-	out, err := s.renderRights(c, []model.RightsRequest{*r}, nil)
+func (s *Server) replyRights(c *gin.Context, status int, r *rights.Record) {
+	out, err := s.renderRights(c, []rights.Record{*r}, nil)
 	if err != nil {
 		fail(c, err)
 		return
@@ -192,7 +191,7 @@ func (s *Server) listRightsRequests(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	reqs, names := make([]model.RightsRequest, len(rows)), make([]*string, len(rows))
+	reqs, names := make([]rights.Record, len(rows)), make([]*string, len(rows))
 	for i := range rows {
 		reqs[i], names[i] = rows[i].RightsRequest, rows[i].PersonName
 	}

@@ -6,8 +6,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/org"
 )
 
 // invitationRequest asks for an invitation code.
@@ -40,11 +40,11 @@ type roleBindingResponse struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func toRoleResponse(b model.BindingWithOrg) roleResponse {
+func toRoleResponse(b org.BindingWithOrg) roleResponse {
 	return roleResponse{ID: idString(b.ID), OrgID: idString(b.OrgID), OrgName: b.OrgName, Role: b.Role}
 }
 
-func (s *Server) toRoleBinding(b model.BindingWithOrg) roleBindingResponse {
+func (s *Server) toRoleBinding(b org.BindingWithOrg) roleBindingResponse {
 	return roleBindingResponse{ID: idString(b.ID), UserID: idString(b.UserID), OrgID: idString(b.OrgID),
 		OrgName: b.OrgName, Role: b.Role, GrantedBy: idString(b.GrantedBy), CreatedAt: s.at(b.CreatedAt)}
 }

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/membership"
 )
 
 // transferRequest asks to move one's membership.
@@ -35,7 +35,7 @@ type transferResponse struct {
 	CreatedAt      time.Time  `json:"created_at"`
 }
 
-func (s *Server) toTransferResponse(t model.Transfer) transferResponse {
+func (s *Server) toTransferResponse(t membership.Transfer) transferResponse {
 	return transferResponse{ID: idString(t.ID), MemberID: idString(t.MemberID), FromOrgID: idString(t.FromOrgID),
 		ToOrgID: idString(t.ToOrgID), Status: t.Status, Reason: t.Reason, DecisionReason: t.DecisionReason,
 		DecidedAt: s.atp(t.DecidedAt), CreatedAt: s.at(t.CreatedAt)}
@@ -66,7 +66,7 @@ func (s *Server) requestTransfer(c *gin.Context) {
 	s.createIdempotent(c, "POST /me/transfers", req, func(save saveReply) (any, error) {
 		var reply transferResponse
 		_, err := s.members.RequestTransfer(c.Request.Context(), principal(c).UserID, int64(req.ToOrgID), req.Reason,
-			func(ctx context.Context, t *model.Transfer) error {
+			func(ctx context.Context, t *membership.Transfer) error {
 				reply = s.toTransferResponse(*t)
 				return save(ctx, reply)
 			})

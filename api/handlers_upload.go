@@ -9,7 +9,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/media"
 	"github.com/unionhub/unionhub/service/upload"
@@ -145,7 +144,7 @@ func (s *Server) getUpload(c *gin.Context) {
 	writeFile(c, u, data)
 }
 
-func writeFile(c *gin.Context, u *model.Upload, data []byte) {
+func writeFile(c *gin.Context, u *upload.Upload, data []byte) {
 	c.Header("Cache-Control", "private, no-store")
 	c.Data(http.StatusOK, u.ContentType, data)
 }

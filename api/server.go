@@ -18,15 +18,14 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"gorm.io/gorm"
 
 	"github.com/unionhub/unionhub/config"
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/exporter"
+	"github.com/unionhub/unionhub/service/idempotency"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/importer"
 	"github.com/unionhub/unionhub/service/membership"
@@ -43,9 +42,10 @@ import (
 
 // Deps is everything the HTTP layer is built from; cmd wires it.
 type Deps struct {
-	Config   config.Config
-	Log      *slog.Logger
-	DB       *gorm.DB
+	Config config.Config
+	Log    *slog.Logger
+	// PingDB checks that the database answers (/readyz).
+	PingDB   func(ctx context.Context) error
 	Cache    cache.Cache
 	Limiter  *ratelimit.Limiter
 	Identity *identity.Service
@@ -55,7 +55,7 @@ type Deps struct {
 	// Applications, Uploads and Idempotency serve the joining flow.
 	Applications *application.Service
 	Uploads      *upload.Service
-	Idempotency  *model.IdempotencyStore
+	Idempotency  *idempotency.Service
 	Members      *membership.Service
 	// Rights serves correction requests and disputes (API.md §10).
 	Rights *rights.Service
@@ -89,7 +89,7 @@ type Deps struct {
 type Server struct {
 	cfg          config.Config
 	log          *slog.Logger
-	db           *gorm.DB
+	pingDB       func(ctx context.Context) error
 	cache        cache.Cache
 	limiter      *ratelimit.Limiter
 	identity     *identity.Service
@@ -97,7 +97,7 @@ type Server struct {
 	cards        *card.Service
 	apps         *application.Service
 	uploads      *upload.Service
-	idempotency  *model.IdempotencyStore
+	idempotency  *idempotency.Service
 	members      *membership.Service
 	rights       *rights.Service
 	audit        *audit.Service
@@ -117,7 +117,7 @@ type Server struct {
 // newServer keeps d in unexported fields, with the defaults of Now,
 // Privacy and Metrics.
 func newServer(d Deps) *Server {
-	s := &Server{cfg: d.Config, log: d.Log, db: d.DB, cache: d.Cache, limiter: d.Limiter, identity: d.Identity,
+	s := &Server{cfg: d.Config, log: d.Log, pingDB: d.PingDB, cache: d.Cache, limiter: d.Limiter, identity: d.Identity,
 		orgs: d.Orgs, cards: d.Card, apps: d.Applications, uploads: d.Uploads, idempotency: d.Idempotency,
 		members: d.Members, rights: d.Rights, audit: d.Audit, notify: d.Notify, push: d.Push, stats: d.Stats,
 		imports: d.Imports, exports: d.Exports, personalData: d.MyData, notice: d.Privacy, metrics: d.Metrics,
