@@ -227,12 +227,11 @@ func (s *Server) getOrg(c *gin.Context) {
 //	@Param			body	body		orgRequest	true	"fields to change"
 //	@Success		200		{object}	Envelope[orgResponse]
 //	@Success		202		{object}	Envelope[orgResponse]	"dissolving: its members are moving to members_to"
-
-// @Failure		403		{object}	ErrorResponse
-// @Failure		404		{object}	ErrorResponse
-// @Failure		409		{object}	ErrorResponse
-// @Failure		422		{object}	ErrorResponse
-// @Router			/admin/orgs/{id} [patch]
+//	@Failure		403		{object}	ErrorResponse
+//	@Failure		404		{object}	ErrorResponse
+//	@Failure		409		{object}	ErrorResponse
+//	@Failure		422		{object}	ErrorResponse
+//	@Router			/admin/orgs/{id} [patch]
 func (s *Server) updateOrg(c *gin.Context) {
 	id, found := parseID(c, "id")
 	if !found {

@@ -48,6 +48,7 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	}
 	if s.cfg.SwaggerEnabled() {
 		r.GET("/swagger/*any", swaggerHandler())
+		r.GET("/openapi.json", openAPIHandler)
 	}
 
 	v1 := r.Group("/api/v1")

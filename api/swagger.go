@@ -11,13 +11,22 @@ import (
 	"github.com/unionhub/unionhub/service"
 )
 
-// swaggerHandler serves /swagger/*any: the generated OpenAPI document at
-// doc.json and Swagger UI around it (index.html).
+// openAPIHandler serves the OpenAPI 3 document (GET /openapi.json, also
+// /swagger/openapi.json beside Swagger UI).
+func openAPIHandler(c *gin.Context) {
+	c.Data(http.StatusOK, "application/json; charset=utf-8", docs.OpenAPI())
+}
+
+// swaggerHandler serves /swagger/*any: Swagger UI (index.html) reading the
+// OpenAPI 3 document at openapi.json; swag's OpenAPI 2 original stays at
+// doc.json.
 func swaggerHandler() gin.HandlerFunc {
 	ui := docs.SwaggerUI()
 	files := http.StripPrefix("/swagger", http.FileServer(http.FS(ui)))
 	return func(c *gin.Context) {
 		switch c.Param("any") {
+		case "/openapi.json":
+			openAPIHandler(c)
 		case "/doc.json":
 			doc, err := swag.ReadDoc()
 			if err != nil {

@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model/modeltest"
 )
 
-// TestSwagger: Swagger UI and the generated OpenAPI document are served
-// under /swagger/ in development.
+// TestSwagger: Swagger UI and the generated OpenAPI documents are served
+// under /swagger/ in development, the OpenAPI 3 one also at /openapi.json
+// (outside /api/v1), which Swagger UI reads.
 func TestSwagger(t *testing.T) {
 	e := newEnv(t, modeltest.Backends()[0], false)
 	tests := []struct {
@@ -20,10 +22,13 @@ func TestSwagger(t *testing.T) {
 	}{
 		{"/swagger/index.html", "text/html", "swagger-ui-bundle.js", 200},
 		{"/swagger/", "text/html", "init.js", 200},
-		{"/swagger/init.js", "javascript", "./doc.json", 200},
+		{"/swagger/init.js", "javascript", "./openapi.json", 200},
 		{"/swagger/swagger-ui-bundle.js", "javascript", "SwaggerUIBundle", 200},
 		{"/swagger/swagger-ui.css", "text/css", ".swagger-ui", 200},
 		{"/swagger/doc.json", "application/json", `"/verify"`, 200},
+		{"/swagger/openapi.json", "application/json", `"openapi": "3.0.3"`, 200},
+		{"/openapi.json", "application/json", `"openapi": "3.0.3"`, 200},
+		{"/api/v1/openapi.json", "application/json", `"code":40400`, 404},
 		{"/swagger/nothing.js", "", "", 404},
 	}
 	for _, tc := range tests {
@@ -48,5 +53,52 @@ func TestSwagger(t *testing.T) {
 	}
 	if w.Code != http.StatusOK {
 		t.Fatal(w.Code)
+	}
+}
+
+// TestOpenAPIDocument: /openapi.json is the OpenAPI 3 document with the API
+// under /api/v1 and the probes at the root.
+func TestOpenAPIDocument(t *testing.T) {
+	e := newEnv(t, modeltest.Backends()[0], false)
+	w := httptest.NewRecorder()
+	e.router.ServeHTTP(w, httptest.NewRequest("GET", "/openapi.json", nil))
+	var doc struct {
+		OpenAPI string `json:"openapi"`
+		Servers []struct {
+			URL string `json:"url"`
+		} `json:"servers"`
+		Paths map[string]struct {
+			Servers []struct {
+				URL string `json:"url"`
+			} `json:"servers"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(w.Body.Bytes(), &doc); err != nil || w.Code != 200 {
+		t.Fatalf("%d %v", w.Code, err)
+	}
+	if doc.OpenAPI != "3.0.3" || len(doc.Servers) != 1 || doc.Servers[0].URL != "/api/v1" || len(doc.Paths) < 50 {
+		t.Fatalf("openapi %q, servers %+v, %d paths", doc.OpenAPI, doc.Servers, len(doc.Paths))
+	}
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if s := doc.Paths[p].Servers; len(s) != 1 || s[0].URL != "/" {
+			t.Errorf("%s: servers %+v, want the root", p, s)
+		}
+	}
+	if s := doc.Paths["/verify"].Servers; len(s) != 0 {
+		t.Errorf("/verify: servers %+v, want the document's", s)
+	}
+}
+
+// TestSwaggerOff: with UNIONHUB_SWAGGER=false neither Swagger UI nor the
+// OpenAPI documents are served.
+func TestSwaggerOff(t *testing.T) {
+	off := false
+	e := newEnv(t, modeltest.Backends()[0], false, func(c *config.Config) { c.Swagger = &off })
+	for _, path := range []string{"/openapi.json", "/swagger/openapi.json", "/swagger/index.html", "/swagger/doc.json"} {
+		w := httptest.NewRecorder()
+		e.router.ServeHTTP(w, httptest.NewRequest("GET", path, nil))
+		if w.Code != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", path, w.Code)
+		}
 	}
 }

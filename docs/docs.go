@@ -1401,7 +1401,53 @@ const docTemplate = `{
                 }
             },
             "patch": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no \u003c \u003e). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); an org with live children cannot be dissolved (409/40900). A stale version is 409/40900.\nA grassroots union with members on the roll (active, retained, suspended) is dissolved with \"status\":\"dissolved\" and \"members_to\": another grassroots union in the caller's scope (404 outside it) that is active and takes members (else 422 on members_to); without members_to it is 409/40900. The reply is then 202 with the union in status dissolving and its dissolution (job_id, total, moved): a background job moves the members in batches, each as an approved transfer (转出 and 转入 events, member number and history kept, counters of both unions, the member told with a record_changed notice), rejects the submitted applications to the union and the pending transfers into it with a reason (applicant or member told; a member's own pending transfer out follows the member), and then dissolves the union. It survives a node dying midway. GET /admin/orgs/{id} shows the progress. While dissolving the union takes no applications, approvals or transfers in (409), and its type or status cannot change (409); PATCH status dissolved with members_to again resumes a dissolution whose job stopped (dissolution.status \"stopped\"). A union another dissolution moves members into, or one an import is filling, cannot be dissolved meanwhile (409).",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "orgs"
+                ],
+                "summary": "Edit an org's profile",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "org id",
+                        "name": "id",
+                        "in": "path",
+                        "required": true
+                    },
+                    {
+                        "description": "fields to change",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.orgRequest"
+                        }
+                    }
+                ],
                 "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_orgResponse"
+                        }
+                    },
+                    "202": {
+                        "description": "dissolving: its members are moving to members_to",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_orgResponse"
+                        }
+                    },
                     "403": {
                         "description": "Forbidden",
                         "schema": {

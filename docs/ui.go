@@ -6,7 +6,7 @@ import (
 )
 
 // swaggerUI is Swagger UI (swagger-ui-dist 5.35.0, Apache-2.0: see its
-// LICENSE and NOTICE) with a page that loads ./doc.json. The files stay in
+// LICENSE and NOTICE) with a page that loads ./openapi.json (the OpenAPI 3 document). The files stay in
 // the binary's read-only data and are paged in only when served; the
 // swaggo/files package this replaced copied ~10 MB into the heap at every
 // start, production or not.

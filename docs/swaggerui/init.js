@@ -1,6 +1,6 @@
 window.onload = function () {
   window.ui = SwaggerUIBundle({
-    url: "./doc.json",
+    url: "./openapi.json",
     dom_id: "#swagger-ui",
     deepLinking: true,
     presets: [SwaggerUIBundle.presets.apis],
