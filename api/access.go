@@ -33,8 +33,7 @@ func (s *Server) guarded(g *gin.RouterGroup, method, path string, action access.
 func (s *Server) requireAction(action access.Action) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		sc, err := s.orgs.Scope(c.Request.Context(), principal(c).UserID)
-		if err != nil {
-			fail(c, err)
+		if failed(c, err) {
 			return
 		}
 		if !sc.Can(action) {

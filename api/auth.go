@@ -33,8 +33,7 @@ func (s *Server) requireUser(more ...cacheKeys) gin.HandlerFunc {
 			return
 		}
 		p, err := s.identity.ParseAccess(strings.TrimSpace(token))
-		if err != nil {
-			fail(c, err)
+		if failed(c, err) {
 			return
 		}
 		ctx := c.Request.Context()
@@ -48,8 +47,7 @@ func (s *Server) requireUser(more ...cacheKeys) gin.HandlerFunc {
 				c.Request = c.Request.WithContext(ctx)
 			}
 		}
-		if err := s.identity.CheckSession(ctx, p); err != nil {
-			fail(c, err)
+		if failed(c, s.identity.CheckSession(ctx, p)) {
 			return
 		}
 		c.Set(ctxPrincipal, p)

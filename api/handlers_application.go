@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/application"
 )
 
@@ -25,8 +24,7 @@ func (s *Server) renderApplication(c *gin.Context, a *application.Application) (
 
 func (s *Server) replyApplication(c *gin.Context, status int, a *application.Application) {
 	r, err := s.renderApplication(c, a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, status, r)
@@ -49,8 +47,7 @@ func (s *Server) replyApplication(c *gin.Context, status int, a *application.App
 //	@Router			/applications [post]
 func (s *Server) createApplication(c *gin.Context) {
 	var req applicationForm
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	s.createIdempotent(c, "POST /applications", req, func(save saveReply) (any, error) {
@@ -84,19 +81,16 @@ func (s *Server) createApplication(c *gin.Context) {
 //	@Failure		429		{object}	ErrorResponse
 //	@Router			/applications/{id} [put]
 func (s *Server) updateApplication(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req applicationForm
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	a, err := s.apps.Update(c.Request.Context(), principal(c).UserID, id, req.form())
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyApplication(c, http.StatusOK, a)
@@ -147,25 +141,21 @@ func (s *Server) withdrawApplication(c *gin.Context) {
 //	@Failure	404	{object}	ErrorResponse
 //	@Router		/applications/{id} [get]
 func (s *Server) getApplication(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	ctx, userID := c.Request.Context(), principal(c).UserID
 	a, err := s.apps.Get(ctx, userID, id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	events, err := s.apps.Timeline(ctx, a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.renderApplication(c, a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	orgIDs := make([]int64, len(events))
@@ -173,8 +163,7 @@ func (s *Server) getApplication(c *gin.Context) {
 		orgIDs[i] = ev.OrgID
 	}
 	names, err := s.orgs.Names(ctx, orgIDs)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	out := applicationDetailResponse{applicationResponse: r, Timeline: make([]timelineEntry, len(events))}
@@ -185,18 +174,15 @@ func (s *Server) getApplication(c *gin.Context) {
 }
 
 func (s *Server) ownerAction(c *gin.Context, act func(ctx context.Context, userID, id int64) (*application.Application, error)) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	if err := readJSON(c, &struct{}{}); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &struct{}{})) {
 		return
 	}
 	a, err := act(c.Request.Context(), principal(c).UserID, id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyApplication(c, http.StatusOK, a)
@@ -214,20 +200,17 @@ func (s *Server) ownerAction(c *gin.Context, act func(ctx context.Context, userI
 //	@Router		/applications/mine [get]
 func (s *Server) myApplications(c *gin.Context) {
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	rows, next, err := s.apps.Mine(c.Request.Context(), principal(c).UserID, p)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	out := make([]applicationResponse, 0, len(rows))
 	for i := range rows {
 		r, err := s.renderApplication(c, &rows[i])
-		if err != nil {
-			fail(c, err)
+		if failed(c, err) {
 			return
 		}
 		out = append(out, r)

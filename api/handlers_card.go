@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/identity"
 )
@@ -55,8 +54,7 @@ type cardQR struct {
 func (s *Server) myCard(c *gin.Context) {
 	p := principal(c)
 	cd, err := s.cards.MyCardHinted(c.Request.Context(), p.UserID, p.MemberHint)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	loc := s.cfg.Location()
@@ -96,8 +94,7 @@ func (s *Server) photoURL(token string) *string {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/me/card/reissue [post]
 func (s *Server) reissueMyCard(c *gin.Context) {
-	if err := s.cards.ReissueMine(c.Request.Context(), principal(c).UserID); err != nil {
-		fail(c, err)
+	if failed(c, s.cards.ReissueMine(c.Request.Context(), principal(c).UserID)) {
 		return
 	}
 	ok(c, http.StatusOK, Empty{})
@@ -116,13 +113,11 @@ func (s *Server) reissueMyCard(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/admin/members/{id}/card/reissue [post]
 func (s *Server) adminReissueCard(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	if err := s.cards.ReissueAsAdmin(c.Request.Context(), scope(c), id); err != nil {
-		fail(c, err)
+	if failed(c, s.cards.ReissueAsAdmin(c.Request.Context(), scope(c), id)) {
 		return
 	}
 	ok(c, http.StatusOK, Empty{})
@@ -174,8 +169,7 @@ func (s *Server) cardKeys(c *gin.Context) {
 //	@Router			/card-photos/{token} [get]
 func (s *Server) cardPhoto(c *gin.Context) {
 	p, err := s.cards.OpenPhoto(c.Request.Context(), c.Param("token"))
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	c.Header("Cache-Control", "private, no-store") // a face: personal data (API.md §1)

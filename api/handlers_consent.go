@@ -47,14 +47,12 @@ func (s *Server) toConsentResponse(c *application.Consent) consentResponse {
 //	@Router			/me/consents [post]
 func (s *Server) giveConsent(c *gin.Context) {
 	var req consentRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	rec, err := s.apps.GiveConsent(c.Request.Context(), principal(c).UserID, application.ConsentInput{
 		Version: req.Version, PersonalInfo: req.PersonalInfo, SensitiveInfo: req.SensitiveInfo, ShareUpward: req.ShareUpward})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusCreated, s.toConsentResponse(rec))
@@ -71,8 +69,7 @@ func (s *Server) giveConsent(c *gin.Context) {
 //	@Router		/me/consents [get]
 func (s *Server) getConsent(c *gin.Context) {
 	rec, err := s.apps.Consent(c.Request.Context(), principal(c).UserID)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, s.toConsentResponse(rec))
@@ -90,8 +87,7 @@ func (s *Server) getConsent(c *gin.Context) {
 //	@Failure		409	{object}	ErrorResponse
 //	@Router			/me/consents [delete]
 func (s *Server) withdrawConsent(c *gin.Context) {
-	if err := s.apps.WithdrawConsent(c.Request.Context(), principal(c).UserID); err != nil {
-		fail(c, err)
+	if failed(c, s.apps.WithdrawConsent(c.Request.Context(), principal(c).UserID)) {
 		return
 	}
 	ok(c, http.StatusOK, Empty{})

@@ -86,13 +86,11 @@ type meMember struct {
 //	@Router			/auth/wechat/login [post]
 func (s *Server) login(c *gin.Context) {
 	var req codeRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	t, err := s.identity.Login(c.Request.Context(), req.Code)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.tokenReply(c, t)
@@ -101,8 +99,7 @@ func (s *Server) login(c *gin.Context) {
 // tokenReply answers login and refresh with the user's roles.
 func (s *Server) tokenReply(c *gin.Context, t *identity.Tokens) {
 	roles, err := s.orgs.UserRoles(c.Request.Context(), t.User.ID)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	resp := toTokenResponse(t)
@@ -124,13 +121,11 @@ func (s *Server) tokenReply(c *gin.Context, t *identity.Tokens) {
 //	@Router			/auth/refresh [post]
 func (s *Server) refresh(c *gin.Context) {
 	var req refreshRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	t, err := s.identity.Refresh(c.Request.Context(), req.RefreshToken)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.tokenReply(c, t)
@@ -146,8 +141,7 @@ func (s *Server) refresh(c *gin.Context) {
 //	@Failure	401	{object}	ErrorResponse
 //	@Router		/auth/logout [post]
 func (s *Server) logout(c *gin.Context) {
-	if err := s.identity.Logout(c.Request.Context(), principal(c)); err != nil {
-		fail(c, err)
+	if failed(c, s.identity.Logout(c.Request.Context(), principal(c))) {
 		return
 	}
 	ok(c, http.StatusOK, Empty{})
@@ -170,13 +164,11 @@ func (s *Server) logout(c *gin.Context) {
 //	@Router			/me/phone [post]
 func (s *Server) bindPhone(c *gin.Context) {
 	var req codeRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	masked, err := s.identity.BindPhone(c.Request.Context(), principal(c), req.Code)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, phoneResponse{PhoneMasked: masked})
@@ -194,18 +186,15 @@ func (s *Server) bindPhone(c *gin.Context) {
 //	@Router			/me [get]
 func (s *Server) me(c *gin.Context) {
 	u, err := s.identity.User(c.Request.Context(), principal(c).UserID)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	phone, err := s.identity.Phone(u)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	roles, err := s.orgs.UserRoles(c.Request.Context(), u.ID)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	resp := meResponse{ID: idString(u.ID), Roles: items(roles, toRoleResponse)}
@@ -215,14 +204,12 @@ func (s *Server) me(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	m, err := s.apps.MemberOf(ctx, u.ID)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	if m != nil {
 		names, err := s.orgs.Names(ctx, []int64{m.OrgID})
-		if err != nil {
-			fail(c, err)
+		if failed(c, err) {
 			return
 		}
 		resp.Member = &meMember{ID: idString(m.ID), MemberNo: m.MemberNo, OrgID: idString(m.OrgID),
@@ -233,14 +220,12 @@ func (s *Server) me(c *gin.Context) {
 		return
 	}
 	a, err := s.apps.Current(ctx, u.ID)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	if a != nil {
 		r, err := s.renderApplication(c, a)
-		if err != nil {
-			fail(c, err)
+		if failed(c, err) {
 			return
 		}
 		resp.Application = &r

@@ -75,8 +75,7 @@ func (s *Server) createImport(c *gin.Context) {
 	_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(transferTimeout))
 	sc := scope(c)
 	raw, up, err := s.readImportForm(c, sc)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	orgID, perr := strconv.ParseInt(raw, 10, 64)
@@ -96,8 +95,7 @@ func (s *Server) createImport(c *gin.Context) {
 		return
 	}
 	id, err := s.imports.Submit(ctx, sc, orgID, up)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusAccepted, jobResponse{JobID: idString(id)})
@@ -172,14 +170,12 @@ func (s *Server) readImportForm(c *gin.Context, sc access.Scope) (org string, up
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/admin/imports/{id} [get]
 func (s *Server) importStatus(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	st, err := s.imports.Status(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, importStatusResponse{Status: st.Status, Total: st.Total, Imported: st.Imported,
@@ -203,8 +199,7 @@ func (s *Server) importStatus(c *gin.Context) {
 //	@Router			/admin/imports/template [get]
 func (s *Server) importTemplate(c *gin.Context) {
 	orgID, err := queryID(c, "org_id")
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	if orgID != 0 {
@@ -214,8 +209,7 @@ func (s *Server) importTemplate(c *gin.Context) {
 		}
 	}
 	b, err := importer.Template()
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	c.Header("Content-Disposition", attachment(importer.TemplateFilename, "import-template.xlsx"))

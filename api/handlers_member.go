@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/membership"
 	"github.com/unionhub/unionhub/service/pii"
 )
@@ -109,8 +108,7 @@ func (s *Server) renderMembers(c *gin.Context, rows []membership.Member) ([]memb
 
 func (s *Server) replyMember(c *gin.Context, m *membership.Member) {
 	out, err := s.renderMembers(c, []membership.Member{*m})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, out[0])
@@ -138,13 +136,11 @@ func (s *Server) listMembers(c *gin.Context) {
 		return
 	}
 	rows, next, err := s.members.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("q"), p)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	out, err := s.renderMembers(c, rows)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[memberResponse]{Items: out, NextCursor: next})
@@ -162,14 +158,12 @@ func (s *Server) listMembers(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/admin/members/{id} [get]
 func (s *Server) getMember(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	m, err := s.members.Get(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyMember(c, m)
@@ -189,19 +183,16 @@ func (s *Server) getMember(c *gin.Context) {
 //	@Failure		404		{object}	ErrorResponse
 //	@Router			/admin/members/{id}/events [get]
 func (s *Server) memberEvents(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	rows, next, err := s.members.Events(c.Request.Context(), scope(c), id, p)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[memberEventResponse]{Items: items(rows, func(e membership.Event) memberEventResponse {
@@ -226,14 +217,12 @@ func (s *Server) memberEvents(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/members/{id} [patch]
 func (s *Server) patchMember(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req memberPatchRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	corr := membership.Correction{Version: req.Version, Reason: req.Reason, Name: req.Name, Phone: req.Phone,
@@ -243,8 +232,7 @@ func (s *Server) patchMember(c *gin.Context) {
 		corr.IsMigrantWorker, corr.IsDispatched, corr.DispatchAgencyName = e.IsMigrantWorker, e.IsDispatched, e.DispatchAgencyName
 	}
 	m, err := s.members.Correct(c.Request.Context(), scope(c), id, corr)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyMember(c, m)
@@ -266,19 +254,16 @@ func (s *Server) patchMember(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/members/{id}/status [post]
 func (s *Server) memberStatus(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req memberStatusRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	m, err := s.members.ChangeStatus(c.Request.Context(), scope(c), id, membership.StatusChange{Status: req.Status, Reason: req.Reason, Version: req.Version})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyMember(c, m)

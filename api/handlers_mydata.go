@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/unionhub/unionhub/service"
 )
 
 // dataExportStatusResponse is a data export's progress.
@@ -31,8 +29,7 @@ type dataExportStatusResponse struct {
 //	@Router			/me/data [get]
 func (s *Server) myData(c *gin.Context) {
 	d, err := s.personalData.Collect(c.Request.Context(), principal(c).UserID, false)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, d)
@@ -51,8 +48,7 @@ func (s *Server) myData(c *gin.Context) {
 //	@Router			/me/data-exports [post]
 func (s *Server) createDataExport(c *gin.Context) {
 	id, err := s.personalData.Start(c.Request.Context(), principal(c).UserID)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusAccepted, jobResponse{JobID: idString(id)})
@@ -70,14 +66,12 @@ func (s *Server) createDataExport(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/me/data-exports/{id} [get]
 func (s *Server) dataExportStatus(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	st, err := s.personalData.Status(c.Request.Context(), principal(c).UserID, id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, dataExportStatusResponse{Status: st.Status, ExpiresAt: s.atp(st.ExpiresAt)})
@@ -96,14 +90,12 @@ func (s *Server) dataExportStatus(c *gin.Context) {
 //	@Failure		409	{object}	ErrorResponse
 //	@Router			/me/data-exports/{id}/file [get]
 func (s *Server) dataExportFile(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	f, r, err := s.personalData.Download(c.Request.Context(), principal(c).UserID, id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	c.Header("Content-Disposition", attachment(f.Filename, "my-data-"+idString(id)+".zip"))

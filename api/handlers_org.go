@@ -164,8 +164,7 @@ func toPublicOrg(o *org.Org) publicOrgResponse {
 //	@Router			/admin/orgs [post]
 func (s *Server) createOrg(c *gin.Context) {
 	var req orgRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	var parent ID
@@ -176,8 +175,7 @@ func (s *Server) createOrg(c *gin.Context) {
 		}
 	}
 	o, err := s.orgs.Create(c.Request.Context(), scope(c), int64(parent), req.input())
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusCreated, s.toOrgResponse(*o))
@@ -196,19 +194,16 @@ func (s *Server) createOrg(c *gin.Context) {
 //	@Failure	404	{object}	ErrorResponse	"not found or outside the scope"
 //	@Router		/admin/orgs/{id} [get]
 func (s *Server) getOrg(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	o, err := s.orgs.Get(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.withDissolution(c, o)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, r)
@@ -233,14 +228,12 @@ func (s *Server) getOrg(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/orgs/{id} [patch]
 func (s *Server) updateOrg(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req orgRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	if len(req.ParentID) > 0 {
@@ -257,13 +250,11 @@ func (s *Server) updateOrg(c *gin.Context) {
 		in.MembersTo = int64(to)
 	}
 	o, err := s.orgs.Update(c.Request.Context(), scope(c), id, req.Version, in)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.withDissolution(c, o)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	status := http.StatusOK
@@ -286,19 +277,16 @@ func (s *Server) updateOrg(c *gin.Context) {
 //	@Failure	404		{object}	ErrorResponse
 //	@Router		/admin/orgs/{id}/children [get]
 func (s *Server) orgChildren(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	rows, next, err := s.orgs.Children(c.Request.Context(), scope(c), id, p)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[orgResponse]{Items: items(rows, s.toOrgResponse), NextCursor: next})
@@ -318,14 +306,12 @@ func (s *Server) orgChildren(c *gin.Context) {
 //	@Failure		502	{object}	ErrorResponse
 //	@Router			/admin/orgs/{id}/join-qrcode [get]
 func (s *Server) joinQRCode(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	img, ct, err := s.orgs.JoinQRCode(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	c.Header("Cache-Control", "private, max-age=86400")
@@ -349,8 +335,7 @@ func (s *Server) joinQRCode(c *gin.Context) {
 //	@Router			/orgs/search [get]
 func (s *Server) searchOrgs(c *gin.Context) {
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	f := org.SearchFilter{Query: c.Query("q"), RegionCode: c.Query("region_code")}
@@ -373,8 +358,7 @@ func (s *Server) searchOrgs(c *gin.Context) {
 		return
 	}
 	rows, next, err := s.orgs.Search(c.Request.Context(), f, p)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[searchItem]{Items: items(rows, func(o org.Org) searchItem {
@@ -395,14 +379,12 @@ func (s *Server) searchOrgs(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/orgs/{id} [get]
 func (s *Server) publicOrg(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	o, err := s.orgs.PublicGet(c.Request.Context(), id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, toPublicOrg(o))

@@ -52,8 +52,7 @@ func (s *Server) reviewQueue(c *gin.Context) {
 		return
 	}
 	rows, next, err := s.apps.Queue(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ids := make([]int64, len(rows))
@@ -61,15 +60,13 @@ func (s *Server) reviewQueue(c *gin.Context) {
 		ids[i] = a.OrgID
 	}
 	names, err := s.scopedOrgNames(c, ids)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	out := make([]applicationListItem, 0, len(rows))
 	for i := range rows {
 		idNumber, _, err := s.apps.Reveal(&rows[i])
-		if err != nil {
-			fail(c, err)
+		if failed(c, err) {
 			return
 		}
 		out = append(out, s.applicationListItem(c, &rows[i], names[rows[i].OrgID], idNumber))
@@ -89,14 +86,12 @@ func (s *Server) reviewQueue(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/admin/applications/{id} [get]
 func (s *Server) reviewDetail(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	a, w, err := s.apps.Detail(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyDetail(c, http.StatusOK, a, w)
@@ -104,13 +99,11 @@ func (s *Server) reviewDetail(c *gin.Context) {
 
 func (s *Server) replyDetail(c *gin.Context, status int, a *application.Application, w application.Withheld) {
 	r, err := s.renderApplication(c, a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	idNumber, phone, err := s.apps.Reveal(a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, status, toApplicationDetail(r, a, idNumber, phone, w))
@@ -137,13 +130,11 @@ func (s *Server) approveApplication(c *gin.Context) {
 		return
 	}
 	res, err := s.apps.Approve(c.Request.Context(), scope(c), id, d)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.renderForAdmin(c, res.Application)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, approveResponse{Application: r, Member: approvedMember{ID: idString(res.Member.ID), MemberNo: res.Member.MemberNo}})
@@ -195,27 +186,23 @@ func (s *Server) decide(c *gin.Context, fn decideFunc) {
 		return
 	}
 	a, err := fn(c.Request.Context(), scope(c), id, d)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.renderForAdmin(c, a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, r)
 }
 
 func (s *Server) decisionParams(c *gin.Context) (int64, application.Decision, bool) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return 0, application.Decision{}, false
 	}
 	var req decisionRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return 0, application.Decision{}, false
 	}
 	if req.Version == nil {

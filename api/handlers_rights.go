@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/rights"
 )
@@ -113,14 +112,12 @@ func (s *Server) renderRights(c *gin.Context, rows []rights.Record, names []*str
 //	@Router			/me/correction-requests [post]
 func (s *Server) createRightsRequest(c *gin.Context) {
 	var req rightsRequestBody
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	r, err := s.rights.Create(c.Request.Context(), principal(c).UserID, rights.Request{Kind: req.Kind,
 		Fields: req.Fields, EventID: int64(req.EventID), Reason: req.Reason})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyRights(c, http.StatusCreated, r)
@@ -128,8 +125,7 @@ func (s *Server) createRightsRequest(c *gin.Context) {
 
 func (s *Server) replyRights(c *gin.Context, status int, r *rights.Record) {
 	out, err := s.renderRights(c, []rights.Record{*r}, nil)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, status, out[0])
@@ -148,18 +144,15 @@ func (s *Server) replyRights(c *gin.Context, status int, r *rights.Record) {
 //	@Router			/me/correction-requests [get]
 func (s *Server) myRightsRequests(c *gin.Context) {
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	rows, next, err := s.rights.Mine(c.Request.Context(), principal(c).UserID, p)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	out, err := s.renderRights(c, rows, nil)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[rightsRequestResponse]{Items: out, NextCursor: next})
@@ -187,8 +180,7 @@ func (s *Server) listRightsRequests(c *gin.Context) {
 		return
 	}
 	rows, next, err := s.rights.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	reqs, names := make([]rights.Record, len(rows)), make([]*string, len(rows))
@@ -196,8 +188,7 @@ func (s *Server) listRightsRequests(c *gin.Context) {
 		reqs[i], names[i] = rows[i].RightsRequest, rows[i].PersonName
 	}
 	out, err := s.renderRights(c, reqs, names)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[rightsRequestResponse]{Items: out, NextCursor: next})
@@ -238,19 +229,16 @@ func (s *Server) approveRightsRequest(c *gin.Context) { s.decideRights(c, true) 
 func (s *Server) rejectRightsRequest(c *gin.Context) { s.decideRights(c, false) }
 
 func (s *Server) decideRights(c *gin.Context, approve bool) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req rightsDecisionBody
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	r, err := s.rights.Decide(c.Request.Context(), scope(c), id, rights.Decision{Approve: approve, Version: req.Version, Reason: req.Reason})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyRights(c, http.StatusOK, r)

@@ -32,8 +32,7 @@ type subscriptionsResponse struct {
 //	@Router			/me/subscriptions [post]
 func (s *Server) recordSubscriptions(c *gin.Context) {
 	var req subscriptionsRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	results := make(map[string]string, len(req.Results))
@@ -42,8 +41,7 @@ func (s *Server) recordSubscriptions(c *gin.Context) {
 		results[k] = str
 	}
 	remaining, err := s.notify.Subscribe(c.Request.Context(), principal(c).UserID, results)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, subscriptionsResponse{Remaining: remaining})

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/membership"
 )
 
@@ -59,8 +58,7 @@ func (s *Server) toTransferResponse(t membership.Transfer) transferResponse {
 //	@Router			/me/transfers [post]
 func (s *Server) requestTransfer(c *gin.Context) {
 	var req transferRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	s.createIdempotent(c, "POST /me/transfers", req, func(save saveReply) (any, error) {
@@ -92,8 +90,7 @@ func (s *Server) listTransfers(c *gin.Context) {
 		return
 	}
 	rows, next, err := s.members.Transfers(c.Request.Context(), scope(c), orgID, c.Query("status"), p)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[transferResponse]{Items: items(rows, s.toTransferResponse), NextCursor: next})
@@ -132,19 +129,16 @@ func (s *Server) approveTransfer(c *gin.Context) { s.decideTransfer(c, true) }
 func (s *Server) rejectTransfer(c *gin.Context) { s.decideTransfer(c, false) }
 
 func (s *Server) decideTransfer(c *gin.Context, approve bool) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req transferDecision
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	t, err := s.members.DecideTransfer(c.Request.Context(), scope(c), id, approve, req.Reason)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, s.toTransferResponse(*t))
@@ -169,13 +163,11 @@ type leaveRequest struct {
 //	@Router			/me/membership/leave [post]
 func (s *Server) leave(c *gin.Context) {
 	var req leaveRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	m, err := s.members.Leave(c.Request.Context(), principal(c).UserID, req.Reason)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyMember(c, m)
@@ -203,13 +195,11 @@ type claimRequest struct {
 //	@Router			/me/card/claim [post]
 func (s *Server) claimCard(c *gin.Context) {
 	var req claimRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	m, err := s.members.Claim(c.Request.Context(), principal(c).UserID, req.Name, req.IDNumber)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyMember(c, m)

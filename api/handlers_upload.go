@@ -45,13 +45,11 @@ type uploadResponse struct {
 //	@Router			/uploads [post]
 func (s *Server) createUpload(c *gin.Context) {
 	kind, file, err := readUploadForm(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	u, err := s.uploads.Put(c.Request.Context(), principal(c).UserID, kind, bytes.NewReader(file))
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusCreated, uploadResponse{ID: idString(u.ID), Kind: u.Kind, Size: u.Size,
@@ -124,9 +122,8 @@ func partError(err error) error {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/uploads/{id} [get]
 func (s *Server) getUpload(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	ctx := c.Request.Context()
@@ -137,8 +134,7 @@ func (s *Server) getUpload(c *gin.Context) {
 			u, data, err = s.uploads.OpenAsAdmin(ctx, sc.scope, id)
 		}
 	}
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	writeFile(c, u, data)

@@ -73,8 +73,7 @@ func (s *Server) verify(c *gin.Context) {
 		return
 	}
 	res, err := s.cards.VerifyPresented(c.Request.Context(), scope(c), in.presented, int64(in.req.BenefitID))
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, s.toVerifyResponse(res))

@@ -28,21 +28,18 @@ func (s *Server) createIdempotent(c *gin.Context, route string, req any, create 
 	}
 	if key == "" {
 		reply, err := create(func(context.Context, any) error { return nil })
-		if err != nil {
-			fail(c, err)
+		if failed(c, err) {
 			return
 		}
 		ok(c, http.StatusCreated, reply)
 		return
 	}
 	hash, err := requestHash(route, req)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	claim, held, err := s.idempotency.Claim(c.Request.Context(), principal(c).UserID, key, route, hash)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	if held != nil {
