@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"text/tabwriter"
 	"time"
@@ -48,6 +50,19 @@ type result struct {
 	P99MS       float64        `json:"p99_ms"`
 	StatusCodes map[string]int `json:"status_codes"`
 	Errors      []string       `json:"errors,omitempty"`
+	// Rounds are the measured slices, in order; Ratio is the median of
+	// their ratios.
+	Rounds []round `json:"rounds,omitempty"`
+	// FirstVsLater is the first round's ratio to its reference (its req/s
+	// without one) over the median of the later rounds'; FirstRPSVsLater
+	// compares req/s only (the machine's speed changes too).
+	FirstVsLater    float64 `json:"first_vs_later,omitempty"`
+	FirstRPSVsLater float64 `json:"first_rps_vs_later,omitempty"`
+	// CPUMicros is the process's CPU time per request (external mode,
+	// the server's read from its metrics listener); RefCPUMicros the
+	// reference process's in the paired slices.
+	CPUMicros    float64 `json:"cpu_us_per_request,omitempty"`
+	RefCPUMicros float64 `json:"reference_cpu_us_per_request,omitempty"`
 }
 
 // tally accumulates the slices of one scenario's run: its latencies and
@@ -107,29 +122,103 @@ func (t *tally) result(name, reference string) result {
 	if len(errs) > 5 {
 		errs = errs[:5]
 	}
-	return result{Scenario: name, Reference: reference, Requests: t.m.Requests, RPS: round(t.rps()),
-		Success: round(t.m.Success * 100), P50MS: ms(t.m.Latencies.P50), P95MS: ms(t.m.Latencies.P95),
+	return result{Scenario: name, Reference: reference, Requests: t.m.Requests, RPS: round1(t.rps()),
+		Success: round1(t.m.Success * 100), P50MS: ms(t.m.Latencies.P50), P95MS: ms(t.m.Latencies.P95),
 		P99MS: ms(t.m.Latencies.P99), StatusCodes: t.m.StatusCodes, Errors: errs}
 }
 
-func round(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
+func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
+
+func round3(f float64) float64 { return float64(int64(f*1000+0.5)) / 1000 }
+
+// round is one measured slice of a scenario and the reference slice run
+// just before it.
+type round struct {
+	RPS    float64 `json:"rps"`
+	RefRPS float64 `json:"reference_rps,omitempty"`
+	Ratio  float64 `json:"ratio,omitempty"`
+	P99MS  float64 `json:"p99_ms"`
+}
+
+func newRound(rps, refRPS float64, p99 time.Duration) round {
+	r := round{RPS: round1(rps), P99MS: float64(p99.Microseconds()) / 1000}
+	if refRPS > 0 {
+		r.RefRPS, r.Ratio = round1(refRPS), round3(rps/refRPS)
+	}
+	return r
+}
+
+// summarize sets r's ratio, the median of the rounds' ratios, and how the
+// first round compares with the later ones: its ratio (req/s without a
+// reference) and its req/s over the median of the later rounds'.
+func (r *result) summarize(rs []round, paired bool) {
+	r.Rounds = rs
+	if len(rs) == 0 {
+		return
+	}
+	ratios, rps := make([]float64, len(rs)), make([]float64, len(rs))
+	for i, x := range rs {
+		ratios[i], rps[i] = x.Ratio, x.RPS
+	}
+	if paired {
+		r.Ratio = round3(median(ratios))
+	}
+	if len(rs) < 2 {
+		return
+	}
+	if later := median(rps[1:]); later > 0 {
+		r.FirstRPSVsLater = round3(rps[0] / later)
+	}
+	r.FirstVsLater = r.FirstRPSVsLater
+	if later := median(ratios[1:]); paired && later > 0 {
+		r.FirstVsLater = round3(ratios[0] / later)
+	}
+}
+
+// median of xs (the mean of the middle two of an even count).
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	xs = slices.Clone(xs)
+	sort.Float64s(xs)
+	if m := len(xs) / 2; len(xs)%2 == 0 {
+		return (xs[m-1] + xs[m]) / 2
+	} else {
+		return xs[m]
+	}
+}
 
 // writeTable prints the results as a table.
 func writeTable(w io.Writer, rs []result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\treference\treq/s\tref req/s\tratio\tp50 ms\tp95 ms\tp99 ms\tsuccess %\tstatus\t")
+	fmt.Fprintln(tw, "scenario\treference\treq/s\tref req/s\tratio\tround ratios\t1st/later\tp50 ms\tp95 ms\tp99 ms\tsuccess %\tcpu µs/req\tref cpu µs/req\tstatus\t")
 	for _, r := range rs {
-		ratio, ref := "", ""
+		ratio, ref, rounds, first := "", "", "", ""
 		if r.Reference != "" {
 			ratio, ref = strconv.FormatFloat(r.Ratio, 'f', 3, 64), strconv.FormatFloat(r.RefRPS, 'f', 1, 64)
+			var each []string
+			for _, x := range r.Rounds {
+				each = append(each, strconv.FormatFloat(x.Ratio, 'f', 2, 64))
+			}
+			rounds = strings.Join(each, " ")
+		}
+		if r.FirstVsLater > 0 {
+			first = strconv.FormatFloat(r.FirstVsLater, 'f', 2, 64)
 		}
 		codes := make([]string, 0, len(r.StatusCodes))
 		for c, k := range r.StatusCodes {
 			codes = append(codes, c+":"+strconv.Itoa(k))
 		}
 		sort.Strings(codes)
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.1f\t%v\t\n", r.Scenario, r.Reference, r.RPS, ref, ratio,
-			r.P50MS, r.P95MS, r.P99MS, r.Success, codes)
+		cpu := func(us float64) string {
+			if us == 0 {
+				return ""
+			}
+			return strconv.FormatFloat(us, 'f', 0, 64)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.1f\t%s\t%s\t%v\t\n", r.Scenario, r.Reference, r.RPS, ref, ratio,
+			rounds, first, r.P50MS, r.P95MS, r.P99MS, r.Success, cpu(r.CPUMicros), cpu(r.RefCPUMicros), codes)
 	}
 	tw.Flush()
 }

@@ -18,6 +18,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/internal/logbuf"
 )
 
 // The process decides gin's mode once: release (no debug route listing,
@@ -38,8 +39,9 @@ func main() {
 type env struct {
 	stdout, stderr io.Writer
 	lookup         func(string) (string, bool)
-	// onListen, when set, is told the API's address once it accepts.
-	onListen func(net.Addr)
+	// onListen, when set, is told the API's address once it accepts;
+	// onMetrics the metrics listener's.
+	onListen, onMetrics func(net.Addr)
 }
 
 const usage = `usage: unionhub [command] [--config FILE] [flags]
@@ -98,6 +100,7 @@ func run(ctx context.Context, args []string, e env) error {
 	rootName := fs.String("name", "", "bootstrap: name of the root federation")
 	rootRegion := fs.String("region", "", "bootstrap: GB/T 2260 region code of the root federation")
 	savedHead := fs.String("head", "", "audit verify: a head saved earlier (hash or file) that must be on the chain")
+	withPprof := fs.Bool("pprof", false, "serve: also serve /debug/pprof on the metrics listener (UNIONHUB_METRICS_ADDR), never on the API's")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -111,10 +114,14 @@ func run(ctx context.Context, args []string, e env) error {
 	if err := cfg.Validate(); err != nil {
 		return err
 	}
-	log := newLogger(e.stderr, cfg.LogLevel)
+	// The log is buffered (one write per batch of lines, not per request's
+	// access-log line) and written out before run returns, on every path.
+	lw := logbuf.New(e.stderr, 0, 0)
+	defer lw.Close()
+	log := newLogger(lw, cfg.LogLevel)
 	switch cmd {
 	case "serve":
-		return serve(ctx, cfg, log, e)
+		return serve(ctx, cfg, log, e, serveOptions{pprof: *withPprof})
 	case "migrate":
 		return migrateCmd(ctx, cfg, log)
 	case "bootstrap":

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/unionhub/unionhub/api"
@@ -15,10 +16,20 @@ import (
 	"github.com/unionhub/unionhub/model"
 )
 
+// serveOptions are serve's flags.
+type serveOptions struct {
+	// pprof serves net/http/pprof's /debug/pprof/ on the metrics listener
+	// (required); the API's listener never serves it.
+	pprof bool
+}
+
 // serve builds the node (internal/node) and runs it until ctx ends,
 // then shuts down gracefully: in-flight requests finish, new ones are
 // refused, then the background work stops and the stores close.
-func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env) error {
+func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env, o serveOptions) error {
+	if o.pprof && cfg.MetricsAddr == "" {
+		return errors.New("--pprof needs UNIONHUB_METRICS_ADDR: profiles are served on the metrics listener only, never on the API's")
+	}
 	// With no mini-program credentials, development uses the embedded fake:
 	// the real WeChat would refuse every call anyway.
 	if cfg.WeChat.Fake || (!cfg.Production() && cfg.WeChat.AppID == "") {
@@ -55,15 +66,32 @@ func serve(ctx context.Context, cfg config.Config, log *slog.Logger, e env) erro
 			ln.Close()
 			return fmt.Errorf("listen %s: %w", cfg.MetricsAddr, err)
 		}
-		servers = append(servers, &http.Server{Handler: api.MetricsHandler(n.Metrics), ReadHeaderTimeout: 5 * time.Second})
+		servers = append(servers, &http.Server{Handler: metricsListener(n, o.pprof), ReadHeaderTimeout: 5 * time.Second})
 		listeners = append(listeners, mln)
-		log.Info("metrics listening", "addr", mln.Addr().String())
+		log.Info("metrics listening", "addr", mln.Addr().String(), "pprof", o.pprof)
+		if e.onMetrics != nil {
+			e.onMetrics(mln.Addr())
+		}
 	}
 	log.Info("listening", "addr", ln.Addr().String())
 	if e.onListen != nil {
 		e.onListen(ln.Addr())
 	}
 	return runServers(ctx, servers, listeners, cfg.HTTP.ShutdownTimeout, log)
+}
+
+// metricsListener serves /metrics and, with pprof, /debug/pprof/.
+func metricsListener(n *node.Node, withPprof bool) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", api.MetricsHandler(n.Metrics))
+	if withPprof {
+		mux.HandleFunc("/debug/pprof/", pprof.Index)
+		mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+		mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	}
+	return mux
 }
 
 // runServers serves until ctx ends or a server fails, then shuts every
