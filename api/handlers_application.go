@@ -67,7 +67,7 @@ func (s *Server) createApplication(c *gin.Context) {
 // updateApplication godoc
 //
 //	@Summary		Change a draft or returned application
-//	@Description	The whole form, checked as for a draft; an ID number on the roll is 409/40901. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
+//	@Description	The whole form, checked as for a draft; an ID number on the roll is 409/40901. With "submit":true the changed form is also submitted, as POST /applications/{id}/submit would (a returned application is resubmitted: status submitted, a new due_on, timeline kind resubmitted); a form that cannot be submitted is 422 with every missing field and nothing is saved. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
 //	@Tags			applications
 //	@Accept			json
 //	@Produce		json
@@ -89,7 +89,7 @@ func (s *Server) updateApplication(c *gin.Context) {
 	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	a, err := s.apps.Update(c.Request.Context(), principal(c).UserID, id, req.form())
+	a, err := s.apps.Update(c.Request.Context(), principal(c).UserID, id, req.form(), req.Submit)
 	if failed(c, err) {
 		return
 	}

@@ -16,7 +16,7 @@ type employmentJSON struct {
 	IsMigrantWorker    *bool  `json:"is_migrant_worker"`
 	IsDispatched       *bool  `json:"is_dispatched"`
 	DispatchAgencyName string `json:"dispatch_agency_name,omitempty"`
-	DispatchAgencyUSCC string `json:"dispatch_agency_uscc,omitempty"`
+	DispatchAgencyUSCC string `json:"dispatch_agency_uscc,omitempty" example:"91420100MA4K0A1B6L"`
 }
 
 // applicationForm is the body of POST /applications and PUT /applications/{id}.
@@ -34,7 +34,8 @@ type applicationForm struct {
 	IDCardFrontUploadID ID             `json:"id_card_front_upload_id" swaggertype:"string"`
 	IDCardBackUploadID  ID             `json:"id_card_back_upload_id" swaggertype:"string"`
 	ProofUploadIDs      []ID           `json:"proof_upload_ids" swaggertype:"array,string"`
-	// Submit: POST only; true submits at once instead of saving a draft.
+	// Submit: true submits at once (POST) or after the change (PUT)
+	// instead of saving a draft.
 	Submit bool `json:"submit"`
 }
 

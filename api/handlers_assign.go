@@ -43,14 +43,17 @@ func (s *Server) assignApplication(c *gin.Context) {
 		return
 	}
 	var org ID
+	var bad []service.FieldError
 	if len(req.OrgID) > 0 {
 		if err := json.Unmarshal(req.OrgID, &org); err != nil {
-			fail(c, service.InvalidField("org_id", "工会编号无效"))
-			return
+			bad = append(bad, service.FieldError{Field: "org_id", Message: "工会编号无效"})
 		}
 	}
 	if req.Version == nil {
-		fail(c, service.InvalidField("version", "缺少申请的版本号，请刷新后重试"))
+		bad = append(bad, service.FieldError{Field: "version", Message: "缺少申请的版本号，请刷新后重试"})
+	}
+	if len(bad) > 0 {
+		fail(c, service.Invalid(bad))
 		return
 	}
 	a, err := s.apps.Assign(c.Request.Context(), scope(c), id,

@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/base64"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -73,12 +72,12 @@ func myCardCacheKeys(_ *gin.Context, p identity.Principal) []string {
 }
 
 // photoURL turns a photo link token into the link (absolute when
-// UNIONHUB_PUBLIC_URL is set); nil without a token.
+// UNIONHUB_PUBLIC_BASE_URL is set); nil without a token.
 func (s *Server) photoURL(token string) *string {
 	if token == "" {
 		return nil
 	}
-	u := strings.TrimRight(s.cfg.PublicURL, "/") + "/api/v1/card-photos/" + token
+	u := s.link("/card-photos/" + token)
 	return &u
 }
 

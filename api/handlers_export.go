@@ -26,6 +26,9 @@ type exportStatusResponse struct {
 	// ExpiresAt is when the file goes (24 h after it was made); null until
 	// it is ready and after it went.
 	ExpiresAt *time.Time `json:"expires_at"`
+	// FileURL is GET /admin/exports/{job_id}/file while the file is there
+	// (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.
+	FileURL *string `json:"file_url"`
 	// Error says why a failed export failed (too many rows for Excel …).
 	Error string `json:"error,omitempty"`
 }
@@ -79,7 +82,7 @@ func (s *Server) exportStatus(c *gin.Context) {
 		return
 	}
 	ok(c, http.StatusOK, exportStatusResponse{Status: st.Status, Rows: st.Rows, Format: st.Format, ExpiresAt: s.atp(st.ExpiresAt),
-		Error: st.Error})
+		FileURL: s.fileLink(st.ExpiresAt, "/admin/exports/"+idString(id)+"/file"), Error: st.Error})
 }
 
 // exportFile godoc

@@ -15,6 +15,9 @@ type dataExportStatusResponse struct {
 	// ExpiresAt is when the file goes (24 h after it was made); null until
 	// it is ready and after it went.
 	ExpiresAt *time.Time `json:"expires_at"`
+	// FileURL is GET /me/data-exports/{job_id}/file while the file is
+	// there (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.
+	FileURL *string `json:"file_url"`
 }
 
 // myData godoc
@@ -74,7 +77,8 @@ func (s *Server) dataExportStatus(c *gin.Context) {
 	if failed(c, err) {
 		return
 	}
-	ok(c, http.StatusOK, dataExportStatusResponse{Status: st.Status, ExpiresAt: s.atp(st.ExpiresAt)})
+	ok(c, http.StatusOK, dataExportStatusResponse{Status: st.Status, ExpiresAt: s.atp(st.ExpiresAt),
+		FileURL: s.fileLink(st.ExpiresAt, "/me/data-exports/"+idString(id)+"/file")})
 }
 
 // dataExportFile godoc

@@ -19,7 +19,7 @@ type orgRequest struct {
 	RegionCode          *string         `json:"region_code" example:"420106"`
 	UnionKind           *string         `json:"union_kind" enums:"single,joint"`
 	UnitName            *string         `json:"unit_name" example:"某某有限公司"`
-	USCC                *string         `json:"uscc" example:"91420100MA4K0A1B2C"`
+	USCC                *string         `json:"uscc" example:"91420100MA4K0A1B6L"`
 	UnitType            *string         `json:"unit_type" example:"enterprise"`
 	IndustryCode        *string         `json:"industry_code" example:"C3911"`
 	Address             *string         `json:"address"`
@@ -61,6 +61,9 @@ type orgResponse struct {
 	Version             int       `json:"version"`
 	CreatedAt           time.Time `json:"created_at"`
 	UpdatedAt           time.Time `json:"updated_at"`
+	// JoinQRCodeURL is GET /admin/orgs/{id}/join-qrcode for an active
+	// grassroots union (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.
+	JoinQRCodeURL *string `json:"join_qrcode_url"`
 	// Dissolution: while status is dissolving (GET and PATCH of one org),
 	// where the moving of its members stands; null otherwise and in lists.
 	Dissolution *dissolutionResponse `json:"dissolution"`
@@ -140,6 +143,10 @@ func (s *Server) toOrgResponse(o org.Org) orgResponse {
 		p := idString(*o.ParentID)
 		r.ParentID = &p
 	}
+	if o.Type == org.TypeGrassroots && o.Status == org.StatusActive {
+		u := s.link("/admin/orgs/" + r.ID + "/join-qrcode")
+		r.JoinQRCodeURL = &u
+	}
 	return r
 }
 
@@ -170,7 +177,8 @@ func (s *Server) createOrg(c *gin.Context) {
 	var parent ID
 	if len(req.ParentID) > 0 {
 		if err := json.Unmarshal(req.ParentID, &parent); err != nil {
-			fail(c, service.InvalidField("parent_id", "上级组织编号无效"))
+			bad := []service.FieldError{{Field: "parent_id", Message: "上级组织编号无效"}}
+			fail(c, service.Invalid(append(bad, org.CheckNew(req.input())...)))
 			return
 		}
 	}
@@ -212,7 +220,7 @@ func (s *Server) getOrg(c *gin.Context) {
 // updateOrg godoc
 //
 //	@Summary		Edit an org's profile
-//	@Description	Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); an org with live children cannot be dissolved (409/40900). A stale version is 409/40900.
+//	@Description	Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit; it is reported with every other bad field of the body (a malformed members_to too). Changing type or status (dissolving) needs a federation admin (403 for a chair); an org with live children cannot be dissolved (409/40900). A stale version is 409/40900.
 //	@Description	A grassroots union with members on the roll (active, retained, suspended) is dissolved with "status":"dissolved" and "members_to": another grassroots union in the caller's scope (404 outside it) that is active and takes members (else 422 on members_to); without members_to it is 409/40900. The reply is then 202 with the union in status dissolving and its dissolution (job_id, total, moved): a background job moves the members in batches, each as an approved transfer (转出 and 转入 events, member number and history kept, counters of both unions, the member told with a record_changed notice), rejects the submitted applications to the union and the pending transfers into it with a reason (applicant or member told; a member's own pending transfer out follows the member), and then dissolves the union. It survives a node dying midway. GET /admin/orgs/{id} shows the progress. While dissolving the union takes no applications, approvals or transfers in (409), and its type or status cannot change (409); PATCH status dissolved with members_to again resumes a dissolution whose job stopped (dissolution.status "stopped"). A union another dissolution moves members into, or one an import is filling, cannot be dissolved meanwhile (409).
 //	@Tags			orgs
 //	@Accept			json
@@ -236,18 +244,21 @@ func (s *Server) updateOrg(c *gin.Context) {
 	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	if len(req.ParentID) > 0 {
-		fail(c, service.InvalidField("parent_id", "不能通过修改资料移动组织"))
-		return
-	}
 	in := req.input()
+	var bad []service.FieldError // refused here; reported with the others
+	if len(req.ParentID) > 0 {
+		bad = append(bad, service.FieldError{Field: "parent_id", Message: "不能通过修改资料移动组织"})
+	}
 	if len(req.MembersTo) > 0 {
 		var to ID
 		if err := json.Unmarshal(req.MembersTo, &to); err != nil {
-			fail(c, service.InvalidField("members_to", "转入工会编号无效"))
-			return
+			bad = append(bad, service.FieldError{Field: "members_to", Message: "转入工会编号无效"})
 		}
 		in.MembersTo = int64(to)
+	}
+	if len(bad) > 0 {
+		fail(c, service.Invalid(append(bad, org.CheckFields(in)...)))
+		return
 	}
 	o, err := s.orgs.Update(c.Request.Context(), scope(c), id, req.Version, in)
 	if failed(c, err) {

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -125,7 +126,7 @@ func (s *Server) replyDetail(c *gin.Context, status int, a *application.Applicat
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/applications/{id}/approve [post]
 func (s *Server) approveApplication(c *gin.Context) {
-	id, d, good := s.decisionParams(c)
+	id, d, good := s.decisionParams(c, false)
 	if !good {
 		return
 	}
@@ -181,7 +182,7 @@ func (s *Server) returnApplication(c *gin.Context) {
 type decideFunc func(ctx context.Context, sc access.Scope, id int64, d application.Decision) (*application.Application, error)
 
 func (s *Server) decide(c *gin.Context, fn decideFunc) {
-	id, d, good := s.decisionParams(c)
+	id, d, good := s.decisionParams(c, true)
 	if !good {
 		return
 	}
@@ -196,7 +197,9 @@ func (s *Server) decide(c *gin.Context, fn decideFunc) {
 	ok(c, http.StatusOK, r)
 }
 
-func (s *Server) decisionParams(c *gin.Context) (int64, application.Decision, bool) {
+// decisionParams reads a decision's body; needReason: the decision needs a
+// reason, reported with a missing version so that {} lists both.
+func (s *Server) decisionParams(c *gin.Context, needReason bool) (int64, application.Decision, bool) {
 	id, found := pathID(c)
 	if !found {
 		return 0, application.Decision{}, false
@@ -206,7 +209,11 @@ func (s *Server) decisionParams(c *gin.Context) (int64, application.Decision, bo
 		return 0, application.Decision{}, false
 	}
 	if req.Version == nil {
-		fail(c, service.InvalidField("version", "缺少申请的版本号，请刷新后重试"))
+		bad := []service.FieldError{{Field: "version", Message: "缺少申请的版本号，请刷新后重试"}}
+		if needReason && strings.TrimSpace(req.Reason) == "" {
+			bad = append(bad, service.FieldError{Field: "reason", Message: "请填写原因（不超过500字），申请人会看到它"})
+		}
+		fail(c, service.Invalid(bad))
 		return 0, application.Decision{}, false
 	}
 	return id, application.Decision{Version: *req.Version, Reason: req.Reason}, true

@@ -24,6 +24,9 @@ type uploadResponse struct {
 	Size        int64  `json:"size"`
 	ContentType string `json:"content_type" enums:"image/jpeg,image/png,image/webp"`
 	SHA256      string `json:"sha256"`
+	// URL is GET /uploads/{id} (with the Bearer header; absolute under
+	// UNIONHUB_PUBLIC_BASE_URL).
+	URL string `json:"url"`
 }
 
 // createUpload godoc
@@ -53,7 +56,7 @@ func (s *Server) createUpload(c *gin.Context) {
 		return
 	}
 	ok(c, http.StatusCreated, uploadResponse{ID: idString(u.ID), Kind: u.Kind, Size: u.Size,
-		ContentType: u.ContentType, SHA256: u.SHA256})
+		ContentType: u.ContentType, SHA256: u.SHA256, URL: s.link("/uploads/" + idString(u.ID))})
 }
 
 // readUploadForm streams the multipart body: the kind field and the file,

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"encoding/json"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -39,6 +40,12 @@ func TestCreateOrgValidation(t *testing.T) {
 				422, 40001, []string{"parent_id"}},
 			{"unknown parent", map[string]any{"parent_id": "12345", "name": "某工会", "type": "federation", "region_code": "420106"}, 404, 40400, nil},
 			{"no parent", map[string]any{"name": "某工会", "type": "federation", "region_code": "420106"}, 422, 40001, []string{"parent_id"}},
+			// Issue 16: {} reported parent_id alone; every bad field comes at once.
+			{"empty body", map[string]any{}, 422, 40001, []string{"parent_id", "type", "name", "region_code"}},
+			{"no parent, bad fields", map[string]any{"name": "甲", "type": "grassroots", "region_code": "420106", "worker_count": -1},
+				422, 40001, []string{"parent_id", "name", "worker_count", "unit_name", "uscc"}},
+			{"malformed parent, bad fields", map[string]any{"parent_id": []int{1}, "type": "club"}, 422, 40001,
+				[]string{"parent_id", "type", "name", "region_code"}},
 		}
 		for _, tc := range tests {
 			t.Run(tc.name, func(t *testing.T) {
@@ -86,6 +93,12 @@ func TestOrgReadAndEdit(t *testing.T) {
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"type": "federation"}, tr.chair1.Access).expect(t, 403, 40300)
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"parent_id": tr.c2}, tr.rootAdmin.Access).expect(t, 422, 40001)
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"parent_id": nil}, tr.rootAdmin.Access).expect(t, 422, 40001)
+		// Issue 16: the refused parent_id is reported with the other bad fields.
+		r := e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"parent_id": tr.c2, "name": "甲", "members_to": true, "worker_count": -5},
+			tr.rootAdmin.Access).expect(t, 422, 40001)
+		if got := detailFields(r); got != "members_to,name,parent_id,worker_count" {
+			t.Errorf("PATCH with parent_id and bad fields: details %s", got)
+		}
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"version": 1, "name": "过期的修改"}, tr.c1Admin.Access).expect(t, 409, 40900)
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"name": "甲"}, tr.c1Admin.Access).expect(t, 422, 40001)
 		e.do("GET", "/api/v1/admin/orgs/"+tr.u1, nil, tr.staff1.Access).expect(t, 200, 0).decode(t, &o)
@@ -351,4 +364,14 @@ func TestChairHandover(t *testing.T) {
 		u := e.login(uniqueOpenID(t))
 		e.do("POST", "/api/v1/invitations/accept", map[string]string{"code": pending.Code}, u.Access).expect(t, 404, 40400)
 	})
+}
+
+// detailFields is the sorted, comma-joined fields of a reply's details.
+func detailFields(r reply) string {
+	var fields []string
+	for _, d := range r.Details {
+		fields = append(fields, d.Field)
+	}
+	sort.Strings(fields)
+	return strings.Join(fields, ",")
 }

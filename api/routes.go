@@ -68,6 +68,8 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	v1.GET("/wechat/push", perIP, s.checkPush)
 	v1.POST("/wechat/push", perIP, s.receivePush)
 
+	v1.GET("/miniprogram/config", s.miniprogramConfig)
+	v1.GET("/orgs/by-scene", perIP, s.orgByScene)
 	v1.GET("/orgs/search", user, s.searchOrgs)
 	v1.GET("/orgs/:id", user, s.publicOrg)
 	v1.POST("/invitations/accept", user, s.acceptInvitation)

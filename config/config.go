@@ -24,7 +24,6 @@ type Config struct {
 	DataDir     string `yaml:"data_dir" env:"DATA_DIR"`
 	Timezone    string `yaml:"timezone" env:"TIMEZONE"`
 	LogLevel    string `yaml:"log_level" env:"LOG_LEVEL"`
-	PublicURL   string `yaml:"public_url" env:"PUBLIC_URL"`
 	Swagger     *bool  `yaml:"swagger" env:"SWAGGER"`
 	MetricsAddr string `yaml:"metrics_addr" env:"METRICS_ADDR"`
 	// TrustedProxies lists the peers (IPs or CIDRs) whose X-Forwarded-For is believed.
@@ -42,6 +41,11 @@ type Config struct {
 	// calendar or replaces built-in ones (service/calendar); it is checked
 	// when the node starts.
 	HolidaysFile string `yaml:"holidays_file" env:"HOLIDAYS_FILE"`
+	// PublicBaseURL is where clients reach the API (scheme and host, and a
+	// path prefix when a proxy adds one, e.g. https://uh.example.cn): every
+	// link in a reply (photo_url, file links) is made absolute under it.
+	// Empty (development only): links are relative, "/api/v1/…".
+	PublicBaseURL string `yaml:"public_base_url" env:"PUBLIC_BASE_URL"`
 
 	DB     DB     `yaml:"db"`
 	Redis  Redis  `yaml:"redis"`
@@ -246,6 +250,9 @@ func (c Config) Validate() error {
 	if c.WeChat.APIBase == "" || !(strings.HasPrefix(c.WeChat.APIBase, "http://") || strings.HasPrefix(c.WeChat.APIBase, "https://")) {
 		bad("WECHAT_API_BASE", "must be an http(s) URL")
 	}
+	if c.PublicBaseURL != "" {
+		validateBaseURL(bad, "PUBLIC_BASE_URL", c.PublicBaseURL)
+	}
 	if c.WeChat.Timeout <= 0 {
 		bad("WECHAT_TIMEOUT", "must be positive")
 	}
@@ -306,8 +313,10 @@ func (c Config) Validate() error {
 			bad("METRICS_ADDR", "is required in production (/metrics gets its own listener)")
 		}
 		validateHTTPS(bad, "WECHAT_API_BASE", c.WeChat.APIBase)
-		if c.PublicURL != "" {
-			validateHTTPS(bad, "PUBLIC_URL", c.PublicURL)
+		if c.PublicBaseURL == "" {
+			bad("PUBLIC_BASE_URL", "is required in production (an https:// URL: links in replies, such as photo_url, must be absolute)")
+		} else {
+			validateHTTPS(bad, "PUBLIC_BASE_URL", c.PublicBaseURL)
 		}
 		c.validateSecrets(bad)
 	}

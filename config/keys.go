@@ -185,3 +185,12 @@ func validateHTTPS(bad func(name, format string, args ...any), name, value strin
 		bad(name, "must be an https:// URL in production")
 	}
 }
+
+// validateBaseURL reports a base URL that links cannot be made under: not
+// http(s), no host, or a query or fragment that appended paths would land in.
+func validateBaseURL(bad func(name, format string, args ...any), name, value string) {
+	u, err := url.Parse(value)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		bad(name, "must be an http(s) URL with a host and no query, e.g. https://uh.example.cn, got %q", value)
+	}
+}

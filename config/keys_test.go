@@ -23,7 +23,7 @@ func production() config.Config {
 	cfg := config.Default()
 	cfg.Env = config.EnvProduction
 	cfg.MetricsAddr = "127.0.0.1:9100"
-	cfg.PublicURL = "https://uh.example.cn"
+	cfg.PublicBaseURL = "https://uh.example.cn"
 	cfg.WeChat.AppID, cfg.WeChat.Secret = "wx0123456789abcdef", "5f2b8c1d9e0a4b7c8d3e6f1a2b9c0d4e"
 	cfg.Keys = config.Keys{
 		PIIKeys:       "k1:" + b64(strongKey("pii1")) + ",k2:" + b64(strongKey("pii2")),
@@ -103,7 +103,9 @@ func TestValidateRefusesWeakSettingsInProduction(t *testing.T) {
 		{"token key not base64", func(c *config.Config) { c.Keys.TokenKey = "not base64 at all!" }, "UNIONHUB_TOKEN_KEY", "base64"},
 		{"plain-http WeChat", func(c *config.Config) { c.WeChat.APIBase = "http://api.weixin.qq.com" }, "UNIONHUB_WECHAT_API_BASE", "https"},
 		{"WeChat base without a host", func(c *config.Config) { c.WeChat.APIBase = "https://" }, "UNIONHUB_WECHAT_API_BASE", "https"},
-		{"plain-http public URL", func(c *config.Config) { c.PublicURL = "http://uh.example.cn" }, "UNIONHUB_PUBLIC_URL", "https"},
+		{"plain-http public base URL", func(c *config.Config) { c.PublicBaseURL = "http://uh.example.cn" }, "UNIONHUB_PUBLIC_BASE_URL", "https"},
+		{"no public base URL", func(c *config.Config) { c.PublicBaseURL = "" }, "UNIONHUB_PUBLIC_BASE_URL", "required in production"},
+		{"public base URL with a query", func(c *config.Config) { c.PublicBaseURL = "https://uh.example.cn/?a=1" }, "UNIONHUB_PUBLIC_BASE_URL", "no query"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1406,7 +1406,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no \u003c \u003e). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); an org with live children cannot be dissolved (409/40900). A stale version is 409/40900.\nA grassroots union with members on the roll (active, retained, suspended) is dissolved with \"status\":\"dissolved\" and \"members_to\": another grassroots union in the caller's scope (404 outside it) that is active and takes members (else 422 on members_to); without members_to it is 409/40900. The reply is then 202 with the union in status dissolving and its dissolution (job_id, total, moved): a background job moves the members in batches, each as an approved transfer (转出 and 转入 events, member number and history kept, counters of both unions, the member told with a record_changed notice), rejects the submitted applications to the union and the pending transfers into it with a reason (applicant or member told; a member's own pending transfer out follows the member), and then dissolves the union. It survives a node dying midway. GET /admin/orgs/{id} shows the progress. While dissolving the union takes no applications, approvals or transfers in (409), and its type or status cannot change (409); PATCH status dissolved with members_to again resumes a dissolution whose job stopped (dissolution.status \"stopped\"). A union another dissolution moves members into, or one an import is filling, cannot be dissolved meanwhile (409).",
+                "description": "Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no \u003c \u003e). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit; it is reported with every other bad field of the body (a malformed members_to too). Changing type or status (dissolving) needs a federation admin (403 for a chair); an org with live children cannot be dissolved (409/40900). A stale version is 409/40900.\nA grassroots union with members on the roll (active, retained, suspended) is dissolved with \"status\":\"dissolved\" and \"members_to\": another grassroots union in the caller's scope (404 outside it) that is active and takes members (else 422 on members_to); without members_to it is 409/40900. The reply is then 202 with the union in status dissolving and its dissolution (job_id, total, moved): a background job moves the members in batches, each as an approved transfer (转出 and 转入 events, member number and history kept, counters of both unions, the member told with a record_changed notice), rejects the submitted applications to the union and the pending transfers into it with a reason (applicant or member told; a member's own pending transfer out follows the member), and then dissolves the union. It survives a node dying midway. GET /admin/orgs/{id} shows the progress. While dissolving the union takes no applications, approvals or transfers in (409), and its type or status cannot change (409); PATCH status dissolved with members_to again resumes a dissolution whose job stopped (dissolution.status \"stopped\"). A union another dissolution moves members into, or one an import is filling, cannot be dissolved meanwhile (409).",
                 "consumes": [
                     "application/json"
                 ],
@@ -2250,7 +2250,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The whole form, checked as for a draft; an ID number on the roll is 409/40901. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.",
+                "description": "The whole form, checked as for a draft; an ID number on the roll is 409/40901. With \"submit\":true the changed form is also submitted, as POST /applications/{id}/submit would (a returned application is resubmitted: status submitted, a new due_on, timeline kind resubmitted); a form that cannot be submitted is 422 with every missing field and nothing is saved. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.",
                 "consumes": [
                     "application/json"
                 ],
@@ -3600,6 +3600,67 @@ const docTemplate = `{
                 }
             }
         },
+        "/miniprogram/config": {
+            "get": {
+                "description": "Anyone, no token: what the mini-program needs for WeChat's own APIs. privacy_notice_version is the version POST /me/consents must name. subscribe_templates.application_result.id is the template id to pass to wx.requestSubscribeMessage (report the result to POST /me/subscriptions); it is null when the server has no template configured (UNIONHUB_WECHAT_TEMPLATE_APPLICATION_RESULT unset): no subscribe message is sent then, so do not ask. fields maps the template's data keys to what they hold. pages: join is the page a union's join code opens (read query.scene in onLoad and pass it to GET /orgs/by-scene), application the page decisions open (?id=), console_login the page a console login code opens. card: a card QR token lives ttl_seconds; fetch a new one after refresh_after_seconds. Cacheable for 60 s.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "mini-program"
+                ],
+                "summary": "Mini-program configuration",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_miniprogramConfig"
+                        }
+                    }
+                }
+            }
+        },
+        "/orgs/by-scene": {
+            "get": {
+                "description": "Anyone, no token (rate-limited per IP like login: 429/42900 with Retry-After). scene is what the join page's onLoad receives in query.scene: WeChat passes it URL-encoded (o%3D…), and either form is accepted (o=\u003corg id in base 36\u003e). Answers the union's public profile, as GET /orgs/{id}, with its id as a string for POST /applications. 404/40400 for a scene that is not a join code, an unknown union, and a union that is dissolved or no longer takes applications (an old poster's code): the message says the code is no longer valid.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "mini-program"
+                ],
+                "summary": "The union a join code points at",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "query.scene as onLoad received it, e.g. o%3D2ximk3ax7cw0",
+                        "name": "scene",
+                        "in": "query",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_publicOrgResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/orgs/search": {
             "get": {
                 "security": [
@@ -4630,6 +4691,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_miniprogramConfig": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.miniprogramConfig"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_notificationList": {
             "type": "object",
             "properties": {
@@ -5370,7 +5451,7 @@ const docTemplate = `{
                     }
                 },
                 "submit": {
-                    "description": "Submit: POST only; true submits at once instead of saving a draft.",
+                    "description": "Submit: true submits at once (POST) or after the change (PUT)\ninstead of saving a draft.",
                     "type": "boolean"
                 }
             }
@@ -5753,6 +5834,19 @@ const docTemplate = `{
                 }
             }
         },
+        "api.cardTiming": {
+            "type": "object",
+            "properties": {
+                "refresh_after_seconds": {
+                    "type": "integer",
+                    "example": 60
+                },
+                "ttl_seconds": {
+                    "type": "integer",
+                    "example": 90
+                }
+            }
+        },
         "api.claimRequest": {
             "type": "object",
             "properties": {
@@ -5821,6 +5915,10 @@ const docTemplate = `{
             "properties": {
                 "expires_at": {
                     "description": "ExpiresAt is when the file goes (24 h after it was made); null until\nit is ready and after it went.",
+                    "type": "string"
+                },
+                "file_url": {
+                    "description": "FileURL is GET /me/data-exports/{job_id}/file while the file is\nthere (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.",
                     "type": "string"
                 },
                 "status": {
@@ -5913,7 +6011,8 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "dispatch_agency_uscc": {
-                    "type": "string"
+                    "type": "string",
+                    "example": "91420100MA4K0A1B6L"
                 },
                 "employer_name": {
                     "type": "string",
@@ -5973,6 +6072,10 @@ const docTemplate = `{
                 },
                 "expires_at": {
                     "description": "ExpiresAt is when the file goes (24 h after it was made); null until\nit is ready and after it went.",
+                    "type": "string"
+                },
+                "file_url": {
+                    "description": "FileURL is GET /admin/exports/{job_id}/file while the file is there\n(absolute under UNIONHUB_PUBLIC_BASE_URL), else null.",
                     "type": "string"
                 },
                 "format": {
@@ -6595,6 +6698,45 @@ const docTemplate = `{
                 }
             }
         },
+        "api.miniprogramConfig": {
+            "type": "object",
+            "properties": {
+                "card": {
+                    "$ref": "#/definitions/api.cardTiming"
+                },
+                "pages": {
+                    "$ref": "#/definitions/api.miniprogramPages"
+                },
+                "privacy_notice_version": {
+                    "description": "PrivacyNoticeVersion is the version POST /me/consents must name.",
+                    "type": "string",
+                    "example": "2026-11"
+                },
+                "subscribe_templates": {
+                    "$ref": "#/definitions/api.subscribeTemplates"
+                }
+            }
+        },
+        "api.miniprogramPages": {
+            "type": "object",
+            "properties": {
+                "application": {
+                    "description": "Application shows one application (?id=); decisions open it.",
+                    "type": "string",
+                    "example": "pages/application/detail"
+                },
+                "console_login": {
+                    "description": "ConsoleLogin confirms a web console login (scene t=\u003cticket\u003e).",
+                    "type": "string",
+                    "example": "pages/console-login/index"
+                },
+                "join": {
+                    "description": "Join is the page a union's join code opens; its onLoad gets the\nscene in query.scene, for GET /orgs/by-scene.",
+                    "type": "string",
+                    "example": "pages/join/index"
+                }
+            }
+        },
         "api.notificationList": {
             "type": "object",
             "properties": {
@@ -6709,7 +6851,7 @@ const docTemplate = `{
                 },
                 "uscc": {
                     "type": "string",
-                    "example": "91420100MA4K0A1B2C"
+                    "example": "91420100MA4K0A1B6L"
                 },
                 "version": {
                     "description": "Version: PATCH only; when given it must be the current one (else 409/40900).",
@@ -6748,6 +6890,10 @@ const docTemplate = `{
                     "type": "string"
                 },
                 "industry_code": {
+                    "type": "string"
+                },
+                "join_qrcode_url": {
+                    "description": "JoinQRCodeURL is GET /admin/orgs/{id}/join-qrcode for an active\ngrassroots union (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.",
                     "type": "string"
                 },
                 "name": {
@@ -7285,6 +7431,41 @@ const docTemplate = `{
                 }
             }
         },
+        "api.subscribeTemplate": {
+            "type": "object",
+            "properties": {
+                "fields": {
+                    "description": "Fields maps each key of the template's data to what it holds.",
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "string"
+                    }
+                },
+                "id": {
+                    "description": "ID is the template id (UNIONHUB_WECHAT_TEMPLATE_APPLICATION_RESULT);\nnull when none is configured: the server sends no such message, so\nthe mini-program should not ask the user to subscribe.",
+                    "type": "string",
+                    "example": "Xy3fQp0T2m9Kc8bW1nVZr4LhJ6sD5gAeUoYiOt7PqRk"
+                },
+                "page": {
+                    "description": "Page is the page the message opens (with ?id=\u003capplication id\u003e).",
+                    "type": "string",
+                    "example": "pages/application/detail"
+                }
+            }
+        },
+        "api.subscribeTemplates": {
+            "type": "object",
+            "properties": {
+                "application_result": {
+                    "description": "ApplicationResult is the review decision (审核结果通知).",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.subscribeTemplate"
+                        }
+                    ]
+                }
+            }
+        },
         "api.subscriptionsRequest": {
             "type": "object",
             "properties": {
@@ -7435,6 +7616,10 @@ const docTemplate = `{
                 },
                 "size": {
                     "type": "integer"
+                },
+                "url": {
+                    "description": "URL is GET /uploads/{id} (with the Bearer header; absolute under\nUNIONHUB_PUBLIC_BASE_URL).",
+                    "type": "string"
                 }
             }
         },

@@ -41,10 +41,10 @@ type setupOptions struct {
 // issuing (GET /me/card's), members log in.
 func setup(ctx context.Context, n *target, o setupOptions) (*fixtures, error) {
 	f := &fixtures{}
-	root, err := model.NewOrgStore(n.DB).Root(ctx)
-	if errors.Is(err, model.ErrNotFound) {
-		return nil, errors.New("the database holds no org: run `unionhub seed-bench` with the same configuration first")
+	if err := checkSeeded(ctx, n.DB); err != nil {
+		return nil, err
 	}
+	root, err := model.NewOrgStore(n.DB).Root(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,9 @@ func init() { gin.SetMode(gin.ReleaseMode) }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// The first Ctrl-C or SIGTERM shuts down gracefully; once it has come,
+	// the signals kill again, so a second Ctrl-C stops a slow shutdown.
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, lookup: os.LookupEnv})
 	stop()
 	if err != nil && !errors.Is(err, flag.ErrHelp) {
@@ -64,7 +67,8 @@ commands:
   stats reconcile  recount the monitoring counters from the source tables, print each
                    drift as a JSON line; exit 1 on drift unless --fix rewrites them
   stats report     --org ID --month YYYY-MM [--out FILE]: the month's progress report
-                   (定期通报) of the org's children as .xlsx
+                   (定期通报) of the org's children as .xlsx, by default under
+                   DATA_DIR/reports/
   seed-bench   --unions N --members M [--applications A] [--intake-points K
                [--intake-share 0.1]]: fill an empty database with a generated
                province (tree, members, applications, counters) for load tests;

@@ -48,7 +48,7 @@ func TestProductionRefusesIncompleteConfig(t *testing.T) {
 		want []string
 	}{
 		{"nothing set", map[string]string{"UNIONHUB_ENV": "production"},
-			[]string{"UNIONHUB_WECHAT_APPID", "UNIONHUB_WECHAT_SECRET", "UNIONHUB_PII_KEYS", "UNIONHUB_TOKEN_KEY", "UNIONHUB_AUDIT_KEY", "UNIONHUB_METRICS_ADDR"}},
+			[]string{"UNIONHUB_WECHAT_APPID", "UNIONHUB_WECHAT_SECRET", "UNIONHUB_PII_KEYS", "UNIONHUB_TOKEN_KEY", "UNIONHUB_AUDIT_KEY", "UNIONHUB_METRICS_ADDR", "UNIONHUB_PUBLIC_BASE_URL"}},
 		{"fake wechat", map[string]string{"UNIONHUB_ENV": "production", "UNIONHUB_WECHAT_FAKE": "true"},
 			[]string{"UNIONHUB_WECHAT_FAKE"}},
 		{"bad env", map[string]string{"UNIONHUB_ENV": "staging"}, []string{"UNIONHUB_ENV"}},

@@ -15,6 +15,7 @@ import (
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/stats"
 )
 
 // demoProvince is the made-up province of seed-demo: cities, their
@@ -40,7 +41,7 @@ var demoEmployers = []struct{ name, unitType, industry string }{
 // screenshots: the root federation, 3 cities, 6 districts, and in each
 // district 5 single-employer unions with valid credit codes and one joint
 // union for floating workers. It refuses a database that already has orgs
-// below the root.
+// below the root. The monitoring counters are right when it returns.
 func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env) error {
 	auditKey, err := node.AuditKey(cfg)
 	if err != nil {
@@ -54,7 +55,12 @@ func seedDemoCmd(ctx context.Context, cfg config.Config, log *slog.Logger, e env
 	if err := node.EnsureSchema(ctx, cfg, db, log); err != nil {
 		return err
 	}
-	orgs := org.New(service.Env{Log: log}, org.Deps{DB: db, Audit: audit.New(db, auditKey, nil, log)}, org.Config{})
+	// The stats service counts every org as it is created, as a node's
+	// does: the overview shows the demo's workers and unions, and `stats
+	// reconcile` finds no drift right after.
+	env := service.Env{Location: cfg.Location(), Log: log}
+	st := stats.New(env, stats.Deps{DB: db})
+	orgs := org.New(env, org.Deps{DB: db, Counter: st, Audit: audit.New(db, auditKey, nil, log)}, org.Config{})
 	root, inv, err := orgs.Bootstrap(ctx, "湖北省总工会", "420000")
 	if err != nil {
 		return err

@@ -6,8 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/internal/node"
@@ -32,13 +34,23 @@ func statsCmd(ctx context.Context, args []string, e env) error {
 	fix := fs.Bool("fix", false, "reconcile: rewrite the counters that drifted")
 	orgFlag := fs.String("org", "", "report: the org whose children the report lists")
 	month := fs.String("month", "", "report: the month, YYYY-MM")
-	out := fs.String("out", "", "report: the .xlsx file to write (default report-ORG-MONTH.xlsx)")
+	out := fs.String("out", "", "report: the .xlsx file to write (default DATA_DIR/reports/report-ORG-MONTH.xlsx)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if sub != "reconcile" && sub != "report" {
 		fmt.Fprintln(e.stderr, usage)
 		return fmt.Errorf("unknown stats command %q: use `stats reconcile` or `stats report`", sub)
+	}
+	var orgID int64
+	if sub == "report" { // checked before anything is opened
+		var err error
+		if orgID, err = strconv.ParseInt(*orgFlag, 10, 64); err != nil || orgID <= 0 {
+			return fmt.Errorf("stats report: --org must be an org id (digits), got %q", *orgFlag)
+		}
+		if m, err := time.Parse("2006-01", *month); err != nil || m.Format("2006-01") != *month {
+			return fmt.Errorf("stats report: --month must be a month as YYYY-MM, e.g. 2026-11, got %q", *month)
+		}
 	}
 	cfg, err := config.Load(*configPath, e.lookup)
 	if err != nil {
@@ -64,11 +76,15 @@ func statsCmd(ctx context.Context, args []string, e env) error {
 	if sub == "reconcile" {
 		return reconcile(ctx, st, *fix, e)
 	}
-	orgID, err := strconv.ParseInt(*orgFlag, 10, 64)
-	if err != nil || orgID <= 0 {
-		return fmt.Errorf("stats report: --org must be an org id")
+	path := *out
+	if path == "" { // never the working directory, which may be a checkout
+		dir := filepath.Join(cfg.DataDir, "reports")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return err
+		}
+		path = filepath.Join(dir, fmt.Sprintf("report-%d-%s.xlsx", orgID, *month))
 	}
-	return report(ctx, st, orgID, *month, *out, e)
+	return report(ctx, st, orgID, *month, path, e)
 }
 
 // reconcile prints one JSON line per drifted org (and month), then a
@@ -115,9 +131,6 @@ func report(ctx context.Context, st *stats.Service, orgID int64, month, path str
 	rep, err := st.Report(ctx, orgID, month)
 	if err != nil {
 		return err
-	}
-	if path == "" {
-		path = fmt.Sprintf("report-%d-%s.xlsx", orgID, month)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
 	if err != nil {

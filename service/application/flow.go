@@ -61,8 +61,10 @@ func (s *Service) Create(ctx context.Context, userID int64, f Form, submit bool,
 	return out, err
 }
 
-// Update replaces the form of the caller's draft or returned application.
-func (s *Service) Update(ctx context.Context, userID, id int64, f Form) (*model.Application, error) {
+// Update replaces the form of the caller's draft or returned application;
+// with submit it also submits it (a returned one is resubmitted), in the
+// same transaction: a form that cannot be submitted changes nothing.
+func (s *Service) Update(ctx context.Context, userID, id int64, f Form, submit bool) (*model.Application, error) {
 	var out *model.Application
 	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		a, err := s.apps.GetOwned(ctx, id, userID)
@@ -74,10 +76,15 @@ func (s *Service) Update(ctx context.Context, userID, id int64, f Form) (*model.
 		}
 		before := uploadIDs(a)
 		next := *a
-		if err := s.fill(ctx, &next, f, false); err != nil {
+		if err := s.fill(ctx, &next, f, submit); err != nil {
 			return err
 		}
 		next.UpdatedAt = s.now().UTC()
+		if submit {
+			if err := s.prepareSubmit(ctx, &next); err != nil {
+				return err
+			}
+		}
 		if err := s.save(ctx, a, &next, []string{a.Status}); err != nil {
 			return err
 		}
@@ -85,7 +92,14 @@ func (s *Service) Update(ctx context.Context, userID, id int64, f Form) (*model.
 			return err
 		}
 		out = &next
-		return nil
+		if !submit {
+			return nil
+		}
+		kind := model.EventSubmitted
+		if a.Status == model.AppReturned {
+			kind = model.EventResubmitted
+		}
+		return s.afterSubmit(ctx, &next, kind)
 	})
 	return out, err
 }

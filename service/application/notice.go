@@ -7,6 +7,21 @@ import (
 	"github.com/unionhub/unionhub/model"
 )
 
+// DetailPage is the mini-program page that shows one application (with
+// ?id=); the decision's notices and subscribe messages open it.
+const DetailPage = "pages/application/detail"
+
+// ResultTemplateFields are the keys of the subscribe message of a review
+// decision, with what each holds: they follow the WeChat 审核结果通知
+// template, and the template chosen in the WeChat admin console must have
+// the same keys (GET /miniprogram/config tells the mini-program).
+var ResultTemplateFields = map[string]string{
+	"thing1":  "工会名称",
+	"phrase2": "审核结果（已通过、未通过、退回修改）",
+	"thing3":  "原因（无则为“无”）",
+	"time4":   "审核时间",
+}
+
 // decisionTitles name each decision in the applicant's notices.
 var decisionTitles = map[string]struct{ title, result string }{
 	model.AppApproved: {"入会申请已通过", "已通过"},
@@ -15,8 +30,7 @@ var decisionTitles = map[string]struct{ title, result string }{
 }
 
 // tell records the applicant's in-app notice and subscribe message. The
-// template's keys follow the WeChat 审核结果通知 template: thing1 union,
-// phrase2 result, thing3 reason, time4 time.
+// template's keys are ResultTemplateFields'.
 func (s *Service) tell(ctx context.Context, a *model.Application, o *model.Org, to, reason string) error {
 	t := decisionTitles[to]
 	body := o.Name + "：" + t.result
@@ -25,7 +39,7 @@ func (s *Service) tell(ctx context.Context, a *model.Application, o *model.Org, 
 	}
 	n := Notice{UserID: a.UserID, Kind: "application_" + to, Title: t.title, Body: body,
 		Data: map[string]any{"application_id": itoa(a.ID), "status": to},
-		Page: "pages/application/detail?id=" + itoa(a.ID),
+		Page: DetailPage + "?id=" + itoa(a.ID),
 		TemplateData: map[string]string{"thing1": truncate(o.Name, 20), "phrase2": t.result,
 			"thing3": truncate(orDash(reason), 20), "time4": s.now().In(s.loc).Format("2006-01-02 15:04")}}
 	if u, err := s.users.Get(ctx, a.UserID); err == nil {
@@ -62,5 +76,5 @@ func (s *Service) tellAssigned(ctx context.Context, a *model.Application, from, 
 	}
 	return s.notify(ctx, Notice{UserID: a.UserID, Kind: "application_assigned", Title: "入会申请已转交", Body: body,
 		Data: map[string]any{"application_id": itoa(a.ID), "status": a.Status, "org_id": itoa(to.ID)},
-		Page: "pages/application/detail?id=" + itoa(a.ID)})
+		Page: DetailPage + "?id=" + itoa(a.ID)})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -65,7 +66,7 @@ func (r *run) readAll(ctx context.Context, book *xlsx.Book) error {
 		if blank(cells) {
 			continue
 		}
-		if err := r.add(ctx, rowNo, cells); err != nil {
+		if err := r.add(ctx, rowNo, cells, rows.Number(r.layout[colIDNumber])); err != nil {
 			return err
 		}
 	}
@@ -110,8 +111,15 @@ func (r *run) headerMissing(ctx context.Context, missing []column) error {
 }
 
 // add checks one data row into the batch, and commits the batch when full.
-func (r *run) add(ctx context.Context, rowNo int, cells []string) error {
+// numberID: the ID number is a number cell, whose digits past the 15th
+// Excel has lost (a wrong number may even pass the check): the row is
+// reported whatever the digits say (API.md §8).
+func (r *run) add(ctx context.Context, rowNo int, cells []string, numberID bool) error {
 	rec, bad := r.check.check(cells, r.layout)
+	if numberID {
+		bad = slices.DeleteFunc(bad, func(e cellError) bool { return e.col == colIDNumber })
+		bad = append([]cellError{{colIDNumber, numberCellID}}, bad...)
+	}
 	if len(bad) == 0 && rec.idNumber == sampleID && rec.person.Name == sample[colName] {
 		bad = append(bad, cellError{colName, "这是模板中的示例行，未导入（可直接删除）"})
 	}

@@ -138,6 +138,9 @@ func (rc rowChecker) check(cells []string, l layout) (record, []cellError) {
 	return rec, bad
 }
 
+// numberCellID is the message for an ID number that was a number cell.
+const numberCellID = "身份证号码列须设置为文本格式：号码被存成了数字格式，18位号码的后几位已丢失。请把这一列设为“文本”格式后重新填写完整的号码"
+
 // idNumber checks an ID number cell. A number cell (Excel keeps 15
 // significant digits, so the last digits of an 18-digit number are lost)
 // is told apart from a text cell by its raw value: scientific notation or a
@@ -152,7 +155,7 @@ func (rc rowChecker) idNumber(raw string) (codes.ID, string) {
 		return id, ""
 	}
 	if lostDigits(raw) {
-		return codes.ID{}, "身份证号码被存成了数字格式，后几位已丢失。请把这一列设为“文本”格式后重新填写完整的号码"
+		return codes.ID{}, numberCellID
 	}
 	return codes.ID{}, err.Error()
 }

@@ -14,7 +14,8 @@ import (
 // the caller's subtree (grassroots unions take members, not children).
 func (s *Service) Create(ctx context.Context, sc access.Scope, parentID int64, in Input) (*model.Org, error) {
 	if parentID == 0 {
-		return nil, service.InvalidField("parent_id", "请选择上级组织")
+		bad := []service.FieldError{{Field: "parent_id", Message: "请选择上级组织"}}
+		return nil, service.Invalid(append(bad, CheckNew(in)...))
 	}
 	var created *model.Org
 	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
@@ -33,22 +34,7 @@ func (s *Service) Create(ctx context.Context, sc access.Scope, parentID int64, i
 		id := model.NewID()
 		o := &model.Org{ID: id, ParentID: &parent.ID, Path: parent.ChildPath(id), Depth: parent.Depth + 1,
 			Status: model.OrgActive, Version: 1, CreatedAt: now, UpdatedAt: now}
-		if in.Type == nil {
-			bad = append(bad, service.FieldError{Field: "type", Message: "请选择组织类型"})
-		}
-		if in.Name == nil {
-			bad = append(bad, service.FieldError{Field: "name", Message: "请填写组织名称"})
-		}
-		if in.RegionCode == nil {
-			bad = append(bad, service.FieldError{Field: "region_code", Message: "请填写行政区划代码"})
-		}
-		in.Status = nil // a new org is active
-		if err := apply(o, in); err != nil {
-			var de *service.Error
-			if errors.As(err, &de) {
-				bad = append(bad, de.Fields...)
-			}
-		}
+		bad = append(bad, checkNew(o, in)...)
 		if err := service.Invalid(dedupe(bad)); err != nil {
 			return err
 		}

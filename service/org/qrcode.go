@@ -23,15 +23,43 @@ const qrTTL = 30 * 24 * time.Hour
 // join page reads it from its launch options and loads GET /orgs/{id}.
 func JoinScene(orgID int64) string { return "o=" + strconv.FormatInt(orgID, 36) }
 
-// ParseJoinScene returns the org id a scene names.
+// ParseJoinScene returns the org id a scene names: "o=" and base-36
+// digits, nothing else (no sign, at most WeChat's 32 characters).
 func ParseJoinScene(scene string) (int64, bool) {
 	rest, ok := strings.CutPrefix(scene, "o=")
-	if !ok {
+	if !ok || len(scene) > 32 || rest == "" || strings.Trim(strings.ToLower(rest), "0123456789abcdefghijklmnopqrstuvwxyz") != "" {
 		return 0, false
 	}
 	id, err := strconv.ParseInt(rest, 36, 64)
 	return id, err == nil && id > 0
 }
+
+// JoinPage is the mini-program page a join code opens (with ?scene=).
+func (s *Service) JoinPage() string { return s.cfg.JoinPage }
+
+// ByScene returns the union a join code's scene points at, while it takes
+// applications; any other scene, and a union dissolved or no longer
+// taking applications, is not found (an old poster's code says so).
+func (s *Service) ByScene(ctx context.Context, scene string) (*model.Org, error) {
+	id, ok := ParseJoinScene(scene)
+	if !ok {
+		return nil, errSceneNotFound
+	}
+	o, err := s.orgs.Get(ctx, id)
+	if errors.Is(err, model.ErrNotFound) {
+		return nil, errSceneNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	if o.Status != model.OrgActive || !o.AcceptsApplications {
+		return nil, errSceneNotFound
+	}
+	return o, nil
+}
+
+// errSceneNotFound answers a join code that leads nowhere.
+var errSceneNotFound = service.E(service.KindNotFound, "入会码无效，或该工会已不再接收入会申请")
 
 // JoinQRCode returns the image of a union's join code, from the cache when
 // WeChat already made it.

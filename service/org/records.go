@@ -10,11 +10,12 @@ type (
 	SearchFilter   = model.SearchFilter
 )
 
-// An org's statuses and the type of the federations (which take
-// applications on their unions' behalf).
+// An org's statuses, and the types of the federations (which take
+// applications on their unions' behalf) and the grassroots unions.
 const (
 	StatusActive     = model.OrgActive
 	StatusDissolving = model.OrgDissolving
 	StatusDissolved  = model.OrgDissolved
 	TypeFederation   = model.OrgFederation
+	TypeGrassroots   = model.OrgGrassroots
 )

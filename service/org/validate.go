@@ -1,6 +1,7 @@
 package org
 
 import (
+	"errors"
 	"regexp"
 	"strings"
 	"unicode/utf8"
@@ -36,6 +37,49 @@ var industryCode = regexp.MustCompile(`^[A-T]([0-9]{2}|[0-9]{3}|[0-9]{4})?$`)
 
 // apply validates in and writes it onto o, reporting every bad field.
 func apply(o *model.Org, in Input) error {
+	bad := applyFields(o, in)
+	bad = append(bad, checkKind(o)...)
+	return service.Invalid(bad)
+}
+
+// CheckNew reports every bad field of in as a new org's profile, without
+// a parent: for a request whose parent_id is itself bad, so that the reply
+// lists the other bad fields too (API.md §1: details lists every bad field).
+func CheckNew(in Input) []service.FieldError {
+	o := &model.Org{Status: model.OrgActive}
+	return checkNew(o, in)
+}
+
+// CheckFields reports the bad fields of in, each checked on its own (an
+// edit's fields, when another part of the request is already refused).
+func CheckFields(in Input) []service.FieldError {
+	return applyFields(&model.Org{}, in)
+}
+
+// checkNew checks in as a new org's profile and writes it onto o.
+func checkNew(o *model.Org, in Input) []service.FieldError {
+	var bad []service.FieldError
+	if in.Type == nil {
+		bad = append(bad, service.FieldError{Field: "type", Message: "请选择组织类型"})
+	}
+	if in.Name == nil {
+		bad = append(bad, service.FieldError{Field: "name", Message: "请填写组织名称"})
+	}
+	if in.RegionCode == nil {
+		bad = append(bad, service.FieldError{Field: "region_code", Message: "请填写行政区划代码"})
+	}
+	in.Status = nil // a new org is active
+	if err := apply(o, in); err != nil {
+		var de *service.Error
+		if errors.As(err, &de) {
+			bad = append(bad, de.Fields...)
+		}
+	}
+	return dedupe(bad)
+}
+
+// applyFields checks each field of in on its own and writes it onto o.
+func applyFields(o *model.Org, in Input) []service.FieldError {
 	var bad []service.FieldError
 	add := func(field, msg string) { bad = append(bad, service.FieldError{Field: field, Message: msg}) }
 	typeBefore := o.Type
@@ -135,8 +179,7 @@ func apply(o *model.Org, in Input) error {
 			add("status", "状态应为 active（正常）或 dissolved（撤销）")
 		}
 	}
-	bad = append(bad, checkKind(o)...)
-	return service.Invalid(bad)
+	return bad
 }
 
 // checkKind applies the rules that tie fields together.

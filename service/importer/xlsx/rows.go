@@ -16,9 +16,12 @@ type Rows struct {
 	d     *decoder
 	row   int
 	cells []string
-	err   error
-	done  bool
-	buf   []byte
+	// numbers marks the current row's number cells (no type, or t="n"),
+	// by column; it may be shorter than cells.
+	numbers []bool
+	err     error
+	done    bool
+	buf     []byte
 }
 
 // Rows opens the first sheet.
@@ -43,6 +46,11 @@ func (r *Rows) Row() int { return r.row }
 // Cells returns the current row's values by column (A is 0), up to its
 // last cell with a value; empty cells are "". The slice is the caller's.
 func (r *Rows) Cells() []string { return r.cells }
+
+// Number reports whether the current row's cell in column col (A is 0)
+// is a number cell: Excel keeps 15 significant digits of a number, so a
+// long code typed into one (an 18-digit ID number) has lost digits.
+func (r *Rows) Number(col int) bool { return col >= 0 && col < len(r.numbers) && r.numbers[col] }
 
 // Next moves to the next row in the sheet's data.
 func (r *Rows) Next() bool {
@@ -86,7 +94,7 @@ func (r *Rows) readRow(se xml.StartElement) error {
 	if n > MaxRows {
 		return ErrTooManyRows
 	}
-	r.row, r.cells = n, nil
+	r.row, r.cells, r.numbers = n, nil, r.numbers[:0]
 	rowBytes, col := 0, 0
 	for {
 		tok, err := r.d.token()
@@ -106,7 +114,7 @@ func (r *Rows) readRow(se xml.StartElement) error {
 				return err
 			}
 			col = next
-			v, formula, err := r.readCell(t)
+			v, formula, number, err := r.readCell(t)
 			if err != nil {
 				return err
 			}
@@ -120,15 +128,21 @@ func (r *Rows) readRow(se xml.StartElement) error {
 				r.cells = append(r.cells, "")
 			}
 			r.cells = append(r.cells, v)
+			if number {
+				for len(r.numbers) < col-1 {
+					r.numbers = append(r.numbers, false)
+				}
+				r.numbers = append(r.numbers, true)
+			}
 		case xml.EndElement: // </row>
 			return nil
 		}
 	}
 }
 
-// readCell reads a <c> element: its value as the file holds it, and
-// whether it has a formula.
-func (r *Rows) readCell(se xml.StartElement) (string, bool, error) {
+// readCell reads a <c> element: its value as the file holds it, whether
+// it has a formula, and whether it is a number cell.
+func (r *Rows) readCell(se xml.StartElement) (string, bool, bool, error) {
 	typ := attr(se, "t")
 	var (
 		v, inline []byte
@@ -139,7 +153,7 @@ func (r *Rows) readCell(se xml.StartElement) (string, bool, error) {
 	for {
 		tok, terr := r.d.token()
 		if terr != nil {
-			return "", false, unexpectedEOF(terr)
+			return "", false, false, unexpectedEOF(terr)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -157,10 +171,11 @@ func (r *Rows) readCell(se xml.StartElement) (string, bool, error) {
 				err = r.skip()
 			}
 			if err != nil {
-				return "", false, err
+				return "", false, false, err
 			}
 		case xml.EndElement: // </c>
-			return r.value(typ, v, inline, hasInline, formula)
+			s, f, err := r.value(typ, v, inline, hasInline, formula)
+			return s, f, (typ == "" || typ == "n") && len(v) > 0, err
 		}
 	}
 }

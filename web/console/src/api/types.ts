@@ -1,0 +1,54 @@
+// API types, generated from the OpenAPI 3 document: `npm run gen:api`
+// writes src/api/schema.d.ts from docs/openapi.json (openapi-typescript,
+// pinned). The pages import only from this file, which names the schemas
+// they use; the few console replies the document does not describe yet are
+// written here by hand, from API.md §12.
+
+import type { components } from './schema'
+
+type S = components['schemas']
+
+export type ID = string
+
+export interface Page<T> {
+  items: T[]
+  next_cursor?: string | null
+}
+
+export type RoleBinding = S['Role']
+export type RoleName = RoleBinding['role']
+export type Me = S['Me']
+export type TokenPair = Pick<S['Token'], 'access_token' | 'refresh_token' | 'expires_in'>
+export type StatsChild = S['StatsChild']
+export type Overview = S['StatsOverview']
+export type Employment = S['Employment']
+export type ApplicationListItem = S['ApplicationListItem']
+export type ApplicationDetail = S['ApplicationDetail']
+export type ApproveResult = S['Approve']
+export type Member = S['Member']
+export type MemberStatus = Member['status']
+export type MemberEvent = S['MemberEvent']
+export type Transfer = S['Transfer']
+export type Org = S['Org']
+export type Invitation = S['Invitation']
+export type RoleBindingAdmin = S['RoleBinding']
+export type ImportStatus = S['ImportStatus']
+export type ExportStatus = S['ExportStatus']
+/** A benefit; redemptions when the API reports a count (it does not yet). */
+export type Benefit = S['Benefit'] & { redemptions?: number }
+export type RightsRequest = S['RightsRequest']
+export type AuditLog = S['AuditLog']
+
+// API.md §12, not in the OpenAPI document yet.
+
+export interface ConsoleConfig {
+  dev_login: boolean
+}
+
+export interface LoginTicket {
+  ticket: string
+  qrcode: string
+  expires_at: string
+}
+
+export type TicketStatus = { status: 'pending' } | ({ status: 'confirmed' } & TokenPair)
