@@ -43,7 +43,12 @@ func TestApplyAndApproveFlow(t *testing.T) {
 			}
 		}
 		r := e.do("GET", "/api/v1/admin/applications?status=submitted", nil, tr.chair1.Access).expect(t, 200, 0)
-		if !strings.Contains(r.Raw, `"name_masked":"张*"`) {
+		var masked struct {
+			Items []struct {
+				NameMasked string `json:"name_masked"`
+			} `json:"items"`
+		}
+		if r.decode(t, &masked); len(masked.Items) != 1 || masked.Items[0].NameMasked != "张*" {
 			t.Errorf("queue name not masked: %s", r.Raw)
 		}
 		// The chair of another union does not see it.
@@ -51,11 +56,23 @@ func TestApplyAndApproveFlow(t *testing.T) {
 		e.do("POST", "/api/v1/admin/applications/"+v.ID+"/approve", map[string]any{"version": v.Version}, tr.chair3.Access).expect(t, 404, 40400)
 		// The detail is unmasked and audited.
 		d := e.do("GET", "/api/v1/admin/applications/"+v.ID, nil, tr.staff1.Access).expect(t, 200, 0)
-		if !strings.Contains(d.Raw, `"id_number":"`+a.idNumber+`"`) || !strings.Contains(d.Raw, `"phone":"13812345678"`) {
+		var detail struct {
+			IDNumber string `json:"id_number"`
+			Phone    string `json:"phone"`
+		}
+		if d.decode(t, &detail); detail.IDNumber != a.idNumber || detail.Phone != "13812345678" {
 			t.Fatalf("detail not unmasked: %s", d.Raw)
 		}
 		audit := e.do("GET", "/api/v1/admin/audit-logs?action=application.read_pii", nil, tr.rootAdmin.Access).expect(t, 200, 0)
-		if !strings.Contains(audit.Raw, "application:"+v.ID) {
+		var reads struct {
+			Items []struct {
+				Action  string `json:"action"`
+				Target  string `json:"target"`
+				ActorID string `json:"actor_id"`
+			} `json:"items"`
+		}
+		if audit.decode(t, &reads); len(reads.Items) != 1 || reads.Items[0].Target != "application:"+v.ID ||
+			reads.Items[0].ActorID != tr.staff1.UserID {
 			t.Errorf("unmasked read not audited: %s", audit.Raw)
 		}
 		// Stale version, then approval.
@@ -74,11 +91,24 @@ func TestApplyAndApproveFlow(t *testing.T) {
 		}
 		e.do("POST", "/api/v1/admin/applications/"+v.ID+"/approve", map[string]any{"version": res.Application.Version}, tr.chair1.Access).expect(t, 409, 40900)
 		notes := e.do("GET", "/api/v1/me/notifications", nil, a.Access).expect(t, 200, 0)
-		if !strings.Contains(notes.Raw, "入会申请已通过") {
+		var page notificationPage
+		if notes.decode(t, &page); len(page.Items) != 1 || page.Items[0].Kind != "application_approved" ||
+			page.Items[0].Title != "入会申请已通过" || page.Items[0].Data["application_id"] != v.ID || page.Unread != 1 {
 			t.Errorf("applicant not told: %s", notes.Raw)
 		}
 		me := e.do("GET", "/api/v1/me", nil, a.Access).expect(t, 200, 0)
-		if !strings.Contains(me.Raw, `"member_no":"`+res.Member.MemberNo+`"`) || !strings.Contains(me.Raw, `"status":"approved"`) {
+		var mine struct {
+			Member *struct {
+				ID       string `json:"id"`
+				MemberNo string `json:"member_no"`
+			} `json:"member"`
+			Application *struct {
+				ID     string `json:"id"`
+				Status string `json:"status"`
+			} `json:"application"`
+		}
+		if me.decode(t, &mine); mine.Member == nil || mine.Member.ID != res.Member.ID || mine.Member.MemberNo != res.Member.MemberNo ||
+			mine.Application == nil || mine.Application.ID != v.ID || mine.Application.Status != "approved" {
 			t.Errorf("/me after approval: %s", me.Raw)
 		}
 		// The same person cannot apply again while on the roll; the message points to the card claim.

@@ -11,7 +11,7 @@ import (
 
 // renderApplication renders a for its applicant.
 func (s *Server) renderApplication(c *gin.Context, a *application.Application) (applicationResponse, error) {
-	names, err := s.orgs.Names(c.Request.Context(), []int64{a.OrgID})
+	names, err := s.scopedOrgNames(c, []int64{a.OrgID}) // an admin's own union is named by the scope
 	if err != nil {
 		return applicationResponse{}, err
 	}

@@ -57,6 +57,9 @@ type meResponse struct {
 	// ConsentCurrent: the caller's consent names the current privacy
 	// notice's version (false with none or another).
 	ConsentCurrent bool `json:"consent_current"`
+	// Deactivation is the caller's pending account cancellation (注销), or
+	// null.
+	Deactivation *deactivationResponse `json:"deactivation"`
 }
 
 // meMember is the caller's place on the roll.
@@ -216,6 +219,10 @@ func (s *Server) me(c *gin.Context) {
 			OrgName: names[m.OrgID], Status: m.Status, JoinedOn: m.JoinedOn}
 	}
 	if resp.ConsentCurrent, err = s.apps.ConsentCurrent(ctx, u.ID); err != nil {
+		fail(c, err)
+		return
+	}
+	if resp.Deactivation, err = s.myDeactivation(ctx, u.ID); err != nil {
 		fail(c, err)
 		return
 	}

@@ -24,6 +24,8 @@ import (
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/internal/node"
 	"github.com/unionhub/unionhub/model/modeltest"
+	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/account"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/blob"
@@ -33,7 +35,10 @@ import (
 	"github.com/unionhub/unionhub/service/membership"
 	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/org"
+	"github.com/unionhub/unionhub/service/privacy"
+	"github.com/unionhub/unionhub/service/ratelimit"
 	"github.com/unionhub/unionhub/service/stats"
+	"github.com/unionhub/unionhub/service/upload"
 	"github.com/unionhub/unionhub/service/wechat"
 	"github.com/unionhub/unionhub/service/wechat/fakewechat"
 )
@@ -112,6 +117,14 @@ type testEnv struct {
 	card    *card.Service
 
 	adminRoutes []api.AdminRoute
+	// accountsOn builds a node's account cancellation service
+	// (deactivation_test.go); uploads runs the hourly file cleanup in
+	// retention tests.
+	accountsOn func(account.Config) *account.Service
+	uploads    *upload.Service
+	// notice is the node's privacy notice; publishNotice replaces it as a
+	// restart with another UNIONHUB_PRIVACY_NOTICE_FILE would.
+	notice *privacy.Notice
 	// bodies holds every reply body, for tests that scan them for leaks.
 	bodies syncBuffer
 }
@@ -173,7 +186,13 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	}
 	t.Cleanup(n.Close)
 	bg := &background{t: t, imports: n.Imports, exports: n.Exports, files: n.JobFiles, blobs: files, worker: n.Worker}
-	return &testEnv{t: t, router: n.Router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: n.Orgs,
+	// accountsOn builds another node's account cancellation service,
+	// whose deletions stop where its AfterStep says (tests of nodes dying).
+	accountsOn := func(ac account.Config) *account.Service {
+		return account.New(service.Env{Now: clk.Now, Location: cfg.Location(), Log: log},
+			node.AccountDeps(n, ratelimit.New(c, clk.Now)), ac)
+	}
+	return &testEnv{accountsOn: accountsOn, uploads: n.Uploads, notice: n.Notice, t: t, router: n.Router, clock: clk, logs: logs, cache: c, cfg: cfg, db: db, orgs: n.Orgs,
 		apps: n.Apps, audit: n.Audit, notify: n.Notify, adminRoutes: n.AdminRoutes, stats: n.Stats, bg: bg,
 		card: n.Cards, members: n.Members}
 }

@@ -89,3 +89,29 @@ func TestLogsCarryRouteTemplatesNotPhotoLinks(t *testing.T) {
 		}
 	})
 }
+
+// TestServerErrorLoggedOnce: a 5xx is logged once, by the access log, at
+// error level with the request id and the error (fail logged it too).
+func TestServerErrorLoggedOnce(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		s := e.login(uniqueOpenID(t))
+		if err := e.db.Exec("DROP TABLE notifications").Error; err != nil { // the database breaks
+			t.Fatal(err)
+		}
+		before := len(logLines(t, e))
+		r := e.do("GET", "/api/v1/me/notifications", nil, s.Access).expect(t, 500, 50000)
+		var mentions []map[string]any
+		for _, line := range logLines(t, e)[before:] {
+			if line["request_id"] == r.RequestID {
+				mentions = append(mentions, line)
+			}
+		}
+		if len(mentions) != 1 {
+			t.Fatalf("%d log lines for the request, want 1: %v", len(mentions), mentions)
+		}
+		if l := mentions[0]; l["msg"] != "request" || l["level"] != "ERROR" || l["status"] != float64(500) ||
+			!strings.Contains(fmt.Sprint(l["err"]), "notifications") {
+			t.Errorf("the 500's line: %v", l)
+		}
+	})
+}

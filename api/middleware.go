@@ -96,7 +96,8 @@ func recoveryMiddleware(log *slog.Logger) gin.HandlerFunc {
 // accessLogMiddleware writes one structured line per request. It logs the
 // route template, never the path or the query, so no code, token or signed
 // link reaches the log. The attributes are typed (LogAttrs), so a line
-// costs no boxing of its values.
+// costs no boxing of its values. A 5xx is logged once, here: at error
+// level, with the error fail recorded.
 func accessLogMiddleware(log *slog.Logger) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()
@@ -125,7 +126,11 @@ func accessLogMiddleware(log *slog.Logger) gin.HandlerFunc {
 		if len(c.Errors) > 0 {
 			attrs = append(attrs, slog.String("err", c.Errors.Last().Error()))
 		}
-		log.LogAttrs(ctx, slog.LevelInfo, "request", attrs...)
+		level := slog.LevelInfo
+		if c.Writer.Status() >= http.StatusInternalServerError {
+			level = slog.LevelError
+		}
+		log.LogAttrs(ctx, level, "request", attrs...)
 	}
 }
 

@@ -96,10 +96,6 @@ func fail(c *gin.Context, err error) {
 	if !found {
 		m = errorMapping[service.KindInternal]
 	}
-	if m.status >= 500 {
-		loggerOf(c).ErrorContext(c.Request.Context(), "request failed",
-			"request_id", requestID(c), "route", routeOf(c), "err", de.Error())
-	}
 	if (de.Kind == service.KindRateLimited || de.Kind == service.KindUnavailable) && de.RetryAfter > 0 {
 		secs := int(de.RetryAfter.Seconds() + 0.999)
 		c.Header("Retry-After", strconv.Itoa(max(secs, 1)))
@@ -108,6 +104,8 @@ func fail(c *gin.Context, err error) {
 	for _, f := range de.Fields {
 		env.Details = append(env.Details, fieldDetail{Field: f.Field, Message: f.Message})
 	}
+	// Logged once, by the access log: its line for a 5xx is at error level
+	// with the request id and this error.
 	c.Error(err) //nolint:errcheck // recorded for the access log
 	c.AbortWithStatusJSON(m.status, env)
 }

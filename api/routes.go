@@ -83,6 +83,8 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	v1.POST("/me/data-exports", user, s.createDataExport)
 	v1.GET("/me/data-exports/:id", user, s.dataExportStatus)
 	v1.GET("/me/data-exports/:id/file", user, s.dataExportFile)
+	v1.POST("/me/deactivation", user, s.requestDeactivation)
+	v1.DELETE("/me/deactivation", user, s.cancelDeactivation)
 	v1.POST("/uploads", perIP, user, uploads, s.createUpload)
 	v1.GET("/uploads/:id", user, s.getUpload)
 	v1.POST("/applications", perIP, user, appWrites, s.createApplication)

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/unionhub/unionhub/config"
+	"github.com/unionhub/unionhub/service/account"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/cache"
@@ -59,7 +60,9 @@ type Deps struct {
 	Members      *membership.Service
 	// Rights serves correction requests and disputes (API.md §10).
 	Rights *rights.Service
-	Audit  *audit.Service
+	// Accounts takes and cancels account cancellations (注销, API.md §10).
+	Accounts *account.Service
+	Audit    *audit.Service
 	// Notify serves the caller's in-app notifications.
 	Notify *notify.Service
 	// Push receives WeChat's message push; nil (no push token) answers 404.
@@ -100,6 +103,7 @@ type Server struct {
 	idempotency  *idempotency.Service
 	members      *membership.Service
 	rights       *rights.Service
+	accounts     *account.Service
 	audit        *audit.Service
 	notify       *notify.Service
 	push         *wxpush.Receiver
@@ -119,7 +123,7 @@ type Server struct {
 func newServer(d Deps) *Server {
 	s := &Server{cfg: d.Config, log: d.Log, pingDB: d.PingDB, cache: d.Cache, limiter: d.Limiter, identity: d.Identity,
 		orgs: d.Orgs, cards: d.Card, apps: d.Applications, uploads: d.Uploads, idempotency: d.Idempotency,
-		members: d.Members, rights: d.Rights, audit: d.Audit, notify: d.Notify, push: d.Push, stats: d.Stats,
+		members: d.Members, rights: d.Rights, accounts: d.Accounts, audit: d.Audit, notify: d.Notify, push: d.Push, stats: d.Stats,
 		imports: d.Imports, exports: d.Exports, personalData: d.MyData, notice: d.Privacy, metrics: d.Metrics,
 		now: d.Now}
 	if s.log == nil {

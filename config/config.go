@@ -33,6 +33,9 @@ type Config struct {
 	RateLimitPerIP int `yaml:"rate_limit_per_ip" env:"RATE_LIMIT_PER_IP"`
 	// IDImageRetentionDays: ID-card images are deleted this long after the decision.
 	IDImageRetentionDays int `yaml:"id_image_retention_days" env:"ID_IMAGE_RETENTION_DAYS"`
+	// ClosedApplicationRetentionDays: the personal data of a withdrawn or
+	// rejected application is erased this long after it closed.
+	ClosedApplicationRetentionDays int `yaml:"closed_application_retention_days" env:"CLOSED_APPLICATION_RETENTION_DAYS"`
 	// PrivacyNoticeFile names a JSON or YAML privacy notice (API.md §10)
 	// that replaces the built-in one; it is checked when the node starts.
 	PrivacyNoticeFile string `yaml:"privacy_notice_file" env:"PRIVACY_NOTICE_FILE"`
@@ -145,13 +148,14 @@ type HTTP struct {
 // embedded default (SQLite, in-process cache, files under ./data).
 func Default() Config {
 	return Config{
-		Env:                  EnvDevelopment,
-		HTTPAddr:             ":8080",
-		DataDir:              "./data",
-		Timezone:             "Asia/Shanghai",
-		LogLevel:             "info",
-		RateLimitPerIP:       300,
-		IDImageRetentionDays: 30,
+		Env:                            EnvDevelopment,
+		HTTPAddr:                       ":8080",
+		DataDir:                        "./data",
+		Timezone:                       "Asia/Shanghai",
+		LogLevel:                       "info",
+		RateLimitPerIP:                 300,
+		IDImageRetentionDays:           30,
+		ClosedApplicationRetentionDays: 180,
 		DB: DB{
 			Driver:          "sqlite",
 			MaxOpenConns:    50,
@@ -246,6 +250,9 @@ func (c Config) Validate() error {
 	}
 	if c.IDImageRetentionDays < 1 {
 		bad("ID_IMAGE_RETENTION_DAYS", "must be at least 1")
+	}
+	if c.ClosedApplicationRetentionDays < 1 {
+		bad("CLOSED_APPLICATION_RETENTION_DAYS", "must be at least 1")
 	}
 	if c.WeChat.APIBase == "" || !(strings.HasPrefix(c.WeChat.APIBase, "http://") || strings.HasPrefix(c.WeChat.APIBase, "https://")) {
 		bad("WECHAT_API_BASE", "must be an http(s) URL")

@@ -3282,6 +3282,98 @@ const docTemplate = `{
                 }
             }
         },
+        "/me/deactivation": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Takes effect at effective_at, 7 days from now (time to change one's mind: DELETE /me/deactivation). Then a background job revokes every session and role, ends the WeChat binding (a later login with the same WeChat account starts a new, empty user), deletes the bound phone, notifications, images, open applications (withdrawn; their forms, and those of every other application of the account, erased), data-export files, the subscription ledger, and erases the reasons of rights requests and transfers; a record that consent was given and withdrawn stays, without personal data. A member record stays on the union's roll without a user (claimable again later), unless leave is true, which also moves it to left. Audited without personal data. 201 with the new request; a second POST while one is pending answers 200 with that one unchanged. GET /me shows it under deactivation.",
+                "consumes": [
+                    "application/json"
+                ],
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "me"
+                ],
+                "summary": "Cancel the account (注销)",
+                "parameters": [
+                    {
+                        "description": "reason, leave",
+                        "name": "body",
+                        "in": "body",
+                        "required": true,
+                        "schema": {
+                            "$ref": "#/definitions/api.deactivationRequest"
+                        }
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "already pending",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_deactivationResponse"
+                        }
+                    },
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_deactivationResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "422": {
+                        "description": "reason missing or too long",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            },
+            "delete": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "Only before effective_at: 404/40400 when no cancellation is pending (none asked, already cancelled, or already under way). Audited.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "me"
+                ],
+                "summary": "Withdraw a pending account cancellation",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_cancelledResponse"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "nothing pending",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/me/membership/leave": {
             "post": {
                 "security": [
@@ -4251,6 +4343,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_cancelledResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.cancelledResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_cardResponse": {
             "type": "object",
             "properties": {
@@ -4300,6 +4412,26 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.dataExportStatusResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_deactivationResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.deactivationResponse"
                 },
                 "message": {
                     "type": "string",
@@ -5771,6 +5903,17 @@ const docTemplate = `{
                 }
             }
         },
+        "api.cancelledResponse": {
+            "type": "object",
+            "properties": {
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "cancelled"
+                    ]
+                }
+            }
+        },
         "api.cardQR": {
             "type": "object",
             "properties": {
@@ -5928,6 +6071,51 @@ const docTemplate = `{
                         "running",
                         "done",
                         "failed"
+                    ]
+                }
+            }
+        },
+        "api.deactivationRequest": {
+            "type": "object",
+            "properties": {
+                "leave": {
+                    "description": "Leave also takes the member record off the roll (status left).\nWithout it the record stays on the union's roll, unlinked from the\naccount; it can be claimed again later (POST /me/card/claim).",
+                    "type": "boolean"
+                },
+                "reason": {
+                    "description": "Reason is required, up to 500 characters; it is erased when the\naccount is deleted.",
+                    "type": "string",
+                    "example": "不再使用本小程序"
+                }
+            }
+        },
+        "api.deactivationResponse": {
+            "type": "object",
+            "properties": {
+                "effective_at": {
+                    "description": "EffectiveAt is when the deletion runs: 7 days after the request.",
+                    "type": "string"
+                },
+                "leave": {
+                    "type": "boolean"
+                },
+                "requested_at": {
+                    "type": "string"
+                },
+                "source": {
+                    "description": "Source is user (POST /me/deactivation) or wechat (the user cancelled\nthe mini-program's authorisation: no cooling-off).",
+                    "type": "string",
+                    "enum": [
+                        "user",
+                        "wechat"
+                    ]
+                },
+                "status": {
+                    "description": "Status is pending (cancellable with DELETE until effective_at) or\nrunning (being carried out).",
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "running"
                     ]
                 }
             }
@@ -6482,6 +6670,14 @@ const docTemplate = `{
                 "consent_current": {
                     "description": "ConsentCurrent: the caller's consent names the current privacy\nnotice's version (false with none or another).",
                     "type": "boolean"
+                },
+                "deactivation": {
+                    "description": "Deactivation is the caller's pending account cancellation (注销), or\nnull.",
+                    "allOf": [
+                        {
+                            "$ref": "#/definitions/api.deactivationResponse"
+                        }
+                    ]
                 },
                 "id": {
                     "type": "string"

@@ -67,6 +67,9 @@ func TestOpenAPI3(t *testing.T) {
 			t.Errorf("code %d is not in info.description's table", code)
 		}
 	}
+	if strings.Contains(string(docs.OpenAPI()), "x-formData-name") {
+		t.Error("x-formData-name marks left from the conversion")
+	}
 	if doc.Components.Responses["MethodNotAllowed"] == nil {
 		t.Error("no MethodNotAllowed response")
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Member statuses (API.md §6). On the roll: active, retained, suspended.
@@ -154,20 +153,28 @@ func (memberNoSeq) TableName() string { return "member_no_seq" }
 // transaction and stays locked until it ends, so numbers are unique across
 // nodes and on TiDB; a rolled-back approval gives its number back.
 func (s *MemberStore) NextMemberNo(ctx context.Context, prefix string) (string, error) {
-	db := Conn(ctx, s.db)
-	if err := Translate(db.Clauses(clause.OnConflict{DoNothing: true}).
-		Create(&memberNoSeq{Prefix: prefix, NextVal: 1}).Error); err != nil {
+	var next int64
+	err := InTx(ctx, s.db, func(ctx context.Context) error {
+		db := Conn(ctx, s.db)
+		// One upsert creates or moves the counter; SQLite returns the value
+		// in the same statement, MySQL reads it back under the row's lock.
+		if Dialect(s.db) == DialectSQLite {
+			return Translate(db.Raw(`INSERT INTO member_no_seq (prefix, next_val) VALUES (?, 2)
+				ON CONFLICT (prefix) DO UPDATE SET next_val = next_val + 1 RETURNING next_val`, prefix).Scan(&next).Error)
+		}
+		if err := db.Exec(`INSERT INTO member_no_seq (prefix, next_val) VALUES (?, 2)
+			ON DUPLICATE KEY UPDATE next_val = next_val + 1`, prefix).Error; err != nil {
+			return Translate(err)
+		}
+		return Translate(db.Raw(`SELECT next_val FROM member_no_seq WHERE prefix = ?`, prefix).Scan(&next).Error)
+	})
+	if err != nil {
 		return "", err
 	}
-	res := db.Model(&memberNoSeq{}).Where("prefix = ?", prefix).Update("next_val", gorm.Expr("next_val + 1"))
-	if err := Translate(res.Error); err != nil {
-		return "", err
+	if next < 2 {
+		return "", fmt.Errorf("member number counter %s: read %d", prefix, next)
 	}
-	var seq memberNoSeq
-	if err := Translate(db.Where("prefix = ?", prefix).Take(&seq).Error); err != nil {
-		return "", err
-	}
-	n := seq.NextVal - 1
+	n := next - 1
 	if n > 99_999_999 {
 		return "", fmt.Errorf("member numbers under %s exhausted", prefix)
 	}

@@ -106,4 +106,6 @@ var migrations = []Migration{
 	migration15,
 	migration16,
 	migration17,
+	migration18,
+	migration19,
 }

@@ -15,6 +15,9 @@ const (
 	RightsPending  = "pending"
 	RightsApproved = "approved"
 	RightsRejected = "rejected"
+	// RightsWithdrawn: the requester's account was cancelled (注销)
+	// before a decision.
+	RightsWithdrawn = "withdrawn"
 )
 
 // RightsRequest is a person's correction request or dispute about their

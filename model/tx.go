@@ -12,6 +12,13 @@ import (
 
 type txKey struct{}
 
+// txState is one attempt of an outermost InTx: its transaction and the
+// effects registered to run once it commits.
+type txState struct {
+	tx    *gorm.DB
+	after []func(context.Context)
+}
+
 // txAttempts is how often InTx runs a transaction that the database chose
 // as a deadlock victim before it gives up and returns the error.
 const txAttempts = 4
@@ -20,8 +27,8 @@ const txAttempts = 4
 // call it for every query, so a service can run several stores' writes in
 // one transaction by passing the context from InTx.
 func Conn(ctx context.Context, db *gorm.DB) *gorm.DB {
-	if tx, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return tx.WithContext(ctx)
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		return st.tx.WithContext(ctx)
 	}
 	return db.WithContext(ctx)
 }
@@ -35,22 +42,55 @@ func Conn(ctx context.Context, db *gorm.DB) *gorm.DB {
 // rows (two reviewers approving one application), and the run that follows
 // sees the winner's commit and answers as a late writer would (a stale
 // version), instead of a 500. fn must therefore do nothing outside the
-// transaction that a second run would repeat wrongly.
+// transaction that a second run would repeat wrongly: it registers such
+// effects with AfterCommit, and only the attempt that commits runs them.
 func InTx(ctx context.Context, db *gorm.DB, fn func(ctx context.Context) error) error {
-	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
-		return fn(ctx)
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		// A nested unit that fails takes its effects with it, even when the
+		// outer transaction goes on and commits.
+		mark := len(st.after)
+		err := fn(ctx)
+		if err != nil && len(st.after) > mark {
+			st.after = st.after[:mark]
+		}
+		return err
 	}
 	var err error
 	for attempt := 1; ; attempt++ {
+		st := &txState{}
 		err = db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-			return fn(context.WithValue(ctx, txKey{}, tx))
+			st.tx = tx
+			return fn(context.WithValue(ctx, txKey{}, st))
 		})
+		if err == nil {
+			for _, effect := range st.after {
+				effect(ctx)
+			}
+			return nil
+		}
 		if attempt == txAttempts || !IsDeadlock(err) || ctx.Err() != nil {
 			return err
 		}
 		// A short random pause, so the victims do not meet again at once.
 		time.Sleep(time.Duration(rand.IntN(5*attempt)+1) * time.Millisecond)
 	}
+}
+
+// AfterCommit registers effect to run once the transaction in ctx commits:
+// waking a deliverer, deleting files, dropping cache entries — whatever
+// others must see only after the change, and never after a rollback.
+// Effects run in the order registered, after the outermost InTx commits,
+// with the context that InTx was given (no transaction in it: an effect
+// that reads or writes the database does so on its own); an attempt rolled
+// back (an error, a panic, a deadlock run again) runs none of its effects.
+// Without a transaction in ctx the write has already committed, and effect
+// runs at once. An effect handles its own errors: the change stands.
+func AfterCommit(ctx context.Context, effect func(ctx context.Context)) {
+	if st, ok := ctx.Value(txKey{}).(*txState); ok {
+		st.after = append(st.after, effect)
+		return
+	}
+	effect(ctx)
 }
 
 // IsDeadlock reports whether err is the database rolling a transaction

@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/unionhub/unionhub/config"
@@ -73,6 +74,11 @@ commands:
                [--intake-share 0.1]]: fill an empty database with a generated
                province (tree, members, applications, counters) for load tests;
                K county federations take applications, that share of A goes to them
+  sample       [uscc|id] [--n N] [--region CODE] [--json] [--seed S]: print valid sample
+               unified social credit codes (91…, both check characters) and resident ID
+               numbers (adults, both genders) for trying the API by hand
+  sample photo --out FILE: a placeholder ID photo (JPEG) to upload
+  sample sheet --out FILE [--template FILE] [--n N]: an import sheet with valid rows
 
 Configuration comes from --config (YAML) and UNIONHUB_* environment
 variables; the environment wins. See README.md.`
@@ -92,6 +98,9 @@ func run(ctx context.Context, args []string, e env) error {
 	}
 	if cmd == "seed-bench" {
 		return seedBenchCmd(ctx, args, e)
+	}
+	if cmd == "sample" {
+		return sampleCmd(args, e, time.Now())
 	}
 	if cmd == "fakewechat" && len(args) > 0 && args[0] == "push" {
 		return fakePushCmd(ctx, args[1:], e)

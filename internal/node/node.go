@@ -23,6 +23,7 @@ import (
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/account"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/blob"
@@ -122,8 +123,13 @@ type Node struct {
 	Notify   *notify.Service
 	Rights   *rights.Service
 	MyData   *mydata.Service
-	Imports  *importer.Service
-	Exports  *exporter.Service
+	// Accounts cancels accounts (注销) and erases closed applications.
+	Accounts *account.Service
+	// Notice is the privacy notice the node serves and checks consents
+	// against.
+	Notice  *privacy.Notice
+	Imports *importer.Service
+	Exports *exporter.Service
 	// Blobs is the file store; JobFiles the import sheets and export files
 	// in it.
 	Blobs    blob.Store
@@ -176,7 +182,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (n *Node, err er
 	if err != nil {
 		return n, fmt.Errorf("UNIONHUB_HOLIDAYS_FILE: %w", err)
 	}
-	n.Calendar = cal
+	n.Calendar, n.Notice = cal, notice
 	logCalendar(log, cal, calendar.DateOf(now().In(cfg.Location())))
 	if err := n.openStores(ctx, cfg, opts, log); err != nil {
 		return n, err
@@ -237,6 +243,9 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (n *Node, err er
 	n.MyData = mydata.New(env, mydata.Deps{DB: db, PII: cipher, Queue: bg.Queue, Files: n.JobFiles, Images: uploads,
 		Limiter: limiter, Audit: aud})
 	bg.Worker.Register(mydata.JobKind, n.MyData.Handle)
+	n.Accounts = account.New(env, AccountDeps(n, limiter), account.Config{
+		ClosedApplicationRetention: time.Duration(cfg.ClosedApplicationRetentionDays) * 24 * time.Hour})
+	n.Accounts.Schedule(bg.Runner)
 	push, err := newPush(env, cfg, db, ident, bg)
 	if err != nil {
 		return n, err
@@ -265,7 +274,7 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (n *Node, err er
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
 		Applications: apps, Uploads: uploads, Idempotency: idempotency.New(env, db), Members: members,
 		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: n.Imports, Exports: n.Exports,
-		Privacy: notice, MyData: n.MyData, Rights: n.Rights, Push: push, Now: opts.Now})
+		Privacy: notice, MyData: n.MyData, Rights: n.Rights, Push: push, Accounts: n.Accounts, Now: opts.Now})
 	return n, nil
 }
 
@@ -397,4 +406,11 @@ func OpenBlobs(ctx context.Context, cfg config.Config) (blob.Store, error) {
 		return nil, fmt.Errorf("object storage: %w", err)
 	}
 	return s3, nil
+}
+
+// AccountDeps are the collaborators of n's account cancellations, counting
+// in limiter's cache (tests build more nodes' services from them).
+func AccountDeps(n *Node, limiter *ratelimit.Limiter) account.Deps {
+	return account.Deps{DB: n.DB, Sessions: n.Identity, Apps: n.Apps, Roll: n.Members, Files: n.Uploads,
+		JobFiles: n.JobFiles, Cards: n.Cards, Counters: limiter, Cache: n.Cache, Audit: n.Audit}
 }

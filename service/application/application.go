@@ -45,7 +45,7 @@ type Notifier interface {
 // ApplicationAssigned moves a submitted application's pending count from
 // org from to its current org.
 type Counters interface {
-	ApplicationMoved(ctx context.Context, a *model.Application, from, to string, joined *model.Member) error
+	ApplicationMoved(ctx context.Context, a *model.Application, o *model.Org, from, to string, joined *model.Member) error
 	ApplicationAssigned(ctx context.Context, a *model.Application, from int64) error
 }
 
@@ -147,12 +147,13 @@ func (s *Service) MembersOnRoll(ctx context.Context, orgID int64) (int64, error)
 	return s.members.CountOnRoll(ctx, orgID)
 }
 
-// counted moves the counters with an application, when they are wired.
-func (s *Service) counted(ctx context.Context, a *model.Application, from, to string, joined *model.Member) error {
+// counted moves the counters with an application, when they are wired; o
+// is a's union when loaded (nil: the counters read it).
+func (s *Service) counted(ctx context.Context, a *model.Application, o *model.Org, from, to string, joined *model.Member) error {
 	if s.stats == nil {
 		return nil
 	}
-	return s.stats.ApplicationMoved(ctx, a, from, to, joined)
+	return s.stats.ApplicationMoved(ctx, a, o, from, to, joined)
 }
 
 func (s *Service) record(ctx context.Context, e audit.Entry) error {

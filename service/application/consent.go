@@ -38,14 +38,13 @@ func (s *Service) GiveConsent(ctx context.Context, userID int64, in ConsentInput
 	}
 	c := &model.Consent{ID: model.NewID(), UserID: userID, Version: in.Version, PersonalInfo: *in.PersonalInfo,
 		SensitiveInfo: *in.SensitiveInfo, ShareUpward: *in.ShareUpward, GivenAt: s.now().UTC()}
-	var due []int64
 	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		prev, err := s.consents.Current(ctx, userID)
 		if err != nil && !errors.Is(err, model.ErrNotFound) {
 			return err
 		}
 		if prev != nil && withdraws(prev, c) {
-			if due, err = s.endProcessing(ctx, userID); err != nil {
+			if err := s.endProcessing(ctx, userID); err != nil {
 				return err
 			}
 		}
@@ -54,7 +53,6 @@ func (s *Service) GiveConsent(ctx context.Context, userID int64, in ConsentInput
 	if err != nil {
 		return nil, err
 	}
-	s.purge(ctx, due)
 	return c, nil
 }
 
@@ -87,10 +85,8 @@ func (s *Service) ConsentCurrent(ctx context.Context, userID int64) (bool, error
 // withdrawn and the user's files are deleted at once. A member on the roll
 // must leave first (409), since the roll cannot be kept without the data.
 func (s *Service) WithdrawConsent(ctx context.Context, userID int64) error {
-	var due []int64
-	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
-		var err error
-		if due, err = s.endProcessing(ctx, userID); err != nil {
+	return model.InTx(ctx, s.db, func(ctx context.Context) error {
+		if err := s.endProcessing(ctx, userID); err != nil {
 			return err
 		}
 		n, err := s.consents.Withdraw(ctx, userID, s.now().UTC())
@@ -102,34 +98,34 @@ func (s *Service) WithdrawConsent(ctx context.Context, userID int64) error {
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	s.purge(ctx, due)
-	return nil
 }
 
 // endProcessing is what any withdrawal does, in its transaction: a member
 // on the roll is refused (409); the open application is withdrawn; every
-// file of the user is due now, so no read serves it from this moment (the
-// ids are returned for Purge after commit). What the reviewers may still
+// file of the user is due now, so no read serves it from this moment, and
+// is deleted once the transaction commits. What the reviewers may still
 // read of past applications is decided at each read (Withheld).
-func (s *Service) endProcessing(ctx context.Context, userID int64) ([]int64, error) {
+func (s *Service) endProcessing(ctx context.Context, userID int64) error {
 	if _, err := s.members.OnRollIDForUser(ctx, userID); err == nil {
-		return nil, service.E(service.KindConflict, "您是在册会员，需先办理退会才能撤回同意")
+		return service.E(service.KindConflict, "您是在册会员，需先办理退会才能撤回同意")
 	} else if !errors.Is(err, model.ErrNotFound) {
-		return nil, err
+		return err
 	}
 	a, err := s.apps.Open(ctx, userID)
 	switch {
 	case err == nil:
 		if err := s.withdraw(ctx, a); err != nil {
-			return nil, err
+			return err
 		}
 	case !errors.Is(err, model.ErrNotFound):
-		return nil, err
+		return err
 	}
-	return s.uploads.ExpireOwned(ctx, userID, s.now().UTC())
+	due, err := s.uploads.ExpireOwned(ctx, userID, s.now().UTC())
+	if err != nil {
+		return err
+	}
+	model.AfterCommit(ctx, func(ctx context.Context) { s.purge(ctx, due) })
+	return nil
 }
 
 // purge deletes files made due by a committed withdrawal. A failure is
@@ -155,7 +151,7 @@ func (s *Service) withdraw(ctx context.Context, a *model.Application) error {
 	if err != nil {
 		return err
 	}
-	if err := s.counted(ctx, a, a.Status, model.AppWithdrawn, nil); err != nil {
+	if err := s.counted(ctx, a, nil, a.Status, model.AppWithdrawn, nil); err != nil {
 		return err
 	}
 	if err := s.logMove(ctx, a, a.Version+1, model.EventWithdrawn, a.OrgID, ""); err != nil {

@@ -37,7 +37,7 @@ func (s *Service) CloseForDissolution(ctx context.Context, o *model.Org, actor i
 	}); err != nil {
 		return false, stale(err)
 	}
-	if err := s.counted(ctx, a, model.AppSubmitted, model.AppRejected, nil); err != nil {
+	if err := s.counted(ctx, a, nil, model.AppSubmitted, model.AppRejected, nil); err != nil {
 		return false, err
 	}
 	if err := s.logMove(ctx, a, a.Version+1, model.EventRejected, a.OrgID, reason); err != nil {

@@ -255,7 +255,7 @@ func (s *Service) prepareSubmit(ctx context.Context, a *model.Application) error
 // afterSubmit counts a submitted (or resubmitted: kind) application,
 // records the move and queues the content check.
 func (s *Service) afterSubmit(ctx context.Context, a *model.Application, kind string) error {
-	if err := s.counted(ctx, a, "", model.AppSubmitted, nil); err != nil {
+	if err := s.counted(ctx, a, nil, "", model.AppSubmitted, nil); err != nil {
 		return err
 	}
 	if err := s.logMove(ctx, a, a.Version, kind, a.OrgID, ""); err != nil {

@@ -30,7 +30,8 @@ var decisionTitles = map[string]struct{ title, result string }{
 }
 
 // tell records the applicant's in-app notice and subscribe message. The
-// template's keys are ResultTemplateFields'.
+// template's keys are ResultTemplateFields'. The recipient's openid is
+// read by the notifier only when a subscribe message is queued.
 func (s *Service) tell(ctx context.Context, a *model.Application, o *model.Org, to, reason string) error {
 	t := decisionTitles[to]
 	body := o.Name + "：" + t.result
@@ -42,9 +43,6 @@ func (s *Service) tell(ctx context.Context, a *model.Application, o *model.Org, 
 		Page: DetailPage + "?id=" + itoa(a.ID),
 		TemplateData: map[string]string{"thing1": truncate(o.Name, 20), "phrase2": t.result,
 			"thing3": truncate(orDash(reason), 20), "time4": s.now().In(s.loc).Format("2006-01-02 15:04")}}
-	if u, err := s.users.Get(ctx, a.UserID); err == nil {
-		n.OpenID = u.OpenID
-	}
 	return s.notify(ctx, n)
 }
 

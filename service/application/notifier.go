@@ -15,16 +15,12 @@ type Notices struct {
 	Template string // UNIONHUB_WECHAT_TEMPLATE_APPLICATION_RESULT; empty: no WeChat message
 }
 
-// Notify records n in the caller's transaction and wakes the deliverer;
-// delivery happens after the commit.
+// Notify records n in the caller's transaction; the deliverer is woken,
+// and delivers, after the commit.
 func (t Notices) Notify(ctx context.Context, n Notice) error {
 	out := notify.Notification{UserID: n.UserID, Kind: n.Kind, Title: n.Title, Body: n.Body, Data: n.Data}
 	if t.Template != "" && n.TemplateData != nil {
 		out.Subscribe = &wechat.SubscribeMessage{ToUser: n.OpenID, TemplateID: t.Template, Page: n.Page, Data: n.TemplateData}
 	}
-	if err := t.Service.Notify(ctx, out); err != nil {
-		return err
-	}
-	t.Service.Wake()
-	return nil
+	return t.Service.Notify(ctx, out)
 }

@@ -87,10 +87,11 @@ func (s *Service) Detail(ctx context.Context, sc access.Scope, id int64) (*model
 func (s *Service) Approve(ctx context.Context, sc access.Scope, id int64, d Decision) (*Approved, error) {
 	var out *Approved
 	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
-		a, o, err := s.decidable(ctx, sc, id, d)
+		dc, err := s.decidable(ctx, sc, id, d)
 		if err != nil {
 			return err
 		}
+		a, o := &dc.Application, &dc.Org
 		if o.Type != model.OrgGrassroots { // an intake point takes no members
 			return service.InvalidField("org_id", "该申请在属地总工会，请先分配到基层工会再审批")
 		}
@@ -98,19 +99,18 @@ func (s *Service) Approve(ctx context.Context, sc access.Scope, id int64, d Deci
 			return errUnionClosed
 		}
 		now := s.now().UTC()
+		memberID := model.NewID() // known now, so the one UPDATE links the member
 		if err := s.apps.Transition(ctx, a.ID, d.Version, []string{model.AppSubmitted}, map[string]any{
 			"status": model.AppApproved, "open_key": nil, "reviewed_by": sc.UserID, "reviewed_at": now, "updated_at": now,
+			"member_id": memberID,
 		}); err != nil {
 			return stale(err)
 		}
-		m, err := s.enrol(ctx, a, o, sc.UserID)
+		m, err := s.enrol(ctx, a, o, memberID, dc.UserPhoneIdx, sc.UserID)
 		if err != nil {
 			return err
 		}
-		if err := s.apps.SetMember(ctx, a.ID, m.ID); err != nil {
-			return err
-		}
-		if err := s.counted(ctx, a, model.AppSubmitted, model.AppApproved, m); err != nil {
+		if err := s.counted(ctx, a, o, model.AppSubmitted, model.AppApproved, m); err != nil {
 			return err
 		}
 		if err := s.logMove(ctx, a, d.Version+1, model.EventApproved, a.OrgID, ""); err != nil {
@@ -119,9 +119,12 @@ func (s *Service) Approve(ctx context.Context, sc access.Scope, id int64, d Deci
 		if err := s.afterDecision(ctx, sc, a, o, model.AppApproved, "", "application.approve"); err != nil {
 			return err
 		}
-		a, err = s.apps.Get(ctx, a.ID)
-		out = &Approved{Application: a, Member: m}
-		return err
+		// What the UPDATE wrote, without reading it back.
+		after := *a
+		after.Status, after.OpenKey, after.Version, after.MemberID = model.AppApproved, nil, a.Version+1, &memberID
+		after.ReviewedBy, after.ReviewedAt, after.UpdatedAt = &sc.UserID, &now, now
+		out = &Approved{Application: &after, Member: m}
+		return nil
 	})
 	return out, err
 }
@@ -147,10 +150,11 @@ func (s *Service) decide(ctx context.Context, sc access.Scope, id int64, d Decis
 	}
 	var out *model.Application
 	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
-		a, o, err := s.decidable(ctx, sc, id, d)
+		dc, err := s.decidable(ctx, sc, id, d)
 		if err != nil {
 			return err
 		}
+		a, o := &dc.Application, &dc.Org
 		now := s.now().UTC()
 		fields := map[string]any{"status": to, "review_reason": reason, "reviewed_by": sc.UserID,
 			"reviewed_at": now, "updated_at": now}
@@ -160,7 +164,7 @@ func (s *Service) decide(ctx context.Context, sc access.Scope, id int64, d Decis
 		if err := s.apps.Transition(ctx, a.ID, d.Version, []string{model.AppSubmitted}, fields); err != nil {
 			return stale(err)
 		}
-		if err := s.counted(ctx, a, model.AppSubmitted, to, nil); err != nil {
+		if err := s.counted(ctx, a, o, model.AppSubmitted, to, nil); err != nil {
 			return err
 		}
 		if err := s.logMove(ctx, a, d.Version+1, to, a.OrgID, reason); err != nil { // the kinds are the statuses
@@ -175,21 +179,22 @@ func (s *Service) decide(ctx context.Context, sc access.Scope, id int64, d Decis
 	return out, err
 }
 
-// decidable loads an application in scope that can be decided now.
-func (s *Service) decidable(ctx context.Context, sc access.Scope, id int64, d Decision) (*model.Application, *model.Org, error) {
-	a, err := s.apps.GetInScope(ctx, id, sc.Paths(access.Review))
+// decidable loads an application in scope that can be decided now, with
+// its union and the applicant's bound phone, in one read.
+func (s *Service) decidable(ctx context.Context, sc access.Scope, id int64, d Decision) (*model.Decidable, error) {
+	dc, err := s.apps.Decidable(ctx, id, sc.Paths(access.Review))
 	if err != nil {
-		return nil, nil, notFound(err)
+		return nil, notFound(err)
 	}
-	if a.Status != model.AppSubmitted || a.Version != d.Version {
-		return nil, nil, errStale
+	if dc.Status != model.AppSubmitted || dc.Version != d.Version {
+		return nil, errStale
 	}
-	o, err := s.orgs.Get(ctx, a.OrgID)
-	return a, o, err
+	return dc, nil
 }
 
-// enrol creates the member record of an approved application.
-func (s *Service) enrol(ctx context.Context, a *model.Application, o *model.Org, actor int64) (*model.Member, error) {
+// enrol creates member id, the record of an approved application, with the
+// phone the applicant has bound (phoneIdx, nil for none).
+func (s *Service) enrol(ctx context.Context, a *model.Application, o *model.Org, id int64, phoneIdx *string, actor int64) (*model.Member, error) {
 	if a.IDNumberEnc == nil || a.IDNumberIdx == nil {
 		return nil, errors.New("approved application without an ID number")
 	}
@@ -198,11 +203,6 @@ func (s *Service) enrol(ctx context.Context, a *model.Application, o *model.Org,
 		return nil, err
 	}
 	now := s.now().UTC()
-	var phoneIdx *string
-	if u, err := s.users.Get(ctx, a.UserID); err == nil {
-		phoneIdx = u.PhoneIdx
-	}
-	id := model.NewID()
 	idEnc, err := s.pii.Reseal(pii.ApplicationIDNumber.Row(a.ID), pii.MemberIDNumber.Row(id), *a.IDNumberEnc)
 	if err != nil {
 		return nil, err

@@ -204,3 +204,18 @@ func expiry(now time.Time, ttl time.Duration) time.Time {
 	}
 	return now.Add(ttl)
 }
+
+// Snapshot returns every live key with its value, for tests that scan
+// the cache for what it must no longer hold.
+func (m *Memory) Snapshot() map[string]string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.now()
+	out := make(map[string]string, len(m.entries))
+	for k, e := range m.entries {
+		if !e.expired(now) {
+			out[k] = e.value
+		}
+	}
+	return out
+}

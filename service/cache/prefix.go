@@ -53,3 +53,6 @@ func (p *Prefixed) Prefetch(ctx context.Context, keys ...string) context.Context
 	}
 	return p.Cache.Prefetch(ctx, full...)
 }
+
+// Prefix returns the prefix of every key.
+func (p *Prefixed) Prefix() string { return p.prefix }

@@ -132,27 +132,26 @@ func (s *Service) ReissueAsAdmin(ctx context.Context, sc access.Scope, memberID 
 		Target: "member:" + itoa(r.ID), Detail: map[string]any{"card_version": r.CardVersion + 1}})
 }
 
-// reissue bumps the card version (and records entry) in one transaction,
-// then invalidates the cached state so every node refuses older tokens.
+// reissue bumps the card version (and records entry) in one transaction;
+// once it commits the cached state is invalidated, so every node refuses
+// older tokens.
 func (s *Service) reissue(ctx context.Context, memberID int64, entry *audit.Entry) error {
-	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
+	return model.InTx(ctx, s.db, func(ctx context.Context) error {
 		if err := s.cards.BumpCardVersion(ctx, memberID, s.now().UTC()); err != nil {
 			if errors.Is(err, model.ErrNotFound) {
 				return errMemberNotFound // left the roll meanwhile
 			}
 			return err
 		}
+		model.AfterCommit(ctx, func(ctx context.Context) {
+			if err := s.Invalidate(ctx, memberID); err != nil {
+				s.log.ErrorContext(ctx, "card reissued but the cache was not told; older tokens verify until the cached state expires",
+					"member_id", memberID, "err", err)
+			}
+		})
 		if entry != nil && s.audit != nil {
 			return s.audit.Record(ctx, *entry)
 		}
 		return nil
 	})
-	if err != nil {
-		return err
-	}
-	if err := s.Invalidate(ctx, memberID); err != nil {
-		s.log.ErrorContext(ctx, "card reissued but the cache was not told; older tokens verify until the cached state expires",
-			"member_id", memberID, "err", err)
-	}
-	return nil
 }

@@ -124,3 +124,18 @@ func orgCodeCheckChar(body string) byte {
 		return byte('0' + c)
 	}
 }
+
+// OrgCodeCheckChar returns the GB 11714 check character of an organisation
+// code body: eight digits or upper-case letters (characters 9–16 of a
+// unified social credit code), or 0 for anything else.
+func OrgCodeCheckChar(body string) byte {
+	if len(body) != 8 {
+		return 0
+	}
+	for i := 0; i < len(body); i++ {
+		if c := body[i]; (c < '0' || c > '9') && (c < 'A' || c > 'Z') {
+			return 0
+		}
+	}
+	return orgCodeCheckChar(body)
+}

@@ -15,7 +15,6 @@ import (
 
 // record is a row that passed every check, ready to go on the roll.
 type record struct {
-	row        int
 	person     model.Person
 	employment model.Employment
 	idNumber   string

@@ -77,21 +77,13 @@ type Correction struct {
 // Correct applies a correction with its reason; a `correction` event
 // records it. The version must be current.
 func (s *Service) Correct(ctx context.Context, sc access.Scope, id int64, c Correction) (*model.Member, error) {
-	var out *model.Member
-	err := model.InTx(ctx, s.db, func(ctx context.Context) (err error) {
-		out, err = s.CorrectTx(ctx, sc, id, c)
-		return err
-	})
-	if err == nil {
-		s.invalidate(ctx, id)
-	}
-	return out, err
+	return s.CorrectTx(ctx, sc, id, c)
 }
 
 // CorrectTx is Correct inside the caller's transaction (an approved
 // correction request applies it this way, API.md §10): the same checks,
-// event, audit entry, counters and record_changed notice. The caller drops
-// the cached card with InvalidateCard once its transaction has committed.
+// event, audit entry, counters and record_changed notice; the cached card
+// is dropped once the caller's transaction commits.
 func (s *Service) CorrectTx(ctx context.Context, sc access.Scope, id int64, c Correction) (*model.Member, error) {
 	var bad []service.FieldError
 	add := func(f, msg string) { bad = append(bad, service.FieldError{Field: f, Message: msg}) }
@@ -139,6 +131,7 @@ func (s *Service) CorrectTx(ctx context.Context, sc access.Scope, id int64, c Co
 			return err
 		}
 		out = after
+		s.invalidate(ctx, m.ID)
 		return s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: m.OrgID, Action: "member.correct",
 			Target: "member:" + itoa(m.ID), Detail: map[string]any{"fields": changed, "reason": reason}})
 	})
@@ -162,10 +155,6 @@ func (s *Service) CheckCorrection(m *model.Member, c Correction, prefix string) 
 	}
 	return fieldNames(changed), nil
 }
-
-// InvalidateCard drops a member's cached card state after a change made
-// with CorrectTx has committed.
-func (s *Service) InvalidateCard(ctx context.Context, memberID int64) { s.invalidate(ctx, memberID) }
 
 // correctionFields validates c against m and returns the columns to write.
 func (s *Service) correctionFields(m *model.Member, c Correction, add func(string, string)) (map[string]any, []string) {

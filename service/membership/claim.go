@@ -81,12 +81,10 @@ func (s *Service) Claim(ctx context.Context, userID int64, name, idNumber string
 			Target: "member:" + itoa(m.ID), Detail: detail}); err != nil {
 			return err
 		}
+		s.invalidate(ctx, m.ID)
 		out, err = s.members.Get(ctx, m.ID)
 		return err
 	})
-	if err == nil {
-		s.invalidate(ctx, out.ID)
-	}
 	return out, err
 }
 

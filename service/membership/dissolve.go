@@ -138,7 +138,6 @@ type dissolveRun struct {
 	job     *jobs.Job
 	payload org.DissolvePayload
 	prog    org.DissolveProgress // as committed
-	moved   []int64              // members of the step at hand, for the card cache
 }
 
 // stepFunc does one step's work in the transaction in ctx, next being the
@@ -159,9 +158,6 @@ func (r *dissolveRun) drain(ctx context.Context, step stepFunc) error {
 			return err
 		}
 		r.prog = next
-		for _, id := range r.moved {
-			r.d.members.invalidate(ctx, id)
-		}
 		if r.d.cfg.AfterBatch != nil {
 			r.d.cfg.AfterBatch(ctx, r.prog)
 		}
@@ -173,7 +169,6 @@ func (r *dissolveRun) try(ctx context.Context, step stepFunc) (org.DissolveProgr
 	var err error
 	for range stepTries {
 		next := r.prog
-		r.moved = nil
 		err = model.InTx(ctx, r.d.members.db, func(ctx context.Context) error { return step(ctx, &next) })
 		switch {
 		case err == nil:

@@ -89,7 +89,9 @@ func (r *dissolveRun) moveBatch(ctx context.Context, next *org.DissolveProgress)
 	if err := r.saveProgress(ctx, *next); err != nil {
 		return err
 	}
-	r.moved = ids
+	for _, id := range ids {
+		s.invalidate(ctx, id) // once the step commits
+	}
 	memberIDs := make([]string, len(ids))
 	for i, id := range ids {
 		memberIDs[i] = itoa(id)

@@ -101,15 +101,19 @@ func (s *Service) changed(ctx context.Context, before, after *model.Member, ev *
 	return s.members.AddEvent(ctx, ev)
 }
 
-// invalidate drops the card state after the change committed; a failure
-// is logged (the cache entry expires on its own) rather than undoing it.
+// invalidate drops the member's card state once the transaction in ctx
+// commits (model.AfterCommit), so no node serves the card as it was; a
+// failure is logged (the cache entry expires on its own) rather than
+// undoing the change.
 func (s *Service) invalidate(ctx context.Context, memberID int64) {
 	if s.cards == nil {
 		return
 	}
-	if err := s.cards.Invalidate(ctx, memberID); err != nil {
-		s.log.ErrorContext(ctx, "card cache invalidation failed", "member_id", memberID, "err", err)
-	}
+	model.AfterCommit(ctx, func(ctx context.Context) {
+		if err := s.cards.Invalidate(ctx, memberID); err != nil {
+			s.log.ErrorContext(ctx, "card cache invalidation failed", "member_id", memberID, "err", err)
+		}
+	})
 }
 
 func (s *Service) record(ctx context.Context, e audit.Entry) error {

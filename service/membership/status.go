@@ -77,9 +77,6 @@ func (s *Service) ChangeStatus(ctx context.Context, sc access.Scope, id int64, c
 		return s.record(ctx, audit.Entry{ActorID: sc.UserID, OrgID: m.OrgID, Action: "member.status",
 			Target: "member:" + itoa(m.ID), Detail: map[string]any{"from": m.Status, "to": ch.Status, "reason": reason}})
 	})
-	if err == nil {
-		s.invalidate(ctx, id)
-	}
 	return out, err
 }
 
@@ -110,6 +107,7 @@ func (s *Service) move(ctx context.Context, m *model.Member, to, reason string, 
 		return nil, 0, err
 	}
 	next.Version = m.Version + 1
+	s.invalidate(ctx, m.ID) // the card follows at once
 	var after *model.Member
 	if onRoll(to) {
 		after = &next
@@ -146,9 +144,6 @@ func (s *Service) Leave(ctx context.Context, userID int64, reason string) (*mode
 		out, _, err = s.move(ctx, m, model.MemberLeft, reason, userID)
 		return err
 	})
-	if err == nil {
-		s.invalidate(ctx, out.ID)
-	}
 	return out, err
 }
 

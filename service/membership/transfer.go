@@ -106,7 +106,6 @@ func (s *Service) DecideTransfer(ctx context.Context, sc access.Scope, id int64,
 		return nil, service.InvalidField("reason", err.Error())
 	}
 	var out *model.Transfer
-	var memberID int64
 	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		t, err := s.transfers.GetForDestination(ctx, id, sc.Paths(access.Review))
 		if errors.Is(err, model.ErrNotFound) {
@@ -137,8 +136,8 @@ func (s *Service) DecideTransfer(ctx context.Context, sc access.Scope, id int64,
 			if err := s.moveMember(ctx, t, sc.UserID, reason); err != nil {
 				return err
 			}
+			s.invalidate(ctx, t.MemberID)
 		}
-		memberID = t.MemberID
 		if err := s.tellTransfer(ctx, t, approve, reason); err != nil {
 			return err
 		}
@@ -153,9 +152,6 @@ func (s *Service) DecideTransfer(ctx context.Context, sc access.Scope, id int64,
 		out, err = s.transfers.GetForDestination(ctx, t.ID, sc.Paths(access.Review))
 		return err
 	})
-	if err == nil && approve {
-		s.invalidate(ctx, memberID)
-	}
 	return out, err
 }
 
@@ -213,8 +209,5 @@ func (s *Service) tellTransfer(ctx context.Context, t *model.Transfer, approved 
 	}
 	n := application.Notice{UserID: t.UserID, Kind: "transfer_" + map[bool]string{true: "approved", false: "rejected"}[approved],
 		Title: title, Body: body, Data: map[string]any{"transfer_id": itoa(t.ID)}}
-	if u, err := s.users.Get(ctx, t.UserID); err == nil {
-		n.OpenID = u.OpenID
-	}
-	return s.notify(ctx, n)
+	return s.notify(ctx, n) // the notifier reads the openid if a subscribe message goes
 }

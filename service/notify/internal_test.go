@@ -58,7 +58,8 @@ func TestRunPollsWakesAndStops(t *testing.T) {
 		passes := make(chan int)
 		d.passed = func(n int) { passes <- n }
 		svc := New(Deps{DB: db, Waker: d})
-		note := func() {
+		quiet := New(Deps{DB: db}) // wakes nobody: its message waits for a poll
+		note := func(svc *Service) {
 			if _, err := svc.Subscribe(context.Background(), 1, map[string]string{"tmpl": SubscribeAccept}); err != nil {
 				t.Fatal(err)
 			}
@@ -74,12 +75,11 @@ func TestRunPollsWakesAndStops(t *testing.T) {
 		if n := <-passes; n != 0 {
 			t.Fatalf("first pass sent %d", n)
 		}
-		note()
-		svc.Wake() // after the commit
+		note(svc) // wakes the deliverer after its commit
 		if n := <-passes; n != 1 {
 			t.Fatalf("woken pass sent %d", n)
 		}
-		note()
+		note(quiet)
 		polls <- time.Now()
 		if n := <-passes; n != 1 {
 			t.Fatalf("polled pass sent %d", n)

@@ -94,8 +94,9 @@ var ErrNotFound = service.E(service.KindNotFound, "没有找到该消息")
 // transaction in ctx (model.InTx) when there is one: they commit or roll
 // back with the caller's change. The subscribe message is queued only when
 // the user's balance for its template gives one, taken in the same
-// transaction. It makes no WeChat call; call Wake after the commit to send
-// the message at once.
+// transaction. It makes no WeChat call: the Deliverer is woken once the
+// outermost transaction commits (model.AfterCommit), so it finds the
+// message, and never for one rolled back.
 func (s *Service) Notify(ctx context.Context, n Notification) error {
 	return model.InTx(ctx, s.db, func(ctx context.Context) error { return s.notify(ctx, n) })
 }
@@ -134,12 +135,17 @@ func (s *Service) notify(ctx context.Context, n Notification) error {
 	if err != nil {
 		return err
 	}
-	return s.outbox.Create(ctx, &model.OutboxMessage{ID: model.NewID(), Kind: OutboxSubscribe,
-		Payload: string(payload), Status: model.OutboxPending, NextAttemptAt: now, CreatedAt: now})
+	if err := s.outbox.Create(ctx, &model.OutboxMessage{ID: model.NewID(), Kind: OutboxSubscribe,
+		Payload: string(payload), Status: model.OutboxPending, NextAttemptAt: now, CreatedAt: now}); err != nil {
+		return err
+	}
+	model.AfterCommit(ctx, func(context.Context) { s.Wake() })
+	return nil
 }
 
-// Wake asks the Deliverer to look at the outbox now; call it after the
-// transaction that notified commits. Best effort: other nodes poll.
+// Wake asks the Deliverer to look at the outbox now; Notify calls it after
+// the transaction that queued a message commits. Best effort: other nodes
+// poll.
 func (s *Service) Wake() {
 	if s.waker != nil {
 		s.waker.Wake()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -23,10 +24,20 @@ func approved(userID int64, sub *wechat.SubscribeMessage) notify.Notification {
 		Body: "欢迎加入工会", Data: map[string]any{"application_id": "42"}, Subscribe: sub}
 }
 
+// wakes counts the deliverer's wake-ups.
+type wakes struct{ n atomic.Int32 }
+
+func (w *wakes) Wake() { w.n.Add(1) }
+
+// TestNotifyFollowsTransaction: the notice, its outbox message and the
+// deliverer's wake-up follow the caller's transaction: nothing of a rolled
+// back one, and the wake only after the commit (else the deliverer may
+// look, find nothing yet and sleep until its next poll).
 func TestNotifyFollowsTransaction(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		svc := notify.New(notify.Deps{DB: db, Now: newClock().Now})
+		woken := &wakes{}
+		svc := notify.New(notify.Deps{DB: db, Now: newClock().Now, Waker: woken})
 		u := newUser(t, db)
 		grant(t, svc, u.ID, template) // the rolled-back notice gives it back
 		errDecision := errors.New("the decision failed")
@@ -40,16 +51,25 @@ func TestNotifyFollowsTransaction(t *testing.T) {
 			t.Fatal(err)
 		}
 		items, _, err := svc.List(ctx, u.ID, model.Page{Limit: 10})
-		if err != nil || len(items) != 0 || len(outboxRows(t, db)) != 0 {
-			t.Fatalf("rolled back: %d notifications, %d outbox rows, %v", len(items), len(outboxRows(t, db)), err)
+		if err != nil || len(items) != 0 || len(outboxRows(t, db)) != 0 || woken.n.Load() != 0 {
+			t.Fatalf("rolled back: %d notifications, %d outbox rows, %d wakes, %v", len(items), len(outboxRows(t, db)), woken.n.Load(), err)
 		}
 
 		err = model.InTx(ctx, db, func(ctx context.Context) error {
-			return svc.Notify(ctx, approved(u.ID, &wechat.SubscribeMessage{TemplateID: template,
-				Page: "pages/application/detail?id=42", Data: map[string]string{"thing1": "已通过"}}))
+			if err := svc.Notify(ctx, approved(u.ID, &wechat.SubscribeMessage{TemplateID: template,
+				Page: "pages/application/detail?id=42", Data: map[string]string{"thing1": "已通过"}})); err != nil {
+				return err
+			}
+			if n := woken.n.Load(); n != 0 {
+				t.Errorf("%d wakes before the commit", n)
+			}
+			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
+		}
+		if n := woken.n.Load(); n != 1 {
+			t.Fatalf("%d wakes after the commit, want 1", n)
 		}
 		items, _, err = svc.List(ctx, u.ID, model.Page{Limit: 10})
 		if err != nil || len(items) != 1 || items[0].Data["application_id"] != "42" || items[0].ReadAt != nil {
@@ -68,8 +88,8 @@ func TestNotifyFollowsTransaction(t *testing.T) {
 		if err := svc.Notify(ctx, approved(u.ID, nil)); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := svc.UnreadCount(ctx, u.ID); err != nil || n != 3 || len(outboxRows(t, db)) != 1 {
-			t.Fatalf("unread %d, outbox %d, %v", n, len(outboxRows(t, db)), err)
+		if n, err := svc.UnreadCount(ctx, u.ID); err != nil || n != 3 || len(outboxRows(t, db)) != 1 || woken.n.Load() != 1 {
+			t.Fatalf("unread %d, outbox %d, wakes %d, %v", n, len(outboxRows(t, db)), woken.n.Load(), err)
 		}
 	})
 }

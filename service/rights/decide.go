@@ -80,7 +80,6 @@ func (s *Service) Decide(ctx context.Context, sc access.Scope, id int64, d Decis
 		return nil, err
 	}
 	var out *model.RightsRequest
-	var corrected int64
 	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
 		r, err := s.requests.GetInScope(ctx, id, sc.Paths(access.Rights))
 		if errors.Is(err, model.ErrNotFound) {
@@ -114,7 +113,6 @@ func (s *Service) Decide(ctx context.Context, sc access.Scope, id int64, d Decis
 			if err := s.apply(ctx, sc, r); err != nil {
 				return err
 			}
-			corrected = *r.MemberID
 		}
 		if err := s.tell(ctx, r, d.Approve, reason); err != nil {
 			return err
@@ -127,9 +125,6 @@ func (s *Service) Decide(ctx context.Context, sc access.Scope, id int64, d Decis
 		out, err = s.requests.Get(ctx, r.ID)
 		return err
 	})
-	if err == nil && corrected != 0 {
-		s.members.InvalidateCard(ctx, corrected)
-	}
 	return out, err
 }
 

@@ -33,7 +33,6 @@ type Roll interface {
 	Get(ctx context.Context, sc access.Scope, id int64) (*model.Member, error)
 	CheckCorrection(m *model.Member, c membership.Correction, prefix string) ([]string, error)
 	CorrectTx(ctx context.Context, sc access.Scope, id int64, c membership.Correction) (*model.Member, error)
-	InvalidateCard(ctx context.Context, memberID int64)
 }
 
 // Notifier tells a user (application.Notices), in the caller's
@@ -73,7 +72,6 @@ type Service struct {
 	requests *model.RightsStore
 	roll     *model.MemberStore
 	apps     *model.ApplicationStore
-	users    *model.UserStore
 }
 
 // New returns the rights service.
@@ -85,7 +83,7 @@ func New(env service.Env, d Deps) *Service {
 	return &Service{db: d.DB, pii: d.PII, members: d.Members, notifier: d.Notifier, audit: d.Audit,
 		calendar: d.Calendar, now: env.Now, loc: env.Location, log: env.Log,
 		requests: model.NewRightsStore(d.DB), roll: model.NewMemberStore(d.DB),
-		apps: model.NewApplicationStore(d.DB), users: model.NewUserStore(d.DB)}
+		apps: model.NewApplicationStore(d.DB)}
 }
 
 // Today returns today's business date.
@@ -107,10 +105,7 @@ func (s *Service) notify(ctx context.Context, n application.Notice) error {
 	if s.notifier == nil {
 		return nil
 	}
-	if u, err := s.users.Get(ctx, n.UserID); err == nil {
-		n.OpenID = u.OpenID
-	}
-	return s.notifier.Notify(ctx, n)
+	return s.notifier.Notify(ctx, n) // it reads the openid if a subscribe message goes
 }
 
 var (

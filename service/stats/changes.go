@@ -115,14 +115,18 @@ func (s *Service) MembersChanged(ctx context.Context, before, after []*model.Mem
 // move from → to (from "" for a new one), in the caller's transaction:
 // submitted counts as pending; an approval or rejection counts in this
 // month's approvals or rejections. joined is the member an approval put on
-// the roll (nil otherwise), counted in the same pass.
-func (s *Service) ApplicationMoved(ctx context.Context, a *model.Application, from, to string, joined *model.Member) error {
+// the roll (nil otherwise), counted in the same pass. o is a's union when
+// the caller has it loaded (nil: it is read).
+func (s *Service) ApplicationMoved(ctx context.Context, a *model.Application, o *model.Org, from, to string, joined *model.Member) error {
 	d := Delta{Pending: flag(to == model.AppSubmitted) - flag(from == model.AppSubmitted),
 		Approved: flag(to == model.AppApproved), Rejected: flag(to == model.AppRejected)}
 	if from == to {
 		d = Delta{}
 	}
 	b := s.Batch()
+	if o != nil && o.ID == a.OrgID {
+		b.orgs[o.ID] = o
+	}
 	if err := b.Apply(ctx, a.OrgID, a.ID, d, s.now()); err != nil {
 		return err
 	}

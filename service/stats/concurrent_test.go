@@ -115,5 +115,5 @@ func (w *world) decideTx(ctx context.Context, a *model.Application, approve bool
 			return err
 		}
 	}
-	return w.st.ApplicationMoved(ctx, a, model.AppSubmitted, to, m)
+	return w.st.ApplicationMoved(ctx, a, nil, model.AppSubmitted, to, m)
 }

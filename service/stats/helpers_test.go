@@ -232,7 +232,7 @@ func (w *world) apply(o *model.Org, submit bool) *model.Application {
 			return err
 		}
 		if submit {
-			return w.st.ApplicationMoved(ctx, a, "", model.AppSubmitted, nil)
+			return w.st.ApplicationMoved(ctx, a, nil, "", model.AppSubmitted, nil)
 		}
 		return nil
 	})
@@ -262,7 +262,7 @@ func (w *world) move(a *model.Application, to string) *model.Member {
 				return err
 			}
 		}
-		return w.st.ApplicationMoved(ctx, a, a.Status, to, joined)
+		return w.st.ApplicationMoved(ctx, a, nil, a.Status, to, joined)
 	})
 	a.Status, a.Version = to, a.Version+1
 	return joined

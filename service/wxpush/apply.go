@@ -8,10 +8,17 @@ import (
 	"github.com/unionhub/unionhub/model"
 )
 
-// PhoneScope is the RevokeInfo entry of the phone-number authorisation
-// (getPhoneNumber). RevokeInfo lists the revoked scopes, separated by
-// commas; check the value against WeChat's 授权用户信息变更 documentation
-// when it changes.
+// PhoneScope is the RevokeInfo value of the phone-number authorisation
+// (getPhoneNumber). Checked against WeChat's mini-program documentation of
+// the event, 授权用户信息变更 (authorized_user_information_changes,
+// developers.weixin.qq.com/miniprogram/dev/server/event_push/platform/
+// authorized_user_information_changes), whose Body.RevokeInfo enum lists
+// 1 车牌号, 2 地址, 3 发票信息, 4 蓝牙, 5 麦克风, 6 昵称和头像, 7 摄像头,
+// 8 手机号, 12 微信运动步数, 13 位置信息, 14–20 (media, files, e-mail,
+// chosen location, nickname and avatar components). The 2xx values (201
+// 地址 …) belong to 服务号 web pages and 301 to mobile apps, not to
+// mini-programs. The documentation shows one value per event; the parser
+// accepts a comma-separated list too, in case WeChat batches them.
 const PhoneScope = "8"
 
 // errNotSubscribed is 43101, the sent event's "user refused".
@@ -56,20 +63,25 @@ func revokesPhone(info string) bool {
 }
 
 // cancel starts the deactivation WeChat asks for, without cooling-off:
-// the request is recorded, due now, and every session ends at once. The
-// deletion itself is the deactivation job's (issue 14 item 5), which
-// carries out the pending requests whose effective_at has passed.
+// the request is recorded (or the user's pending one made due), due now,
+// and every session ends at once. The deletion itself is the periodic
+// task of service/account, which carries out the pending requests whose
+// effective_at has passed.
 func (r *Receiver) cancel(ctx context.Context, userID int64) error {
 	pending, err := r.deacts.Pending(ctx, userID)
 	if err != nil {
 		return err
 	}
+	now := r.now().UTC()
 	if len(pending) == 0 {
-		now := r.now().UTC()
 		if err := r.deacts.Create(ctx, &model.DeactivationRequest{ID: model.NewID(), UserID: userID, RequestedAt: now,
 			EffectiveAt: now, Source: model.DeactivationSourceWeChat, Status: model.DeactivationPending}); err != nil {
 			return err
 		}
+	} else if _, err := r.deacts.DueNow(ctx, userID, now); err != nil {
+		// The user's own request, still in its cooling-off: WeChat's
+		// cancellation has none.
+		return err
 	}
 	return r.session.RevokeAll(ctx, userID, "wechat_cancellation")
 }

@@ -69,7 +69,31 @@ func finish(doc *openapi3.T) error {
 	if err := errorSchemaCodes(doc); err != nil {
 		return err
 	}
+	dropFormDataNames(doc)
 	return errorResponses(doc)
+}
+
+// dropFormDataNames removes the x-formData-name marks the conversion leaves
+// on multipart bodies' properties (only its own way back to OpenAPI 2 reads
+// them).
+func dropFormDataNames(doc *openapi3.T) {
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			if op.RequestBody == nil || op.RequestBody.Value == nil {
+				continue
+			}
+			for _, mt := range op.RequestBody.Value.Content {
+				if mt.Schema == nil || mt.Schema.Value == nil {
+					continue
+				}
+				for _, p := range mt.Schema.Value.Properties {
+					if p.Value != nil {
+						delete(p.Value.Extensions, "x-formData-name")
+					}
+				}
+			}
+		}
+	}
 }
 
 func codeTable() string {

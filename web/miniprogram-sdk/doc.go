@@ -1,0 +1,7 @@
+// Package sdk holds no Go code: it is the home of the TypeScript client for
+// mini-programs (see README.md), whose checks sdk_test.go runs under
+// `go test ./...`. `go generate ./web/miniprogram-sdk` regenerates
+// src/schema.d.ts from docs/openapi.json (after `go generate ./docs`).
+package sdk
+
+//go:generate npm run gen
