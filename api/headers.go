@@ -18,6 +18,10 @@ func securityHeadersMiddleware() gin.HandlerFunc {
 		h := c.Writer.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Cache-Control", "no-store")
+		h.Set("X-Frame-Options", "DENY") // no reply is meant to be framed (the console's pages least of all)
+		if isConsolePath(c.Request.URL.Path) {
+			setConsoleHeaders(h) // here, so the console's 404s and 405s have them too
+		}
 		c.Next()
 	}
 }

@@ -13,9 +13,11 @@ import (
 )
 
 // undocumentedRoutes are served but not part of the API document: the
-// documents and UI themselves, and Prometheus' exposition format.
+// documents and UI themselves, Prometheus' exposition format and the web
+// console's files.
 var undocumentedRoutes = map[string]bool{
 	"GET /openapi.json": true, "GET /swagger/*any": true, "GET /metrics": true,
+	"GET /console": true, "HEAD /console": true, "GET /console/*path": true, "HEAD /console/*path": true,
 }
 
 // TestOpenAPIRoutes: every route of the router is in the OpenAPI 3

@@ -136,6 +136,15 @@ var matrixFixtures = map[string]matrixFixture{
 	"POST /api/v1/admin/benefits": func(tr *tree, target, _ string) (string, any) {
 		return "/api/v1/admin/benefits", map[string]any{"org_id": target, "title": "职工书屋借阅", "starts_on": "2026-12-01", "ends_on": "2026-12-31"}
 	},
+	"POST /api/v1/console/login-tickets/:ticket/confirm": func(tr *tree, target, _ string) (string, any) {
+		// A ticket belongs to no org: the one out of every admin's reach is
+		// one that does not exist (or expired).
+		ticket := "AAAAAAAAAAAAAAAAAAAAAA"
+		if target == tr.u1 {
+			ticket = tr.e.newTicket(tr.e.t).Ticket
+		}
+		return "/api/v1/console/login-tickets/" + ticket + "/confirm", nil
+	},
 	"GET /api/v1/admin/benefits": func(tr *tree, target, _ string) (string, any) {
 		return "/api/v1/admin/benefits?org_id=" + target, nil
 	},

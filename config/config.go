@@ -44,6 +44,9 @@ type Config struct {
 	// calendar or replaces built-in ones (service/calendar); it is checked
 	// when the node starts.
 	HolidaysFile string `yaml:"holidays_file" env:"HOLIDAYS_FILE"`
+	// Console serves the web console at /console/ and its login tickets
+	// (API.md §12); on unless false.
+	Console *bool `yaml:"console" env:"CONSOLE"`
 	// PublicBaseURL is where clients reach the API (scheme and host, and a
 	// path prefix when a proxy adds one, e.g. https://uh.example.cn): every
 	// link in a reply (photo_url, file links) is made absolute under it.
@@ -189,6 +192,15 @@ func (c Config) SwaggerEnabled() bool {
 	}
 	return !c.Production()
 }
+
+// ConsoleEnabled reports whether the web console (/console/ and
+// /api/v1/console/*) is served: on unless UNIONHUB_CONSOLE=false.
+func (c Config) ConsoleEnabled() bool { return c.Console == nil || *c.Console }
+
+// DevLogin reports whether the console offers development login by a fake
+// user name: only in development, with the fake WeChat, whose codes
+// "<name>-…" log in as <name>.
+func (c Config) DevLogin() bool { return !c.Production() && c.WeChat.Fake }
 
 // AutoMigrate reports whether serve applies pending migrations at start.
 func (c Config) AutoMigrate() bool {

@@ -116,11 +116,11 @@ func (c Config) String() string {
 	}
 	return fmt.Sprintf("env=%s http_addr=%s data_dir=%s timezone=%s db.driver=%s db.dsn=%s "+
 		"redis.addr=%q redis.password=%s wechat.appid=%s wechat.secret=%s wechat.api_base=%s wechat.fake=%t "+
-		"s3.endpoint=%q s3.bucket=%q s3.secret=%s keys.pii=%s keys.blind_index=%s keys.token=%s keys.audit=%s metrics_addr=%q swagger=%t trusted_proxies=%v rate_limit_per_ip=%d",
+		"s3.endpoint=%q s3.bucket=%q s3.secret=%s keys.pii=%s keys.blind_index=%s keys.token=%s keys.audit=%s metrics_addr=%q swagger=%t console=%t trusted_proxies=%v rate_limit_per_ip=%d",
 		c.Env, c.HTTPAddr, c.DataDir, c.Timezone, c.DB.Driver, MaskDSN(c.DB.DSN),
 		c.Redis.Addr, secret(c.Redis.Password), c.WeChat.AppID, secret(c.WeChat.Secret), c.WeChat.APIBase, c.WeChat.Fake,
 		c.S3.Endpoint, c.S3.Bucket, secret(c.S3.SecretKey), secret(c.Keys.PIIKeys), secret(c.Keys.BlindIndexKey), secret(c.Keys.TokenKey), secret(c.Keys.AuditKey),
-		c.MetricsAddr, c.SwaggerEnabled(), c.TrustedProxies, c.RateLimitPerIP)
+		c.MetricsAddr, c.SwaggerEnabled(), c.ConsoleEnabled(), c.TrustedProxies, c.RateLimitPerIP)
 }
 
 // MaskDSN hides the password of a MySQL DSN (user:password@tcp(...)/db).

@@ -2662,6 +2662,169 @@ const docTemplate = `{
                 }
             }
         },
+        "/console/config": {
+            "get": {
+                "description": "dev_login is true only in development with the fake WeChat. 404 when UNIONHUB_CONSOLE=false.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "console"
+                ],
+                "summary": "The web console's settings",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_consoleConfigResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/console/login-tickets": {
+            "post": {
+                "description": "Issues a ticket and the mini-program code to scan (page pages/console-login/index, scene t=\u003cticket\u003e). The ticket lives 2 minutes from now: confirming and handing over must both happen within it. 429/42900 beyond 30 per minute per IP; 502/50200 when WeChat fails. 404 when UNIONHUB_CONSOLE=false.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "console"
+                ],
+                "summary": "Start a console login by scanning (扫码登录)",
+                "responses": {
+                    "201": {
+                        "description": "Created",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_loginTicketResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "502": {
+                        "description": "Bad Gateway",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/console/login-tickets/{ticket}": {
+            "get": {
+                "description": "{\"status\":\"pending\"} until an admin confirms; then, exactly once (also under concurrent polls on several nodes), {\"status\":\"confirmed\"} with the tokens of a new, ordinary session of that admin (refresh, logout and revocation as for any login; the login is audited as console.login). Afterwards, and for an unknown or expired ticket, 404/40400. 429/42900 beyond 600 per minute per IP.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "console"
+                ],
+                "summary": "Poll a console login ticket",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the ticket",
+                        "name": "ticket",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_loginTicketStatus"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "429": {
+                        "description": "Too Many Requests",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "503": {
+                        "description": "Service Unavailable",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
+        "/console/login-tickets/{ticket}/confirm": {
+            "post": {
+                "security": [
+                    {
+                        "BearerAuth": []
+                    }
+                ],
+                "description": "The scanning user lets the console that shows the ticket log in as them. Only admins (federation_admin, union_chair, union_staff; 403 for anyone else). 404 for an unknown, expired or already used ticket; 409 when another user confirmed it first. Confirming again as the same user is no error.",
+                "produces": [
+                    "application/json"
+                ],
+                "tags": [
+                    "console"
+                ],
+                "summary": "Confirm a console login from the mini-program",
+                "parameters": [
+                    {
+                        "type": "string",
+                        "description": "the ticket (the scene's part after t=)",
+                        "name": "ticket",
+                        "in": "path",
+                        "required": true
+                    }
+                ],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "schema": {
+                            "$ref": "#/definitions/api.Envelope-api_Empty"
+                        }
+                    },
+                    "401": {
+                        "description": "Unauthorized",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "403": {
+                        "description": "Forbidden",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "404": {
+                        "description": "Not Found",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    },
+                    "409": {
+                        "description": "Conflict",
+                        "schema": {
+                            "$ref": "#/definitions/api.ErrorResponse"
+                        }
+                    }
+                }
+            }
+        },
         "/dicts": {
             "get": {
                 "description": "ethnicity (GB/T 3304), education (GB/T 4658), political_status (GB/T 4762), household_type, work_type, member_status, unit_type; each a list of {code, name}. Forms send the name (work_type: the code).",
@@ -4403,6 +4566,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_consoleConfigResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.consoleConfigResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_dataExportStatusResponse": {
             "type": "object",
             "properties": {
@@ -4772,6 +4955,46 @@ const docTemplate = `{
                 },
                 "data": {
                     "$ref": "#/definitions/api.listResponse-api_transferResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_loginTicketResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.loginTicketResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
+        "api.Envelope-api_loginTicketStatus": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.loginTicketStatus"
                 },
                 "message": {
                     "type": "string",
@@ -6053,6 +6276,15 @@ const docTemplate = `{
                 }
             }
         },
+        "api.consoleConfigResponse": {
+            "type": "object",
+            "properties": {
+                "dev_login": {
+                    "description": "DevLogin: development with the fake WeChat; the console offers a\nlogin by fake user name (POST /auth/wechat/login with the code\n\"\u003cname\u003e-console-\u003crandom\u003e\"). Always false in production.",
+                    "type": "boolean"
+                }
+            }
+        },
         "api.dataExportStatusResponse": {
             "type": "object",
             "properties": {
@@ -6617,6 +6849,46 @@ const docTemplate = `{
                 },
                 "next_cursor": {
                     "type": "string"
+                }
+            }
+        },
+        "api.loginTicketResponse": {
+            "type": "object",
+            "properties": {
+                "expires_at": {
+                    "type": "string"
+                },
+                "qrcode": {
+                    "description": "QRCode is the mini-program code for page pages/console-login/index\nwith scene \"t=\u003cticket\u003e\", as a data URL.",
+                    "type": "string",
+                    "example": "data:image/png;base64,iVBORw0KGgo..."
+                },
+                "ticket": {
+                    "description": "Ticket is 22 URL-safe characters (128 random bits).",
+                    "type": "string",
+                    "example": "q3Vb1k0yZxW8mPz4Hn2LsA"
+                }
+            }
+        },
+        "api.loginTicketStatus": {
+            "type": "object",
+            "properties": {
+                "access_token": {
+                    "type": "string"
+                },
+                "expires_in": {
+                    "type": "integer",
+                    "example": 7200
+                },
+                "refresh_token": {
+                    "type": "string"
+                },
+                "status": {
+                    "type": "string",
+                    "enum": [
+                        "pending",
+                        "confirmed"
+                    ]
                 }
             }
         },

@@ -44,7 +44,7 @@ func startEmbeddedFake(ctx context.Context, cfg *config.Config, log *slog.Logger
 	}()
 	cfg.WeChat.APIBase = "http://" + ln.Addr().String()
 	cfg.WeChat.AppID, cfg.WeChat.Secret = fakewechat.DefaultAppID, fakewechat.DefaultSecret
-	cfg.WeChat.Fake = true // so the configuration logged next says what runs
+	cfg.WeChat.Fake = true // so the configuration logged next says what runs, and the console offers its development login (config.DevLogin)
 	log.Warn("using the embedded fake WeChat server: login codes NAME-N, phone codes 13800138000-N", "api_base", cfg.WeChat.APIBase)
 	return nil
 }

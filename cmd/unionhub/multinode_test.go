@@ -143,6 +143,8 @@ func TestTwoNodes(t *testing.T) {
 		n.b.call("GET", "/api/v1/me", nil, admin, "").must(t, http.StatusOK, nil) // the other session lives on
 	})
 
+	t.Run("console login ticket handed over once across nodes", func(t *testing.T) { n.consoleLogin(t, admin) })
+
 	t.Run("per-IP limit counts across nodes", func(t *testing.T) {
 		for attempt := 0; ; attempt++ {
 			minute := time.Now().Unix() / 60

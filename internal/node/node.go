@@ -10,6 +10,7 @@ package node
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"path/filepath"
 	"sync"
@@ -30,7 +31,9 @@ import (
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/card"
+	"github.com/unionhub/unionhub/service/consolelogin"
 	"github.com/unionhub/unionhub/service/exporter"
+	"github.com/unionhub/unionhub/service/idempotency"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/importer"
 	"github.com/unionhub/unionhub/service/jobfile"
@@ -46,6 +49,7 @@ import (
 	"github.com/unionhub/unionhub/service/stats"
 	"github.com/unionhub/unionhub/service/upload"
 	"github.com/unionhub/unionhub/service/wechat"
+	"github.com/unionhub/unionhub/web/console"
 )
 
 // cardFlushTimeout bounds the last write of the verification log on
@@ -78,6 +82,9 @@ type Options struct {
 	// Batches size the background jobs; zero fields are the production
 	// sizes.
 	Batches Batches
+	// ConsoleFiles is the built web console; nil is the embedded one
+	// (web/console).
+	ConsoleFiles fs.FS
 }
 
 // Batches are how much one step of a background job takes (tests take
@@ -266,13 +273,20 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (n *Node, err er
 		return err
 	})
 
+	consoleFiles := opts.ConsoleFiles
+	if consoleFiles == nil {
+		consoleFiles = console.Files()
+	}
 	n.Metrics = prometheus.NewRegistry()
 	n.Metrics.MustRegister(cards.Metrics())
-	n.Router, n.AdminRoutes = api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
+	n.Router, n.AdminRoutes = api.Routes(api.Deps{Config: cfg, Log: log,
+		PingDB: func(ctx context.Context) error { return model.Ping(ctx, db) }, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
-		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
+		Applications: apps, Uploads: uploads, Idempotency: idempotency.New(env, db), Members: members,
 		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: n.Imports, Exports: n.Exports,
-		Privacy: notice, MyData: n.MyData, Rights: n.Rights, Push: push, Accounts: n.Accounts, Now: opts.Now})
+		Privacy: notice, MyData: n.MyData, Rights: n.Rights, Push: push, Accounts: n.Accounts, Now: opts.Now,
+		ConsoleLogin: consolelogin.New(db, c, wx, ident, aud, consolelogin.Config{Key: n.Keys.TokenKey}, opts.Now, log),
+		ConsoleFiles: consoleFiles})
 	return n, nil
 }
 

@@ -45,6 +45,7 @@ const (
 	AuditRead     Action = "audit.read"     // the audit log
 	Verify        Action = "verify"         // verify cards, redeem benefits
 	Rights        Action = "rights"         // decide members' correction requests and disputes (API.md §10)
+	ConsoleLogin  Action = "console.login"  // confirm a web console login ticket (API.md §12): admins only
 )
 
 // policy says which roles may take each action. Every role acts within the
@@ -62,6 +63,7 @@ var policy = map[Action][]Role{
 	AuditRead:     {FederationAdmin},
 	Verify:        {Verifier},
 	Rights:        {FederationAdmin, UnionChair, UnionStaff},
+	ConsoleLogin:  {FederationAdmin, UnionChair, UnionStaff},
 }
 
 // Allowed reports whether role may take action.

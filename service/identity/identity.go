@@ -110,6 +110,22 @@ func (s *Service) Login(ctx context.Context, code string) (*Tokens, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s.startSession(ctx, u)
+}
+
+// StartSession opens a new session for the user and returns its tokens:
+// an ordinary session (refresh, logout and revocation as for a WeChat
+// login), for a login that was confirmed elsewhere, such as the console's
+// scanned ticket. Errors: KindUnauthenticated when the user is gone.
+func (s *Service) StartSession(ctx context.Context, userID int64) (*Tokens, error) {
+	u, err := s.User(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	return s.startSession(ctx, u)
+}
+
+func (s *Service) startSession(ctx context.Context, u *model.User) (*Tokens, error) {
 	now := s.now().UTC()
 	sid := model.NewID()
 	refresh, hash := newRefreshToken(sid)

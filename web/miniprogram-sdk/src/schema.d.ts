@@ -2353,6 +2353,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/console/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The web console's settings
+         * @description dev_login is true only in development with the fake WeChat. 404 when UNIONHUB_CONSOLE=false.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsoleConfigEnvelope"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/login-tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a console login by scanning (扫码登录)
+         * @description Issues a ticket and the mini-program code to scan (page pages/console-login/index, scene t=<ticket>). The ticket lives 2 minutes from now: confirming and handing over must both happen within it. 429/42900 beyond 30 per minute per IP; 502/50200 when WeChat fails. 404 when UNIONHUB_CONSOLE=false.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LoginTicketEnvelope"];
+                    };
+                };
+                429: components["responses"]["TooManyRequests"];
+                502: components["responses"]["BadGateway"];
+                503: components["responses"]["ServiceUnavailable"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/login-tickets/{ticket}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Poll a console login ticket
+         * @description {"status":"pending"} until an admin confirms; then, exactly once (also under concurrent polls on several nodes), {"status":"confirmed"} with the tokens of a new, ordinary session of that admin (refresh, logout and revocation as for any login; the login is audited as console.login). Afterwards, and for an unknown or expired ticket, 404/40400. 429/42900 beyond 600 per minute per IP.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the ticket */
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LoginTicketStatusEnvelope"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+                503: components["responses"]["ServiceUnavailable"];
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/login-tickets/{ticket}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a console login from the mini-program
+         * @description The scanning user lets the console that shows the ticket log in as them. Only admins (federation_admin, union_chair, union_staff; 403 for anyone else). 404 for an unknown, expired or already used ticket; 409 when another user confirmed it first. Confirming again as the same user is no error.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the ticket (the scene's part after t=) */
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EmptyEnvelope"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/dicts": {
         parameters: {
             query?: never;
@@ -3014,6 +3190,104 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/deactivation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel the account (注销)
+         * @description Takes effect at effective_at, 7 days from now (time to change one's mind: DELETE /me/deactivation). Then a background job revokes every session and role, ends the WeChat binding (a later login with the same WeChat account starts a new, empty user), deletes the bound phone, notifications, images, open applications (withdrawn; their forms, and those of every other application of the account, erased), data-export files, the subscription ledger, and erases the reasons of rights requests and transfers; a record that consent was given and withdrawn stays, without personal data. A member record stays on the union's roll without a user (claimable again later), unless leave is true, which also moves it to left. Audited without personal data. 201 with the new request; a second POST while one is pending answers 200 with that one unchanged. GET /me shows it under deactivation.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description reason, leave */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DeactivationRequest"];
+                };
+            };
+            responses: {
+                /** @description already pending */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeactivationEnvelope"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeactivationEnvelope"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description reason missing or too long */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        /**
+         * Withdraw a pending account cancellation
+         * @description Only before effective_at: 404/40400 when no cancellation is pending (none asked, already cancelled, or already under way). Audited.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelledEnvelope"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description nothing pending */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -4269,6 +4543,19 @@ export interface components {
             /** @example 职工体检优惠 */
             title?: string;
         };
+        Cancelled: {
+            /** @enum {string} */
+            status: "cancelled";
+        };
+        CancelledEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["Cancelled"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
         Card: {
             /** @example 2026-11-27 */
             joined_on: string;
@@ -4351,6 +4638,23 @@ export interface components {
             /** @example 2026-11 */
             version?: string;
         };
+        ConsoleConfig: {
+            /**
+             * @description DevLogin: development with the fake WeChat; the console offers a
+             *     login by fake user name (POST /auth/wechat/login with the code
+             *     "<name>-console-<random>"). Always false in production.
+             */
+            dev_login: boolean;
+        };
+        ConsoleConfigEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["ConsoleConfig"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
         DataExportStatus: {
             /**
              * @description ExpiresAt is when the file goes (24 h after it was made); null until
@@ -4373,6 +4677,47 @@ export interface components {
             message: string;
             /** @example 3f2a9c1e8b7d4a60 */
             request_id: string;
+        };
+        Deactivation: {
+            /** @description EffectiveAt is when the deletion runs: 7 days after the request. */
+            effective_at: string;
+            leave: boolean;
+            requested_at: string;
+            /**
+             * @description Source is user (POST /me/deactivation) or wechat (the user cancelled
+             *     the mini-program's authorisation: no cooling-off).
+             * @enum {string}
+             */
+            source: "user" | "wechat";
+            /**
+             * @description Status is pending (cancellable with DELETE until effective_at) or
+             *     running (being carried out).
+             * @enum {string}
+             */
+            status: "pending" | "running";
+        };
+        DeactivationEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["Deactivation"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
+        DeactivationRequest: {
+            /**
+             * @description Leave also takes the member record off the roll (status left).
+             *     Without it the record stays on the union's roll, unlinked from the
+             *     account; it can be claimed again later (POST /me/card/claim).
+             */
+            leave?: boolean;
+            /**
+             * @description Reason is required, up to 500 characters; it is erased when the
+             *     account is deleted.
+             * @example 不再使用本小程序
+             */
+            reason?: string;
         };
         DecisionRequest: {
             /** @example 照片不清晰，请重新上传 */
@@ -4615,6 +4960,46 @@ export interface components {
             /** @example 个人要求退会 */
             reason?: string;
         };
+        LoginTicket: {
+            expires_at: string;
+            /**
+             * @description QRCode is the mini-program code for page pages/console-login/index
+             *     with scene "t=<ticket>", as a data URL.
+             * @example data:image/png;base64,iVBORw0KGgo...
+             */
+            qrcode: string;
+            /**
+             * @description Ticket is 22 URL-safe characters (128 random bits).
+             * @example q3Vb1k0yZxW8mPz4Hn2LsA
+             */
+            ticket: string;
+        };
+        LoginTicketEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["LoginTicket"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
+        LoginTicketStatus: {
+            access_token?: string;
+            /** @example 7200 */
+            expires_in?: number;
+            refresh_token?: string;
+            /** @enum {string} */
+            status: "pending" | "confirmed";
+        };
+        LoginTicketStatusEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["LoginTicketStatus"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
         LoginUser: {
             /** @example 384515783190089728 */
             id: string;
@@ -4628,6 +5013,11 @@ export interface components {
              *     notice's version (false with none or another).
              */
             consent_current: boolean;
+            /**
+             * @description Deactivation is the caller's pending account cancellation (注销), or
+             *     null.
+             */
+            deactivation: components["schemas"]["Deactivation"] | null;
             id: string;
             member: components["schemas"]["MeMember"] | null;
             /** @example 138****8000 */

@@ -1213,7 +1213,7 @@ export interface paths {
         head?: never;
         /**
          * Edit an org's profile
-         * @description Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit. Changing type or status (dissolving) needs a federation admin (403 for a chair); an org with live children cannot be dissolved (409/40900). A stale version is 409/40900.
+         * @description Only the fields sent change, checked as on creation (name, unit_name, address: one line, no control or invisible characters, no < >). accepts_applications on a federation makes it an intake point (true) or not (false); a change of type without it takes the new type's default (grassroots true, federation false). parent_id is refused (422): moving an org is not an edit; it is reported with every other bad field of the body (a malformed members_to too). Changing type or status (dissolving) needs a federation admin (403 for a chair); an org with live children cannot be dissolved (409/40900). A stale version is 409/40900.
          *     A grassroots union with members on the roll (active, retained, suspended) is dissolved with "status":"dissolved" and "members_to": another grassroots union in the caller's scope (404 outside it) that is active and takes members (else 422 on members_to); without members_to it is 409/40900. The reply is then 202 with the union in status dissolving and its dissolution (job_id, total, moved): a background job moves the members in batches, each as an approved transfer (转出 and 转入 events, member number and history kept, counters of both unions, the member told with a record_changed notice), rejects the submitted applications to the union and the pending transfers into it with a reason (applicant or member told; a member's own pending transfer out follows the member), and then dissolves the union. It survives a node dying midway. GET /admin/orgs/{id} shows the progress. While dissolving the union takes no applications, approvals or transfers in (409), and its type or status cannot change (409); PATCH status dissolved with members_to again resumes a dissolution whose job stopped (dissolution.status "stopped"). A union another dissolution moves members into, or one an import is filling, cannot be dissolved meanwhile (409).
          */
         patch: {
@@ -1948,7 +1948,7 @@ export interface paths {
         };
         /**
          * Change a draft or returned application
-         * @description The whole form, checked as for a draft; an ID number on the roll is 409/40901. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
+         * @description The whole form, checked as for a draft; an ID number on the roll is 409/40901. With "submit":true the changed form is also submitted, as POST /applications/{id}/submit would (a returned application is resubmitted: status submitted, a new due_on, timeline kind resubmitted); a form that cannot be submitted is 422 with every missing field and nothing is saved. Limits per user (429/42900 with Retry-After): 20 application writes (create, change, submit) a minute and 100 a day; an ID number on the roll is answered 40901 at most 5 times a day, and at most 10 distinct ID numbers a day may be put in forms; past either, every write carrying an ID number is 429 until midnight (Beijing time), on the roll or not.
          */
         put: {
             parameters: {
@@ -2347,6 +2347,182 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The web console's settings
+         * @description dev_login is true only in development with the fake WeChat. 404 when UNIONHUB_CONSOLE=false.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConsoleConfigEnvelope"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/login-tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a console login by scanning (扫码登录)
+         * @description Issues a ticket and the mini-program code to scan (page pages/console-login/index, scene t=<ticket>). The ticket lives 2 minutes from now: confirming and handing over must both happen within it. 429/42900 beyond 30 per minute per IP; 502/50200 when WeChat fails. 404 when UNIONHUB_CONSOLE=false.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LoginTicketEnvelope"];
+                    };
+                };
+                429: components["responses"]["TooManyRequests"];
+                502: components["responses"]["BadGateway"];
+                503: components["responses"]["ServiceUnavailable"];
+                default: components["responses"]["Error"];
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/login-tickets/{ticket}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Poll a console login ticket
+         * @description {"status":"pending"} until an admin confirms; then, exactly once (also under concurrent polls on several nodes), {"status":"confirmed"} with the tokens of a new, ordinary session of that admin (refresh, logout and revocation as for any login; the login is audited as console.login). Afterwards, and for an unknown or expired ticket, 404/40400. 429/42900 beyond 600 per minute per IP.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the ticket */
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["LoginTicketStatusEnvelope"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+                503: components["responses"]["ServiceUnavailable"];
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/console/login-tickets/{ticket}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm a console login from the mini-program
+         * @description The scanning user lets the console that shows the ticket log in as them. Only admins (federation_admin, union_chair, union_staff; 403 for anyone else). 404 for an unknown, expired or already used ticket; 409 when another user confirmed it first. Confirming again as the same user is no error.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description the ticket (the scene's part after t=) */
+                    ticket: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EmptyEnvelope"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                403: components["responses"]["Forbidden"];
+                404: components["responses"]["NotFound"];
+                409: components["responses"]["Conflict"];
+                default: components["responses"]["Error"];
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -3019,6 +3195,104 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/me/deactivation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel the account (注销)
+         * @description Takes effect at effective_at, 7 days from now (time to change one's mind: DELETE /me/deactivation). Then a background job revokes every session and role, ends the WeChat binding (a later login with the same WeChat account starts a new, empty user), deletes the bound phone, notifications, images, open applications (withdrawn; their forms, and those of every other application of the account, erased), data-export files, the subscription ledger, and erases the reasons of rights requests and transfers; a record that consent was given and withdrawn stays, without personal data. A member record stays on the union's roll without a user (claimable again later), unless leave is true, which also moves it to left. Audited without personal data. 201 with the new request; a second POST while one is pending answers 200 with that one unchanged. GET /me shows it under deactivation.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            /** @description reason, leave */
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["DeactivationRequest"];
+                };
+            };
+            responses: {
+                /** @description already pending */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeactivationEnvelope"];
+                    };
+                };
+                /** @description Created */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DeactivationEnvelope"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description reason missing or too long */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        /**
+         * Withdraw a pending account cancellation
+         * @description Only before effective_at: 404/40400 when no cancellation is pending (none asked, already cancelled, or already under way). Audited.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CancelledEnvelope"];
+                    };
+                };
+                401: components["responses"]["Unauthorized"];
+                /** @description nothing pending */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/me/membership/leave": {
         parameters: {
             query?: never;
@@ -3314,6 +3588,91 @@ export interface paths {
                 default: components["responses"]["Error"];
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/miniprogram/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Mini-program configuration
+         * @description Anyone, no token: what the mini-program needs for WeChat's own APIs. privacy_notice_version is the version POST /me/consents must name. subscribe_templates.application_result.id is the template id to pass to wx.requestSubscribeMessage (report the result to POST /me/subscriptions); it is null when the server has no template configured (UNIONHUB_WECHAT_TEMPLATE_APPLICATION_RESULT unset): no subscribe message is sent then, so do not ask. fields maps the template's data keys to what they hold. pages: join is the page a union's join code opens (read query.scene in onLoad and pass it to GET /orgs/by-scene), application the page decisions open (?id=), console_login the page a console login code opens. card: a card QR token lives ttl_seconds; fetch a new one after refresh_after_seconds. Cacheable for 60 s.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MiniprogramConfigEnvelope"];
+                    };
+                };
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/orgs/by-scene": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The union a join code points at
+         * @description Anyone, no token (rate-limited per IP like login: 429/42900 with Retry-After). scene is what the join page's onLoad receives in query.scene: WeChat passes it URL-encoded (o%3D…), and either form is accepted (o=<org id in base 36>). Answers the union's public profile, as GET /orgs/{id}, with its id as a string for POST /applications. 404/40400 for a scene that is not a join code, an unknown union, and a union that is dissolved or no longer takes applications (an old poster's code): the message says the code is no longer valid.
+         */
+        get: {
+            parameters: {
+                query: {
+                    /** @description query.scene as onLoad received it, e.g. o%3D2ximk3ax7cw0 */
+                    scene: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PublicOrgEnvelope"];
+                    };
+                };
+                404: components["responses"]["NotFound"];
+                429: components["responses"]["TooManyRequests"];
+                default: components["responses"]["Error"];
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4017,7 +4376,10 @@ export interface components {
             /** @example 群众 */
             political_status?: string;
             proof_upload_ids?: string[];
-            /** @description Submit: POST only; true submits at once instead of saving a draft. */
+            /**
+             * @description Submit: true submits at once (POST) or after the change (PUT)
+             *     instead of saving a draft.
+             */
             submit?: boolean;
         };
         ApplicationListItem: {
@@ -4181,6 +4543,19 @@ export interface components {
             /** @example 职工体检优惠 */
             title?: string;
         };
+        Cancelled: {
+            /** @enum {string} */
+            status: "cancelled";
+        };
+        CancelledEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["Cancelled"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
         Card: {
             /** @example 2026-11-27 */
             joined_on: string;
@@ -4223,6 +4598,12 @@ export interface components {
              */
             token: string;
         };
+        CardTiming: {
+            /** @example 60 */
+            refresh_after_seconds: number;
+            /** @example 90 */
+            ttl_seconds: number;
+        };
         ClaimRequest: {
             /** @example 11010519491231002X */
             id_number?: string;
@@ -4257,12 +4638,34 @@ export interface components {
             /** @example 2026-11 */
             version?: string;
         };
+        ConsoleConfig: {
+            /**
+             * @description DevLogin: development with the fake WeChat; the console offers a
+             *     login by fake user name (POST /auth/wechat/login with the code
+             *     "<name>-console-<random>"). Always false in production.
+             */
+            dev_login: boolean;
+        };
+        ConsoleConfigEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["ConsoleConfig"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
         DataExportStatus: {
             /**
              * @description ExpiresAt is when the file goes (24 h after it was made); null until
              *     it is ready and after it went.
              */
             expires_at: string | null;
+            /**
+             * @description FileURL is GET /me/data-exports/{job_id}/file while the file is
+             *     there (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.
+             */
+            file_url: string | null;
             /** @enum {string} */
             status: "pending" | "running" | "done" | "failed";
         };
@@ -4274,6 +4677,47 @@ export interface components {
             message: string;
             /** @example 3f2a9c1e8b7d4a60 */
             request_id: string;
+        };
+        Deactivation: {
+            /** @description EffectiveAt is when the deletion runs: 7 days after the request. */
+            effective_at: string;
+            leave: boolean;
+            requested_at: string;
+            /**
+             * @description Source is user (POST /me/deactivation) or wechat (the user cancelled
+             *     the mini-program's authorisation: no cooling-off).
+             * @enum {string}
+             */
+            source: "user" | "wechat";
+            /**
+             * @description Status is pending (cancellable with DELETE until effective_at) or
+             *     running (being carried out).
+             * @enum {string}
+             */
+            status: "pending" | "running";
+        };
+        DeactivationEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["Deactivation"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
+        DeactivationRequest: {
+            /**
+             * @description Leave also takes the member record off the roll (status left).
+             *     Without it the record stays on the union's roll, unlinked from the
+             *     account; it can be claimed again later (POST /me/card/claim).
+             */
+            leave?: boolean;
+            /**
+             * @description Reason is required, up to 500 characters; it is erased when the
+             *     account is deleted.
+             * @example 不再使用本小程序
+             */
+            reason?: string;
         };
         DecisionRequest: {
             /** @example 照片不清晰，请重新上传 */
@@ -4324,6 +4768,7 @@ export interface components {
         };
         Employment: {
             dispatch_agency_name?: string;
+            /** @example 91420100MA4K0A1B6L */
             dispatch_agency_uscc?: string;
             /** @example 武汉光谷制造有限公司 */
             employer_name?: string;
@@ -4378,6 +4823,11 @@ export interface components {
              *     it is ready and after it went.
              */
             expires_at: string | null;
+            /**
+             * @description FileURL is GET /admin/exports/{job_id}/file while the file is there
+             *     (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.
+             */
+            file_url: string | null;
             /** @enum {string} */
             format: "xlsx" | "csv" | "national";
             rows: number;
@@ -4510,6 +4960,46 @@ export interface components {
             /** @example 个人要求退会 */
             reason?: string;
         };
+        LoginTicket: {
+            expires_at: string;
+            /**
+             * @description QRCode is the mini-program code for page pages/console-login/index
+             *     with scene "t=<ticket>", as a data URL.
+             * @example data:image/png;base64,iVBORw0KGgo...
+             */
+            qrcode: string;
+            /**
+             * @description Ticket is 22 URL-safe characters (128 random bits).
+             * @example q3Vb1k0yZxW8mPz4Hn2LsA
+             */
+            ticket: string;
+        };
+        LoginTicketEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["LoginTicket"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
+        LoginTicketStatus: {
+            access_token?: string;
+            /** @example 7200 */
+            expires_in?: number;
+            refresh_token?: string;
+            /** @enum {string} */
+            status: "pending" | "confirmed";
+        };
+        LoginTicketStatusEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["LoginTicketStatus"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
         LoginUser: {
             /** @example 384515783190089728 */
             id: string;
@@ -4523,6 +5013,11 @@ export interface components {
              *     notice's version (false with none or another).
              */
             consent_current: boolean;
+            /**
+             * @description Deactivation is the caller's pending account cancellation (注销), or
+             *     null.
+             */
+            deactivation: components["schemas"]["Deactivation"] | null;
             id: string;
             member: components["schemas"]["MeMember"] | null;
             /** @example 138****8000 */
@@ -4646,6 +5141,43 @@ export interface components {
             /** @enum {string} */
             status?: "active" | "retained" | "suspended" | "left" | "removed" | "deceased";
             version?: number;
+        };
+        MiniprogramConfig: {
+            card: components["schemas"]["CardTiming"];
+            pages: components["schemas"]["MiniprogramPages"];
+            /**
+             * @description PrivacyNoticeVersion is the version POST /me/consents must name.
+             * @example 2026-11
+             */
+            privacy_notice_version: string;
+            subscribe_templates: components["schemas"]["SubscribeTemplates"];
+        };
+        MiniprogramConfigEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["MiniprogramConfig"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
+        MiniprogramPages: {
+            /**
+             * @description Application shows one application (?id=); decisions open it.
+             * @example pages/application/detail
+             */
+            application: string;
+            /**
+             * @description ConsoleLogin confirms a web console login (scene t=<ticket>).
+             * @example pages/console-login/index
+             */
+            console_login: string;
+            /**
+             * @description Join is the page a union's join code opens; its onLoad gets the
+             *     scene in query.scene, for GET /orgs/by-scene.
+             * @example pages/join/index
+             */
+            join: string;
         };
         MyData: {
             account: components["schemas"]["MyDataAccount"];
@@ -4871,6 +5403,11 @@ export interface components {
             dissolution: components["schemas"]["Dissolution"] | null;
             id: string;
             industry_code: string | null;
+            /**
+             * @description JoinQRCodeURL is GET /admin/orgs/{id}/join-qrcode for an active
+             *     grassroots union (absolute under UNIONHUB_PUBLIC_BASE_URL), else null.
+             */
+            join_qrcode_url: string | null;
             name: string;
             parent_id: string | null;
             region_code: string;
@@ -4940,7 +5477,7 @@ export interface components {
             unit_name?: string;
             /** @example enterprise */
             unit_type?: string;
-            /** @example 91420100MA4K0A1B2C */
+            /** @example 91420100MA4K0A1B6L */
             uscc?: string;
             /** @description Version: PATCH only; when given it must be the current one (else 409/40900). */
             version?: number;
@@ -5252,6 +5789,28 @@ export interface components {
             /** @example 4 */
             pending: number;
         };
+        SubscribeTemplate: {
+            /** @description Fields maps each key of the template's data to what it holds. */
+            fields: {
+                [key: string]: string;
+            } | null;
+            /**
+             * @description ID is the template id (UNIONHUB_WECHAT_TEMPLATE_APPLICATION_RESULT);
+             *     null when none is configured: the server sends no such message, so
+             *     the mini-program should not ask the user to subscribe.
+             * @example Xy3fQp0T2m9Kc8bW1nVZr4LhJ6sD5gAeUoYiOt7PqRk
+             */
+            id: string | null;
+            /**
+             * @description Page is the page the message opens (with ?id=<application id>).
+             * @example pages/application/detail
+             */
+            page: string;
+        };
+        SubscribeTemplates: {
+            /** @description ApplicationResult is the review decision (审核结果通知). */
+            application_result: components["schemas"]["SubscribeTemplate"];
+        };
         Subscriptions: {
             remaining: {
                 [key: string]: number;
@@ -5348,6 +5907,11 @@ export interface components {
             kind: "photo" | "id_card_front" | "id_card_back" | "proof";
             sha256: string;
             size: number;
+            /**
+             * @description URL is GET /uploads/{id} (with the Bearer header; absolute under
+             *     UNIONHUB_PUBLIC_BASE_URL).
+             */
+            url: string;
         };
         UploadEnvelope: {
             /** @example 0 */
