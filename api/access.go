@@ -32,9 +32,8 @@ func (s *Server) guarded(g *gin.RouterGroup, method, path string, action access.
 
 func (s *Server) requireAction(action access.Action) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		sc, err := s.Orgs.Scope(c.Request.Context(), principal(c).UserID)
-		if err != nil {
-			fail(c, err)
+		sc, err := s.orgs.Scope(c.Request.Context(), principal(c).UserID)
+		if failed(c, err) {
 			return
 		}
 		if !sc.Can(action) {
@@ -67,7 +66,7 @@ func (s *Server) scopedOrgNames(c *gin.Context, ids []int64) (map[int64]string, 
 	if len(missing) == 0 {
 		return names, nil
 	}
-	rest, err := s.Orgs.Names(c.Request.Context(), missing)
+	rest, err := s.orgs.Names(c.Request.Context(), missing)
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +92,7 @@ type scopeResult struct{ scope access.Scope }
 // adminScope resolves the caller's scope for review when it has any role
 // that may review; nil (no error) for a plain user.
 func (s *Server) adminScope(c *gin.Context) (*scopeResult, error) {
-	sc, err := s.Orgs.Scope(c.Request.Context(), principal(c).UserID)
+	sc, err := s.orgs.Scope(c.Request.Context(), principal(c).UserID)
 	if err != nil {
 		return nil, err
 	}

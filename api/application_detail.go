@@ -1,7 +1,6 @@
 package api
 
 import (
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/pii"
 )
@@ -11,7 +10,7 @@ import (
 // number and the birth date (which gives back the mask's hidden digits)
 // and the ID-card images; with Form, also the name (masked), the phone
 // and every other field of the form and its files.
-func toApplicationDetail(r applicationResponse, a *model.Application, idNumber, phone string, w application.Withheld) applicationDetail {
+func toApplicationDetail(r applicationResponse, a *application.Application, idNumber, phone string, w application.Withheld) applicationDetail {
 	d := applicationDetail{applicationResponse: r, UserID: idString(a.UserID), Flagged: a.Flagged,
 		Escalated: a.EscalatedAt != nil, Withheld: []string{}}
 	if idNumber != "" {

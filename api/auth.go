@@ -32,9 +32,8 @@ func (s *Server) requireUser(more ...cacheKeys) gin.HandlerFunc {
 			fail(c, service.ErrUnauthenticated)
 			return
 		}
-		p, err := s.Identity.ParseAccess(strings.TrimSpace(token))
-		if err != nil {
-			fail(c, err)
+		p, err := s.identity.ParseAccess(strings.TrimSpace(token))
+		if failed(c, err) {
 			return
 		}
 		ctx := c.Request.Context()
@@ -43,13 +42,12 @@ func (s *Server) requireUser(more ...cacheKeys) gin.HandlerFunc {
 			for _, k := range more {
 				keys = append(keys, k(c, p)...)
 			}
-			if pctx := s.Cache.Prefetch(ctx, keys...); pctx != ctx {
+			if pctx := s.cache.Prefetch(ctx, keys...); pctx != ctx {
 				ctx = pctx
 				c.Request = c.Request.WithContext(ctx)
 			}
 		}
-		if err := s.Identity.CheckSession(ctx, p); err != nil {
-			fail(c, err)
+		if failed(c, s.identity.CheckSession(ctx, p)) {
 			return
 		}
 		c.Set(ctxPrincipal, p)
@@ -72,7 +70,7 @@ func principal(c *gin.Context) identity.Principal {
 // limit holds across nodes. It is generous (many workers share one NAT).
 func (s *Server) perIPLimit() gin.HandlerFunc {
 	return func(c *gin.Context) {
-		d, err := s.Limiter.Allow(c.Request.Context(), "ip:"+c.ClientIP(), s.Config.RateLimitPerIP, time.Minute)
+		d, err := s.limiter.Allow(c.Request.Context(), "ip:"+c.ClientIP(), s.cfg.RateLimitPerIP, time.Minute)
 		if err != nil {
 			fail(c, service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err))
 			return

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"github.com/unionhub/unionhub/service"
 )
 
 // readJSON decodes the request body into v. An empty body leaves v as it
@@ -38,11 +39,19 @@ func readJSON(c *gin.Context, v any) error {
 	}
 }
 
-// parseID reads a path parameter as a 64-bit ID; a malformed id cannot
-// name anything, so it is 404 like an unknown one.
-func parseID(c *gin.Context, name string) (int64, bool) {
-	id, err := strconv.ParseInt(c.Param(name), 10, 64)
-	return id, err == nil && id > 0
+// pathID reads the :id path parameter as a 64-bit ID. A malformed id
+// cannot name anything, so it answers 404 like an unknown one and returns
+// false: the handler returns.
+func pathID(c *gin.Context) (int64, bool) { return pathIDOr(c, service.ErrNotFound) }
+
+// pathIDOr is pathID answering a malformed id with notFound.
+func pathIDOr(c *gin.Context, notFound error) (int64, bool) {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil || id <= 0 {
+		fail(c, notFound)
+		return 0, false
+	}
+	return id, true
 }
 
 // idString renders an ID as the JSON string the contract requires.

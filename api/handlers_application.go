@@ -6,27 +6,25 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
-	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/application"
 )
 
 // renderApplication renders a for its applicant.
-func (s *Server) renderApplication(c *gin.Context, a *model.Application) (applicationResponse, error) {
+func (s *Server) renderApplication(c *gin.Context, a *application.Application) (applicationResponse, error) {
 	names, err := s.scopedOrgNames(c, []int64{a.OrgID}) // an admin's own union is named by the scope
 	if err != nil {
 		return applicationResponse{}, err
 	}
-	idNumber, phone, err := s.Applications.Reveal(a)
+	idNumber, phone, err := s.apps.Reveal(a)
 	if err != nil {
 		return applicationResponse{}, err
 	}
 	return s.toApplicationResponse(a, names[a.OrgID], idNumber, phone), nil
 }
 
-func (s *Server) replyApplication(c *gin.Context, status int, a *model.Application) {
+func (s *Server) replyApplication(c *gin.Context, status int, a *application.Application) {
 	r, err := s.renderApplication(c, a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, status, r)
@@ -49,14 +47,13 @@ func (s *Server) replyApplication(c *gin.Context, status int, a *model.Applicati
 //	@Router			/applications [post]
 func (s *Server) createApplication(c *gin.Context) {
 	var req applicationForm
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	s.createIdempotent(c, "POST /applications", req, func(save saveReply) (any, error) {
 		var reply applicationResponse
-		_, err := s.Applications.Create(c.Request.Context(), principal(c).UserID, req.form(), req.Submit,
-			func(ctx context.Context, a *model.Application) error {
+		_, err := s.apps.Create(c.Request.Context(), principal(c).UserID, req.form(), req.Submit,
+			func(ctx context.Context, a *application.Application) error {
 				var err error
 				if reply, err = s.renderApplication(c, a); err != nil {
 					return err
@@ -84,19 +81,16 @@ func (s *Server) createApplication(c *gin.Context) {
 //	@Failure		429		{object}	ErrorResponse
 //	@Router			/applications/{id} [put]
 func (s *Server) updateApplication(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req applicationForm
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	a, err := s.Applications.Update(c.Request.Context(), principal(c).UserID, id, req.form(), req.Submit)
-	if err != nil {
-		fail(c, err)
+	a, err := s.apps.Update(c.Request.Context(), principal(c).UserID, id, req.form(), req.Submit)
+	if failed(c, err) {
 		return
 	}
 	s.replyApplication(c, http.StatusOK, a)
@@ -117,7 +111,7 @@ func (s *Server) updateApplication(c *gin.Context) {
 //	@Failure		429	{object}	ErrorResponse
 //	@Router			/applications/{id}/submit [post]
 func (s *Server) submitApplication(c *gin.Context) {
-	s.ownerAction(c, s.Applications.Submit)
+	s.ownerAction(c, s.apps.Submit)
 }
 
 // withdrawApplication godoc
@@ -132,7 +126,7 @@ func (s *Server) submitApplication(c *gin.Context) {
 //	@Failure	409	{object}	ErrorResponse
 //	@Router		/applications/{id}/withdraw [post]
 func (s *Server) withdrawApplication(c *gin.Context) {
-	s.ownerAction(c, s.Applications.Withdraw)
+	s.ownerAction(c, s.apps.Withdraw)
 }
 
 // getApplication godoc
@@ -147,34 +141,29 @@ func (s *Server) withdrawApplication(c *gin.Context) {
 //	@Failure	404	{object}	ErrorResponse
 //	@Router		/applications/{id} [get]
 func (s *Server) getApplication(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	ctx, userID := c.Request.Context(), principal(c).UserID
-	a, err := s.Applications.Get(ctx, userID, id)
-	if err != nil {
-		fail(c, err)
+	a, err := s.apps.Get(ctx, userID, id)
+	if failed(c, err) {
 		return
 	}
-	events, err := s.Applications.Timeline(ctx, a)
-	if err != nil {
-		fail(c, err)
+	events, err := s.apps.Timeline(ctx, a)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.renderApplication(c, a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	orgIDs := make([]int64, len(events))
 	for i, ev := range events {
 		orgIDs[i] = ev.OrgID
 	}
-	names, err := s.Orgs.Names(ctx, orgIDs)
-	if err != nil {
-		fail(c, err)
+	names, err := s.orgs.Names(ctx, orgIDs)
+	if failed(c, err) {
 		return
 	}
 	out := applicationDetailResponse{applicationResponse: r, Timeline: make([]timelineEntry, len(events))}
@@ -184,19 +173,16 @@ func (s *Server) getApplication(c *gin.Context) {
 	ok(c, http.StatusOK, out)
 }
 
-func (s *Server) ownerAction(c *gin.Context, act func(ctx context.Context, userID, id int64) (*model.Application, error)) {
-	id, found := parseID(c, "id")
+func (s *Server) ownerAction(c *gin.Context, act func(ctx context.Context, userID, id int64) (*application.Application, error)) {
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	if err := readJSON(c, &struct{}{}); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &struct{}{})) {
 		return
 	}
 	a, err := act(c.Request.Context(), principal(c).UserID, id)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyApplication(c, http.StatusOK, a)
@@ -214,20 +200,17 @@ func (s *Server) ownerAction(c *gin.Context, act func(ctx context.Context, userI
 //	@Router		/applications/mine [get]
 func (s *Server) myApplications(c *gin.Context) {
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	rows, next, err := s.Applications.Mine(c.Request.Context(), principal(c).UserID, p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.apps.Mine(c.Request.Context(), principal(c).UserID, p)
+	if failed(c, err) {
 		return
 	}
 	out := make([]applicationResponse, 0, len(rows))
 	for i := range rows {
 		r, err := s.renderApplication(c, &rows[i])
-		if err != nil {
-			fail(c, err)
+		if failed(c, err) {
 			return
 		}
 		out = append(out, r)

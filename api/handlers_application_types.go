@@ -3,7 +3,6 @@ package api
 import (
 	"time"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/pii"
 )
@@ -170,14 +169,14 @@ type applicationListItem struct {
 	Escalated bool `json:"escalated"`
 }
 
-func employmentOf(e model.Employment) employmentJSON {
+func employmentOf(e application.Employment) employmentJSON {
 	mig, dis := e.IsMigrantWorker, e.IsDispatched
 	return employmentJSON{EmployerName: deref(e.EmployerName), JobTitle: deref(e.JobTitle), HiredOn: deref(e.HiredOn),
 		WorkType: deref(e.WorkType), IsMigrantWorker: &mig, IsDispatched: &dis,
 		DispatchAgencyName: deref(e.DispatchAgencyName), DispatchAgencyUSCC: deref(e.DispatchAgencyUSCC)}
 }
 
-func (s *Server) toApplicationFields(a *model.Application, orgName, idNumber, phone string) applicationFields {
+func (s *Server) toApplicationFields(a *application.Application, orgName, idNumber, phone string) applicationFields {
 	r := applicationFields{ID: idString(a.ID), OrgID: idString(a.OrgID), OrgName: orgName, Status: a.Status,
 		Version: a.Version, Name: a.Name, IDType: a.IDType, Gender: a.Gender,
 		Ethnicity: a.Ethnicity, Education: a.Education, PoliticalStatus: a.PoliticalStatus,
@@ -185,7 +184,7 @@ func (s *Server) toApplicationFields(a *model.Application, orgName, idNumber, ph
 		PhotoUploadID: optIDString(a.PhotoUploadID), IDCardFrontUploadID: optIDString(a.IDCardFrontUploadID),
 		IDCardBackUploadID: optIDString(a.IDCardBackUploadID), ProofUploadIDs: []string{},
 		MemberID: optIDString(a.MemberID), CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt),
-		DueOn: a.DueOn, Overdue: s.Applications.Overdue(a)}
+		DueOn: a.DueOn, Overdue: s.apps.Overdue(a)}
 	if idNumber != "" {
 		r.IDNumberMasked = pii.MaskIDNumber(idNumber)
 	}
@@ -201,7 +200,7 @@ func (s *Server) toApplicationFields(a *model.Application, orgName, idNumber, ph
 	return r
 }
 
-func (s *Server) toApplicationResponse(a *model.Application, orgName, idNumber, phone string) applicationResponse {
+func (s *Server) toApplicationResponse(a *application.Application, orgName, idNumber, phone string) applicationResponse {
 	return applicationResponse{applicationFields: s.toApplicationFields(a, orgName, idNumber, phone), BirthDate: a.BirthDate}
 }
 

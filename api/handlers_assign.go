@@ -34,14 +34,12 @@ type assignRequest struct {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/applications/{id}/assign [post]
 func (s *Server) assignApplication(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req assignRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	var org ID
@@ -58,15 +56,13 @@ func (s *Server) assignApplication(c *gin.Context) {
 		fail(c, service.Invalid(bad))
 		return
 	}
-	a, err := s.Applications.Assign(c.Request.Context(), scope(c), id,
+	a, err := s.apps.Assign(c.Request.Context(), scope(c), id,
 		application.Assignment{Version: *req.Version, OrgID: int64(org), Reason: req.Reason})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.renderForAdmin(c, a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, r)

@@ -53,8 +53,7 @@ func (s *Server) toAuditLog(r audit.Row) auditLogResponse {
 //	@Router			/admin/audit-logs [get]
 func (s *Server) listAuditLogs(c *gin.Context) {
 	p, orgID, err := listQuery(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	action := c.Query("action")
@@ -62,10 +61,9 @@ func (s *Server) listAuditLogs(c *gin.Context) {
 		fail(c, malformed("参数 action 无效"))
 		return
 	}
-	rows, next, err := s.Audit.List(c.Request.Context(), scope(c).Paths(access.AuditRead),
+	rows, next, err := s.audit.List(c.Request.Context(), scope(c).Paths(access.AuditRead),
 		audit.Filter{OrgID: orgID, Action: action}, p)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[auditLogResponse]{Items: items(rows, s.toAuditLog), NextCursor: next})

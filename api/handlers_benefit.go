@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/card"
 )
 
@@ -35,7 +34,7 @@ type benefitResponse struct {
 	CreatedAt      time.Time `json:"created_at"`
 }
 
-func (s *Server) toBenefitResponse(b model.BenefitWithOrg) benefitResponse {
+func (s *Server) toBenefitResponse(b card.Benefit) benefitResponse {
 	return benefitResponse{ID: idString(b.ID), OrgID: idString(b.OrgID), OrgName: b.OrgName, Title: b.Title,
 		Description: b.Description, StartsOn: b.StartsOn, EndsOn: b.EndsOn, PerMemberLimit: b.PerMemberLimit,
 		CreatedAt: s.at(b.CreatedAt)}
@@ -58,15 +57,13 @@ func (s *Server) toBenefitResponse(b model.BenefitWithOrg) benefitResponse {
 //	@Router			/admin/benefits [post]
 func (s *Server) createBenefit(c *gin.Context) {
 	var req benefitRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	b, err := s.Card.CreateBenefit(c.Request.Context(), scope(c), card.BenefitInput{OrgID: int64(req.OrgID),
+	b, err := s.cards.CreateBenefit(c.Request.Context(), scope(c), card.BenefitInput{OrgID: int64(req.OrgID),
 		Title: req.Title, Description: req.Description, StartsOn: req.StartsOn, EndsOn: req.EndsOn,
 		PerMemberLimit: req.PerMemberLimit})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusCreated, s.toBenefitResponse(*b))
@@ -89,13 +86,11 @@ func (s *Server) createBenefit(c *gin.Context) {
 //	@Router			/admin/benefits [get]
 func (s *Server) listBenefits(c *gin.Context) {
 	p, orgID, err := listQuery(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	rows, next, err := s.Card.Benefits(c.Request.Context(), scope(c), orgID, p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.cards.Benefits(c.Request.Context(), scope(c), orgID, p)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[benefitResponse]{Items: items(rows, s.toBenefitResponse), NextCursor: next})
@@ -116,13 +111,11 @@ func (s *Server) listBenefits(c *gin.Context) {
 //	@Router			/benefits [get]
 func (s *Server) memberBenefits(c *gin.Context) {
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	rows, next, err := s.Card.OpenBenefits(c.Request.Context(), principal(c).UserID, p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.cards.OpenBenefits(c.Request.Context(), principal(c).UserID, p)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[benefitResponse]{Items: items(rows, s.toBenefitResponse), NextCursor: next})

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/identity"
 )
@@ -53,12 +52,11 @@ type cardQR struct {
 //	@Router			/me/card [get]
 func (s *Server) myCard(c *gin.Context) {
 	p := principal(c)
-	cd, err := s.Card.MyCardHinted(c.Request.Context(), p.UserID, p.MemberHint)
-	if err != nil {
-		fail(c, err)
+	cd, err := s.cards.MyCardHinted(c.Request.Context(), p.UserID, p.MemberHint)
+	if failed(c, err) {
 		return
 	}
-	loc := s.Config.Location()
+	loc := s.cfg.Location()
 	r := cardResponse{MemberID: idString(cd.MemberID), MemberNo: cd.MemberNo, Name: cd.Name, UnionName: cd.UnionName,
 		OrgID: idString(cd.OrgID), Status: cd.Status, JoinedOn: cd.JoinedOn, PhotoURL: s.photoURL(cd.PhotoToken)}
 	if cd.QR != nil {
@@ -95,8 +93,7 @@ func (s *Server) photoURL(token string) *string {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/me/card/reissue [post]
 func (s *Server) reissueMyCard(c *gin.Context) {
-	if err := s.Card.ReissueMine(c.Request.Context(), principal(c).UserID); err != nil {
-		fail(c, err)
+	if failed(c, s.cards.ReissueMine(c.Request.Context(), principal(c).UserID)) {
 		return
 	}
 	ok(c, http.StatusOK, Empty{})
@@ -115,13 +112,11 @@ func (s *Server) reissueMyCard(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/admin/members/{id}/card/reissue [post]
 func (s *Server) adminReissueCard(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	if err := s.Card.ReissueAsAdmin(c.Request.Context(), scope(c), id); err != nil {
-		fail(c, err)
+	if failed(c, s.cards.ReissueAsAdmin(c.Request.Context(), scope(c), id)) {
 		return
 	}
 	ok(c, http.StatusOK, Empty{})
@@ -153,7 +148,7 @@ type jwkKey struct {
 //	@Router			/card-keys [get]
 func (s *Server) cardKeys(c *gin.Context) {
 	set := jwkSet{Keys: []jwkKey{}}
-	for _, k := range s.Card.PublicKeys() {
+	for _, k := range s.cards.PublicKeys() {
 		set.Keys = append(set.Keys, jwkKey{Kid: k.ID, Kty: "OKP", Crv: "Ed25519", Alg: "EdDSA", Use: "sig",
 			X: base64.RawURLEncoding.EncodeToString(k.Key)})
 	}
@@ -172,9 +167,8 @@ func (s *Server) cardKeys(c *gin.Context) {
 //	@Failure		404		{object}	ErrorResponse
 //	@Router			/card-photos/{token} [get]
 func (s *Server) cardPhoto(c *gin.Context) {
-	p, err := s.Card.OpenPhoto(c.Request.Context(), c.Param("token"))
-	if err != nil {
-		fail(c, err)
+	p, err := s.cards.OpenPhoto(c.Request.Context(), c.Param("token"))
+	if failed(c, err) {
 		return
 	}
 	c.Header("Cache-Control", "private, no-store") // a face: personal data (API.md §1)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/codes"
 )
@@ -29,7 +28,7 @@ type consentResponse struct {
 	GivenAt       time.Time `json:"given_at"`
 }
 
-func (s *Server) toConsentResponse(c *model.Consent) consentResponse {
+func (s *Server) toConsentResponse(c *application.Consent) consentResponse {
 	return consentResponse{ID: idString(c.ID), Version: c.Version, PersonalInfo: c.PersonalInfo,
 		SensitiveInfo: c.SensitiveInfo, ShareUpward: c.ShareUpward, GivenAt: s.at(c.GivenAt)}
 }
@@ -48,14 +47,12 @@ func (s *Server) toConsentResponse(c *model.Consent) consentResponse {
 //	@Router			/me/consents [post]
 func (s *Server) giveConsent(c *gin.Context) {
 	var req consentRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	rec, err := s.Applications.GiveConsent(c.Request.Context(), principal(c).UserID, application.ConsentInput{
+	rec, err := s.apps.GiveConsent(c.Request.Context(), principal(c).UserID, application.ConsentInput{
 		Version: req.Version, PersonalInfo: req.PersonalInfo, SensitiveInfo: req.SensitiveInfo, ShareUpward: req.ShareUpward})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusCreated, s.toConsentResponse(rec))
@@ -71,9 +68,8 @@ func (s *Server) giveConsent(c *gin.Context) {
 //	@Failure	404	{object}	ErrorResponse	"no consent given, or withdrawn"
 //	@Router		/me/consents [get]
 func (s *Server) getConsent(c *gin.Context) {
-	rec, err := s.Applications.Consent(c.Request.Context(), principal(c).UserID)
-	if err != nil {
-		fail(c, err)
+	rec, err := s.apps.Consent(c.Request.Context(), principal(c).UserID)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, s.toConsentResponse(rec))
@@ -91,8 +87,7 @@ func (s *Server) getConsent(c *gin.Context) {
 //	@Failure		409	{object}	ErrorResponse
 //	@Router			/me/consents [delete]
 func (s *Server) withdrawConsent(c *gin.Context) {
-	if err := s.Applications.WithdrawConsent(c.Request.Context(), principal(c).UserID); err != nil {
-		fail(c, err)
+	if failed(c, s.apps.WithdrawConsent(c.Request.Context(), principal(c).UserID)) {
 		return
 	}
 	ok(c, http.StatusOK, Empty{})

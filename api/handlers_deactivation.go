@@ -64,14 +64,12 @@ type cancelledResponse struct {
 //	@Router			/me/deactivation [post]
 func (s *Server) requestDeactivation(c *gin.Context) {
 	var req deactivationRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	d, created, err := s.Accounts.Ask(c.Request.Context(), principal(c).UserID,
+	d, created, err := s.accounts.Ask(c.Request.Context(), principal(c).UserID,
 		account.Request{Reason: req.Reason, Leave: req.Leave})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	status := http.StatusOK
@@ -93,8 +91,7 @@ func (s *Server) requestDeactivation(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse	"nothing pending"
 //	@Router			/me/deactivation [delete]
 func (s *Server) cancelDeactivation(c *gin.Context) {
-	if err := s.Accounts.Cancel(c.Request.Context(), principal(c).UserID); err != nil {
-		fail(c, err)
+	if failed(c, s.accounts.Cancel(c.Request.Context(), principal(c).UserID)) {
 		return
 	}
 	ok(c, http.StatusOK, cancelledResponse{Status: "cancelled"})
@@ -103,10 +100,10 @@ func (s *Server) cancelDeactivation(c *gin.Context) {
 // myDeactivation is GET /me's deactivation: the caller's pending one, or
 // nil.
 func (s *Server) myDeactivation(ctx context.Context, userID int64) (*deactivationResponse, error) {
-	if s.Accounts == nil {
+	if s.accounts == nil {
 		return nil, nil
 	}
-	d, err := s.Accounts.Pending(ctx, userID)
+	d, err := s.accounts.Pending(ctx, userID)
 	if err != nil {
 		return nil, err
 	}

@@ -8,7 +8,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/exporter"
 )
 
@@ -50,14 +49,12 @@ type exportStatusResponse struct {
 //	@Router			/admin/exports [post]
 func (s *Server) createExport(c *gin.Context) {
 	var req exportRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	id, err := s.Exports.Start(c.Request.Context(), scope(c), exporter.Request{OrgID: int64(req.OrgID),
+	id, err := s.exports.Start(c.Request.Context(), scope(c), exporter.Request{OrgID: int64(req.OrgID),
 		Format: req.Format, Reason: req.Reason})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusAccepted, jobResponse{JobID: idString(id)})
@@ -76,14 +73,12 @@ func (s *Server) createExport(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/admin/exports/{id} [get]
 func (s *Server) exportStatus(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	st, err := s.Exports.Status(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	st, err := s.exports.Status(c.Request.Context(), scope(c), id)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, exportStatusResponse{Status: st.Status, Rows: st.Rows, Format: st.Format, ExpiresAt: s.atp(st.ExpiresAt),
@@ -105,14 +100,12 @@ func (s *Server) exportStatus(c *gin.Context) {
 //	@Failure		409	{object}	ErrorResponse
 //	@Router			/admin/exports/{id}/file [get]
 func (s *Server) exportFile(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	f, r, err := s.Exports.Download(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	f, r, err := s.exports.Download(c.Request.Context(), scope(c), id)
+	if failed(c, err) {
 		return
 	}
 	ext := ".xlsx"
@@ -126,6 +119,6 @@ func (s *Server) exportFile(c *gin.Context) {
 	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(transferTimeout))
 	c.Status(http.StatusOK)
 	if _, err := io.Copy(c.Writer, r); err != nil {
-		s.Log.WarnContext(c.Request.Context(), "export download cut short", "job_id", id, "err", err)
+		s.log.WarnContext(c.Request.Context(), "export download cut short", "job_id", id, "err", err)
 	}
 }

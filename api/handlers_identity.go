@@ -5,7 +5,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/pii"
 )
@@ -90,13 +89,11 @@ type meMember struct {
 //	@Router			/auth/wechat/login [post]
 func (s *Server) login(c *gin.Context) {
 	var req codeRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	t, err := s.Identity.Login(c.Request.Context(), req.Code)
-	if err != nil {
-		fail(c, err)
+	t, err := s.identity.Login(c.Request.Context(), req.Code)
+	if failed(c, err) {
 		return
 	}
 	s.tokenReply(c, t)
@@ -104,9 +101,8 @@ func (s *Server) login(c *gin.Context) {
 
 // tokenReply answers login and refresh with the user's roles.
 func (s *Server) tokenReply(c *gin.Context, t *identity.Tokens) {
-	roles, err := s.Orgs.UserRoles(c.Request.Context(), t.User.ID)
-	if err != nil {
-		fail(c, err)
+	roles, err := s.orgs.UserRoles(c.Request.Context(), t.User.ID)
+	if failed(c, err) {
 		return
 	}
 	resp := toTokenResponse(t)
@@ -128,13 +124,11 @@ func (s *Server) tokenReply(c *gin.Context, t *identity.Tokens) {
 //	@Router			/auth/refresh [post]
 func (s *Server) refresh(c *gin.Context) {
 	var req refreshRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	t, err := s.Identity.Refresh(c.Request.Context(), req.RefreshToken)
-	if err != nil {
-		fail(c, err)
+	t, err := s.identity.Refresh(c.Request.Context(), req.RefreshToken)
+	if failed(c, err) {
 		return
 	}
 	s.tokenReply(c, t)
@@ -150,8 +144,7 @@ func (s *Server) refresh(c *gin.Context) {
 //	@Failure	401	{object}	ErrorResponse
 //	@Router		/auth/logout [post]
 func (s *Server) logout(c *gin.Context) {
-	if err := s.Identity.Logout(c.Request.Context(), principal(c)); err != nil {
-		fail(c, err)
+	if failed(c, s.identity.Logout(c.Request.Context(), principal(c))) {
 		return
 	}
 	ok(c, http.StatusOK, Empty{})
@@ -174,13 +167,11 @@ func (s *Server) logout(c *gin.Context) {
 //	@Router			/me/phone [post]
 func (s *Server) bindPhone(c *gin.Context) {
 	var req codeRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	masked, err := s.Identity.BindPhone(c.Request.Context(), principal(c), req.Code)
-	if err != nil {
-		fail(c, err)
+	masked, err := s.identity.BindPhone(c.Request.Context(), principal(c), req.Code)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, phoneResponse{PhoneMasked: masked})
@@ -197,19 +188,16 @@ func (s *Server) bindPhone(c *gin.Context) {
 //	@Failure		401	{object}	ErrorResponse
 //	@Router			/me [get]
 func (s *Server) me(c *gin.Context) {
-	u, err := s.Identity.User(c.Request.Context(), principal(c).UserID)
-	if err != nil {
-		fail(c, err)
+	u, err := s.identity.User(c.Request.Context(), principal(c).UserID)
+	if failed(c, err) {
 		return
 	}
-	phone, err := s.Identity.Phone(u)
-	if err != nil {
-		fail(c, err)
+	phone, err := s.identity.Phone(u)
+	if failed(c, err) {
 		return
 	}
-	roles, err := s.Orgs.UserRoles(c.Request.Context(), u.ID)
-	if err != nil {
-		fail(c, err)
+	roles, err := s.orgs.UserRoles(c.Request.Context(), u.ID)
+	if failed(c, err) {
 		return
 	}
 	resp := meResponse{ID: idString(u.ID), Roles: items(roles, toRoleResponse)}
@@ -218,21 +206,19 @@ func (s *Server) me(c *gin.Context) {
 		resp.PhoneMasked = &m
 	}
 	ctx := c.Request.Context()
-	m, err := s.Applications.MemberOf(ctx, u.ID)
-	if err != nil {
-		fail(c, err)
+	m, err := s.apps.MemberOf(ctx, u.ID)
+	if failed(c, err) {
 		return
 	}
 	if m != nil {
-		names, err := s.Orgs.Names(ctx, []int64{m.OrgID})
-		if err != nil {
-			fail(c, err)
+		names, err := s.orgs.Names(ctx, []int64{m.OrgID})
+		if failed(c, err) {
 			return
 		}
 		resp.Member = &meMember{ID: idString(m.ID), MemberNo: m.MemberNo, OrgID: idString(m.OrgID),
 			OrgName: names[m.OrgID], Status: m.Status, JoinedOn: m.JoinedOn}
 	}
-	if resp.ConsentCurrent, err = s.Applications.ConsentCurrent(ctx, u.ID); err != nil {
+	if resp.ConsentCurrent, err = s.apps.ConsentCurrent(ctx, u.ID); err != nil {
 		fail(c, err)
 		return
 	}
@@ -240,15 +226,13 @@ func (s *Server) me(c *gin.Context) {
 		fail(c, err)
 		return
 	}
-	a, err := s.Applications.Current(ctx, u.ID)
-	if err != nil {
-		fail(c, err)
+	a, err := s.apps.Current(ctx, u.ID)
+	if failed(c, err) {
 		return
 	}
 	if a != nil {
 		r, err := s.renderApplication(c, a)
-		if err != nil {
-			fail(c, err)
+		if failed(c, err) {
 			return
 		}
 		resp.Application = &r
@@ -261,6 +245,6 @@ func toTokenResponse(t *identity.Tokens) tokenResponse {
 		User: toLoginUser(t.User)}
 }
 
-func toLoginUser(u *model.User) loginUser {
+func toLoginUser(u *identity.User) loginUser {
 	return loginUser{ID: idString(u.ID), PhoneBound: u.PhoneEnc != nil, Roles: []roleResponse{}}
 }

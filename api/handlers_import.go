@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/importer"
@@ -76,8 +75,7 @@ func (s *Server) createImport(c *gin.Context) {
 	_ = http.NewResponseController(c.Writer).SetReadDeadline(time.Now().Add(transferTimeout))
 	sc := scope(c)
 	raw, up, err := s.readImportForm(c, sc)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	orgID, perr := strconv.ParseInt(raw, 10, 64)
@@ -89,16 +87,15 @@ func (s *Server) createImport(c *gin.Context) {
 		return
 	}
 	if up == nil {
-		if _, err := s.Imports.CheckOrg(ctx, sc, orgID); err != nil {
+		if _, err := s.imports.CheckOrg(ctx, sc, orgID); err != nil {
 			fail(c, err)
 			return
 		}
 		fail(c, service.InvalidField("file", "请选择要导入的 .xlsx 文件"))
 		return
 	}
-	id, err := s.Imports.Submit(ctx, sc, orgID, up)
-	if err != nil {
-		fail(c, err)
+	id, err := s.imports.Submit(ctx, sc, orgID, up)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusAccepted, jobResponse{JobID: idString(id)})
@@ -141,11 +138,11 @@ func (s *Server) readImportForm(c *gin.Context, sc access.Scope) (org string, up
 			org = string(b)
 		case part.FormName() == "file" && up == nil:
 			if id, perr := strconv.ParseInt(org, 10, 64); perr == nil {
-				if _, err := s.Imports.CheckOrg(c.Request.Context(), sc, id); err != nil {
+				if _, err := s.imports.CheckOrg(c.Request.Context(), sc, id); err != nil {
 					return "", up, err
 				}
 			}
-			if up, err = s.Imports.Receive(c.Request.Context(), part.FileName(), part); err != nil {
+			if up, err = s.imports.Receive(c.Request.Context(), part.FileName(), part); err != nil {
 				if isTooLarge(err) || errors.Is(err, multipart.ErrMessageTooLarge) {
 					err = tooLarge()
 				}
@@ -173,19 +170,17 @@ func (s *Server) readImportForm(c *gin.Context, sc access.Scope) (org string, up
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/admin/imports/{id} [get]
 func (s *Server) importStatus(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	st, err := s.Imports.Status(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	st, err := s.imports.Status(c.Request.Context(), scope(c), id)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, importStatusResponse{Status: st.Status, Total: st.Total, Imported: st.Imported,
 		Failed: st.Failed, ErrorsTotal: st.ErrorsTotal, Error: st.Message,
-		Errors: items(st.Errors, func(e model.ImportError) importErrorItem {
+		Errors: items(st.Errors, func(e importer.RowError) importErrorItem {
 			return importErrorItem{Row: e.Row, Field: e.Field, Message: e.Message}
 		})})
 }
@@ -204,19 +199,17 @@ func (s *Server) importStatus(c *gin.Context) {
 //	@Router			/admin/imports/template [get]
 func (s *Server) importTemplate(c *gin.Context) {
 	orgID, err := queryID(c, "org_id")
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	if orgID != 0 {
-		if _, err := s.Orgs.Get(c.Request.Context(), scope(c), orgID); err != nil {
+		if _, err := s.orgs.Get(c.Request.Context(), scope(c), orgID); err != nil {
 			fail(c, err)
 			return
 		}
 	}
 	b, err := importer.Template()
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	c.Header("Content-Disposition", attachment(importer.TemplateFilename, "import-template.xlsx"))

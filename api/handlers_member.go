@@ -6,8 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
-	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/membership"
 	"github.com/unionhub/unionhub/service/pii"
 )
@@ -79,7 +77,7 @@ type memberStatusRequest struct {
 	Version *int   `json:"version"`
 }
 
-func (s *Server) renderMembers(c *gin.Context, rows []model.Member) ([]memberResponse, error) {
+func (s *Server) renderMembers(c *gin.Context, rows []membership.Member) ([]memberResponse, error) {
 	ids := make([]int64, len(rows))
 	for i, m := range rows {
 		ids[i] = m.OrgID
@@ -91,7 +89,7 @@ func (s *Server) renderMembers(c *gin.Context, rows []model.Member) ([]memberRes
 	out := make([]memberResponse, 0, len(rows))
 	for i := range rows {
 		m := &rows[i]
-		idNumber, phone, err := s.Members.Reveal(m)
+		idNumber, phone, err := s.members.Reveal(m)
 		if err != nil {
 			return nil, err
 		}
@@ -108,10 +106,9 @@ func (s *Server) renderMembers(c *gin.Context, rows []model.Member) ([]memberRes
 	return out, nil
 }
 
-func (s *Server) replyMember(c *gin.Context, m *model.Member) {
-	out, err := s.renderMembers(c, []model.Member{*m})
-	if err != nil {
-		fail(c, err)
+func (s *Server) replyMember(c *gin.Context, m *membership.Member) {
+	out, err := s.renderMembers(c, []membership.Member{*m})
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, out[0])
@@ -138,14 +135,12 @@ func (s *Server) listMembers(c *gin.Context) {
 	if !good {
 		return
 	}
-	rows, next, err := s.Members.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("q"), p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.members.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("q"), p)
+	if failed(c, err) {
 		return
 	}
 	out, err := s.renderMembers(c, rows)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[memberResponse]{Items: out, NextCursor: next})
@@ -163,14 +158,12 @@ func (s *Server) listMembers(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/admin/members/{id} [get]
 func (s *Server) getMember(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	m, err := s.Members.Get(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	m, err := s.members.Get(c.Request.Context(), scope(c), id)
+	if failed(c, err) {
 		return
 	}
 	s.replyMember(c, m)
@@ -190,22 +183,19 @@ func (s *Server) getMember(c *gin.Context) {
 //	@Failure		404		{object}	ErrorResponse
 //	@Router			/admin/members/{id}/events [get]
 func (s *Server) memberEvents(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	rows, next, err := s.Members.Events(c.Request.Context(), scope(c), id, p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.members.Events(c.Request.Context(), scope(c), id, p)
+	if failed(c, err) {
 		return
 	}
-	ok(c, http.StatusOK, listResponse[memberEventResponse]{Items: items(rows, func(e model.MembershipEvent) memberEventResponse {
+	ok(c, http.StatusOK, listResponse[memberEventResponse]{Items: items(rows, func(e membership.Event) memberEventResponse {
 		return memberEventResponse{ID: idString(e.ID), Type: e.Type, NationalCode: e.NationalCode, Reason: e.Reason,
 			FromOrgID: optIDString(e.FromOrgID), ToOrgID: optIDString(e.ToOrgID), ActorID: optIDString(e.ActorID), CreatedAt: s.at(e.CreatedAt)}
 	}), NextCursor: next})
@@ -227,14 +217,12 @@ func (s *Server) memberEvents(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/members/{id} [patch]
 func (s *Server) patchMember(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req memberPatchRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	corr := membership.Correction{Version: req.Version, Reason: req.Reason, Name: req.Name, Phone: req.Phone,
@@ -243,9 +231,8 @@ func (s *Server) patchMember(c *gin.Context) {
 		corr.EmployerName, corr.JobTitle, corr.WorkType = e.EmployerName, e.JobTitle, e.WorkType
 		corr.IsMigrantWorker, corr.IsDispatched, corr.DispatchAgencyName = e.IsMigrantWorker, e.IsDispatched, e.DispatchAgencyName
 	}
-	m, err := s.Members.Correct(c.Request.Context(), scope(c), id, corr)
-	if err != nil {
-		fail(c, err)
+	m, err := s.members.Correct(c.Request.Context(), scope(c), id, corr)
+	if failed(c, err) {
 		return
 	}
 	s.replyMember(c, m)
@@ -267,19 +254,16 @@ func (s *Server) patchMember(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/members/{id}/status [post]
 func (s *Server) memberStatus(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req memberStatusRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	m, err := s.Members.ChangeStatus(c.Request.Context(), scope(c), id, membership.StatusChange{Status: req.Status, Reason: req.Reason, Version: req.Version})
-	if err != nil {
-		fail(c, err)
+	m, err := s.members.ChangeStatus(c.Request.Context(), scope(c), id, membership.StatusChange{Status: req.Status, Reason: req.Reason, Version: req.Version})
+	if failed(c, err) {
 		return
 	}
 	s.replyMember(c, m)

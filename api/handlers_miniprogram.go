@@ -73,14 +73,14 @@ type cardTiming struct {
 //	@Router			/miniprogram/config [get]
 func (s *Server) miniprogramConfig(c *gin.Context) {
 	tpl := subscribeTemplate{Fields: application.ResultTemplateFields, Page: application.DetailPage}
-	if id := strings.TrimSpace(s.Config.WeChat.TemplateApplicationResult); id != "" {
+	if id := strings.TrimSpace(s.cfg.WeChat.TemplateApplicationResult); id != "" {
 		tpl.ID = &id
 	}
 	c.Header("Cache-Control", "public, max-age=60")
 	ok(c, http.StatusOK, miniprogramConfig{
-		PrivacyNoticeVersion: s.Privacy.Version,
+		PrivacyNoticeVersion: s.notice.Version,
 		SubscribeTemplates:   subscribeTemplates{ApplicationResult: tpl},
-		Pages:                miniprogramPages{Join: s.Orgs.JoinPage(), Application: application.DetailPage, ConsoleLogin: ConsoleLoginPage},
+		Pages:                miniprogramPages{Join: s.orgs.JoinPage(), Application: application.DetailPage, ConsoleLogin: ConsoleLoginPage},
 		Card:                 cardTiming{TTLSeconds: int(card.TokenTTL.Seconds()), RefreshAfterSeconds: int(card.RefreshAfter.Seconds())},
 	})
 }
@@ -108,9 +108,8 @@ func (s *Server) orgByScene(c *gin.Context) {
 			scene = dec
 		}
 	}
-	o, err := s.Orgs.ByScene(c.Request.Context(), scene)
-	if err != nil {
-		fail(c, err)
+	o, err := s.orgs.ByScene(c.Request.Context(), scene)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, toPublicOrg(o))
@@ -120,7 +119,7 @@ func (s *Server) orgByScene(c *gin.Context) {
 // UNIONHUB_PUBLIC_BASE_URL when that is set (an <image src> in the
 // mini-program needs an absolute https URL), relative otherwise.
 func (s *Server) link(path string) string {
-	return strings.TrimRight(s.Config.PublicBaseURL, "/") + "/api/v1" + path
+	return strings.TrimRight(s.cfg.PublicBaseURL, "/") + "/api/v1" + path
 }
 
 // fileLink is the link of a job's file while it is there (expires set).

@@ -7,8 +7,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/unionhub/unionhub/service"
 )
 
 // dataExportStatusResponse is a data export's progress.
@@ -33,9 +31,8 @@ type dataExportStatusResponse struct {
 //	@Failure		401	{object}	ErrorResponse
 //	@Router			/me/data [get]
 func (s *Server) myData(c *gin.Context) {
-	d, err := s.MyData.Collect(c.Request.Context(), principal(c).UserID, false)
-	if err != nil {
-		fail(c, err)
+	d, err := s.personalData.Collect(c.Request.Context(), principal(c).UserID, false)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, d)
@@ -53,9 +50,8 @@ func (s *Server) myData(c *gin.Context) {
 //	@Failure		429	{object}	ErrorResponse
 //	@Router			/me/data-exports [post]
 func (s *Server) createDataExport(c *gin.Context) {
-	id, err := s.MyData.Start(c.Request.Context(), principal(c).UserID)
-	if err != nil {
-		fail(c, err)
+	id, err := s.personalData.Start(c.Request.Context(), principal(c).UserID)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusAccepted, jobResponse{JobID: idString(id)})
@@ -73,14 +69,12 @@ func (s *Server) createDataExport(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/me/data-exports/{id} [get]
 func (s *Server) dataExportStatus(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	st, err := s.MyData.Status(c.Request.Context(), principal(c).UserID, id)
-	if err != nil {
-		fail(c, err)
+	st, err := s.personalData.Status(c.Request.Context(), principal(c).UserID, id)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, dataExportStatusResponse{Status: st.Status, ExpiresAt: s.atp(st.ExpiresAt),
@@ -100,14 +94,12 @@ func (s *Server) dataExportStatus(c *gin.Context) {
 //	@Failure		409	{object}	ErrorResponse
 //	@Router			/me/data-exports/{id}/file [get]
 func (s *Server) dataExportFile(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	f, r, err := s.MyData.Download(c.Request.Context(), principal(c).UserID, id)
-	if err != nil {
-		fail(c, err)
+	f, r, err := s.personalData.Download(c.Request.Context(), principal(c).UserID, id)
+	if failed(c, err) {
 		return
 	}
 	c.Header("Content-Disposition", attachment(f.Filename, "my-data-"+idString(id)+".zip"))
@@ -117,6 +109,6 @@ func (s *Server) dataExportFile(c *gin.Context) {
 	_ = http.NewResponseController(c.Writer).SetWriteDeadline(time.Now().Add(transferTimeout))
 	c.Status(http.StatusOK)
 	if _, err := io.Copy(c.Writer, r); err != nil {
-		s.Log.WarnContext(c.Request.Context(), "data export download cut short", "job_id", id, "err", err)
+		s.log.WarnContext(c.Request.Context(), "data export download cut short", "job_id", id, "err", err)
 	}
 }

@@ -50,19 +50,16 @@ func (s *Server) toNotificationResponse(it notify.Item) notificationResponse {
 //	@Router			/me/notifications [get]
 func (s *Server) listNotifications(c *gin.Context) {
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ctx, userID := c.Request.Context(), principal(c).UserID
-	rows, next, err := s.Notify.List(ctx, userID, p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.notify.List(ctx, userID, p)
+	if failed(c, err) {
 		return
 	}
-	unread, err := s.Notify.UnreadCount(ctx, userID)
-	if err != nil {
-		fail(c, err)
+	unread, err := s.notify.UnreadCount(ctx, userID)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, notificationList{Items: items(rows, s.toNotificationResponse), NextCursor: next, Unread: unread})
@@ -81,14 +78,12 @@ func (s *Server) listNotifications(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/me/notifications/{id}/read [post]
 func (s *Server) readNotification(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathIDOr(c, notify.ErrNotFound)
 	if !found {
-		fail(c, notify.ErrNotFound)
 		return
 	}
-	it, err := s.Notify.MarkRead(c.Request.Context(), principal(c).UserID, id)
-	if err != nil {
-		fail(c, err)
+	it, err := s.notify.MarkRead(c.Request.Context(), principal(c).UserID, id)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, s.toNotificationResponse(*it))

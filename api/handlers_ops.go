@@ -38,14 +38,8 @@ func (s *Server) readyz(c *gin.Context) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), time.Second)
 	defer cancel()
 	checks := map[string]ping{
-		"database": func(ctx context.Context) error {
-			sqlDB, err := s.DB.DB()
-			if err != nil {
-				return err
-			}
-			return sqlDB.PingContext(ctx)
-		},
-		"cache": s.Cache.Ping,
+		"database": s.pingDB,
+		"cache":    s.cache.Ping,
 	}
 	result := make(map[string]string, len(checks))
 	healthy := true
@@ -53,7 +47,7 @@ func (s *Server) readyz(c *gin.Context) {
 		if err := check(ctx); err != nil {
 			result[name] = "unavailable"
 			healthy = false
-			s.Log.WarnContext(ctx, "readiness check failed", "check", name, "err", err.Error())
+			s.log.WarnContext(ctx, "readiness check failed", "check", name, "err", err.Error())
 			continue
 		}
 		result[name] = "ok"

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/org"
 )
@@ -102,9 +101,9 @@ func toDissolution(d *org.Dissolution) *dissolutionResponse {
 }
 
 // withDissolution is the org's reply with its dissolution, when dissolving.
-func (s *Server) withDissolution(c *gin.Context, o *model.Org) (orgResponse, error) {
+func (s *Server) withDissolution(c *gin.Context, o *org.Org) (orgResponse, error) {
 	r := s.toOrgResponse(*o)
-	d, err := s.Orgs.Dissolution(c.Request.Context(), o)
+	d, err := s.orgs.Dissolution(c.Request.Context(), o)
 	r.Dissolution = toDissolution(d)
 	return r, err
 }
@@ -134,7 +133,7 @@ type searchItem struct {
 	Intake bool `json:"intake"`
 }
 
-func (s *Server) toOrgResponse(o model.Org) orgResponse {
+func (s *Server) toOrgResponse(o org.Org) orgResponse {
 	r := orgResponse{ID: idString(o.ID), Depth: o.Depth, Type: o.Type, UnionKind: o.UnionKind, Name: o.Name,
 		RegionCode: o.RegionCode, UnitName: o.UnitName, USCC: o.USCC, UnitType: o.UnitType,
 		IndustryCode: o.IndustryCode, Address: o.Address, WorkerCount: o.WorkerCount,
@@ -144,17 +143,17 @@ func (s *Server) toOrgResponse(o model.Org) orgResponse {
 		p := idString(*o.ParentID)
 		r.ParentID = &p
 	}
-	if o.Type == model.OrgGrassroots && o.Status == model.OrgActive {
+	if o.Type == org.TypeGrassroots && o.Status == org.StatusActive {
 		u := s.link("/admin/orgs/" + r.ID + "/join-qrcode")
 		r.JoinQRCodeURL = &u
 	}
 	return r
 }
 
-func toPublicOrg(o *model.Org) publicOrgResponse {
+func toPublicOrg(o *org.Org) publicOrgResponse {
 	return publicOrgResponse{ID: idString(o.ID), Name: o.Name, Type: o.Type, UnionKind: o.UnionKind,
 		UnitName: o.UnitName, RegionCode: o.RegionCode, Address: o.Address,
-		AcceptsApplications: o.AcceptsApplications && o.Status == model.OrgActive, Status: o.Status}
+		AcceptsApplications: o.AcceptsApplications && o.Status == org.StatusActive, Status: o.Status}
 }
 
 // createOrg godoc
@@ -172,8 +171,7 @@ func toPublicOrg(o *model.Org) publicOrgResponse {
 //	@Router			/admin/orgs [post]
 func (s *Server) createOrg(c *gin.Context) {
 	var req orgRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	var parent ID
@@ -184,9 +182,8 @@ func (s *Server) createOrg(c *gin.Context) {
 			return
 		}
 	}
-	o, err := s.Orgs.Create(c.Request.Context(), scope(c), int64(parent), req.input())
-	if err != nil {
-		fail(c, err)
+	o, err := s.orgs.Create(c.Request.Context(), scope(c), int64(parent), req.input())
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusCreated, s.toOrgResponse(*o))
@@ -205,19 +202,16 @@ func (s *Server) createOrg(c *gin.Context) {
 //	@Failure	404	{object}	ErrorResponse	"not found or outside the scope"
 //	@Router		/admin/orgs/{id} [get]
 func (s *Server) getOrg(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	o, err := s.Orgs.Get(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	o, err := s.orgs.Get(c.Request.Context(), scope(c), id)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.withDissolution(c, o)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, r)
@@ -242,14 +236,12 @@ func (s *Server) getOrg(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/orgs/{id} [patch]
 func (s *Server) updateOrg(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req orgRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	in := req.input()
@@ -268,18 +260,16 @@ func (s *Server) updateOrg(c *gin.Context) {
 		fail(c, service.Invalid(append(bad, org.CheckFields(in)...)))
 		return
 	}
-	o, err := s.Orgs.Update(c.Request.Context(), scope(c), id, req.Version, in)
-	if err != nil {
-		fail(c, err)
+	o, err := s.orgs.Update(c.Request.Context(), scope(c), id, req.Version, in)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.withDissolution(c, o)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	status := http.StatusOK
-	if o.Status == model.OrgDissolving && req.Status != nil && *req.Status == model.OrgDissolved {
+	if o.Status == org.StatusDissolving && req.Status != nil && *req.Status == org.StatusDissolved {
 		status = http.StatusAccepted
 	}
 	ok(c, status, r)
@@ -298,19 +288,16 @@ func (s *Server) updateOrg(c *gin.Context) {
 //	@Failure	404		{object}	ErrorResponse
 //	@Router		/admin/orgs/{id}/children [get]
 func (s *Server) orgChildren(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	rows, next, err := s.Orgs.Children(c.Request.Context(), scope(c), id, p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.orgs.Children(c.Request.Context(), scope(c), id, p)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[orgResponse]{Items: items(rows, s.toOrgResponse), NextCursor: next})
@@ -330,14 +317,12 @@ func (s *Server) orgChildren(c *gin.Context) {
 //	@Failure		502	{object}	ErrorResponse
 //	@Router			/admin/orgs/{id}/join-qrcode [get]
 func (s *Server) joinQRCode(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	img, ct, err := s.Orgs.JoinQRCode(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	img, ct, err := s.orgs.JoinQRCode(c.Request.Context(), scope(c), id)
+	if failed(c, err) {
 		return
 	}
 	c.Header("Cache-Control", "private, max-age=86400")
@@ -361,11 +346,10 @@ func (s *Server) joinQRCode(c *gin.Context) {
 //	@Router			/orgs/search [get]
 func (s *Server) searchOrgs(c *gin.Context) {
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	f := model.SearchFilter{Query: c.Query("q"), RegionCode: c.Query("region_code")}
+	f := org.SearchFilter{Query: c.Query("q"), RegionCode: c.Query("region_code")}
 	switch c.Query("intake") {
 	case "", "false":
 	case "true":
@@ -384,14 +368,13 @@ func (s *Server) searchOrgs(c *gin.Context) {
 		fail(c, malformed("搜索词不能超过50个字"))
 		return
 	}
-	rows, next, err := s.Orgs.Search(c.Request.Context(), f, p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.orgs.Search(c.Request.Context(), f, p)
+	if failed(c, err) {
 		return
 	}
-	ok(c, http.StatusOK, listResponse[searchItem]{Items: items(rows, func(o model.Org) searchItem {
+	ok(c, http.StatusOK, listResponse[searchItem]{Items: items(rows, func(o org.Org) searchItem {
 		return searchItem{ID: idString(o.ID), Name: o.Name, UnitName: o.UnitName, RegionCode: o.RegionCode, Address: o.Address,
-			Intake: o.Type == model.OrgFederation}
+			Intake: o.Type == org.TypeFederation}
 	}), NextCursor: next})
 }
 
@@ -407,14 +390,12 @@ func (s *Server) searchOrgs(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/orgs/{id} [get]
 func (s *Server) publicOrg(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	o, err := s.Orgs.PublicGet(c.Request.Context(), id)
-	if err != nil {
-		fail(c, err)
+	o, err := s.orgs.PublicGet(c.Request.Context(), id)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, toPublicOrg(o))

@@ -35,7 +35,7 @@ type privacyNoticeItem struct {
 //	@Success		200	{object}	Envelope[privacyNoticeResponse]
 //	@Router			/privacy/notice [get]
 func (s *Server) privacyNotice(c *gin.Context) {
-	n := s.Privacy
+	n := s.notice
 	out := privacyNoticeResponse{Version: n.Version, Text: n.Text,
 		PublishedAt: s.at(n.PublishedAt),
 		Items:       items(n.Items, toPrivacyNoticeItem)}

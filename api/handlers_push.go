@@ -31,8 +31,7 @@ func pushQuery(c *gin.Context) wxpush.Query {
 //	@Failure		403			{object}	ErrorResponse
 //	@Router			/wechat/push [get]
 func (s *Server) checkPush(c *gin.Context) {
-	if err := s.Push.Check(pushQuery(c)); err != nil {
-		fail(c, err)
+	if failed(c, s.push.Check(pushQuery(c))) {
 		return
 	}
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte(c.Query("echostr")))
@@ -61,12 +60,10 @@ func (s *Server) receivePush(c *gin.Context) {
 		fail(c, tooLarge())
 		return
 	}
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	if err := s.Push.Receive(c.Request.Context(), pushQuery(c), body); err != nil {
-		fail(c, err)
+	if failed(c, s.push.Receive(c.Request.Context(), pushQuery(c), body)) {
 		return
 	}
 	c.Data(http.StatusOK, "text/plain; charset=utf-8", []byte("success"))

@@ -7,7 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/application"
@@ -53,9 +52,8 @@ func (s *Server) reviewQueue(c *gin.Context) {
 	if !good {
 		return
 	}
-	rows, next, err := s.Applications.Queue(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.apps.Queue(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
+	if failed(c, err) {
 		return
 	}
 	ids := make([]int64, len(rows))
@@ -63,15 +61,13 @@ func (s *Server) reviewQueue(c *gin.Context) {
 		ids[i] = a.OrgID
 	}
 	names, err := s.scopedOrgNames(c, ids)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	out := make([]applicationListItem, 0, len(rows))
 	for i := range rows {
-		idNumber, _, err := s.Applications.Reveal(&rows[i])
-		if err != nil {
-			fail(c, err)
+		idNumber, _, err := s.apps.Reveal(&rows[i])
+		if failed(c, err) {
 			return
 		}
 		out = append(out, s.applicationListItem(c, &rows[i], names[rows[i].OrgID], idNumber))
@@ -91,28 +87,24 @@ func (s *Server) reviewQueue(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/admin/applications/{id} [get]
 func (s *Server) reviewDetail(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	a, w, err := s.Applications.Detail(c.Request.Context(), scope(c), id)
-	if err != nil {
-		fail(c, err)
+	a, w, err := s.apps.Detail(c.Request.Context(), scope(c), id)
+	if failed(c, err) {
 		return
 	}
 	s.replyDetail(c, http.StatusOK, a, w)
 }
 
-func (s *Server) replyDetail(c *gin.Context, status int, a *model.Application, w application.Withheld) {
+func (s *Server) replyDetail(c *gin.Context, status int, a *application.Application, w application.Withheld) {
 	r, err := s.renderApplication(c, a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	idNumber, phone, err := s.Applications.Reveal(a)
-	if err != nil {
-		fail(c, err)
+	idNumber, phone, err := s.apps.Reveal(a)
+	if failed(c, err) {
 		return
 	}
 	ok(c, status, toApplicationDetail(r, a, idNumber, phone, w))
@@ -138,14 +130,12 @@ func (s *Server) approveApplication(c *gin.Context) {
 	if !good {
 		return
 	}
-	res, err := s.Applications.Approve(c.Request.Context(), scope(c), id, d)
-	if err != nil {
-		fail(c, err)
+	res, err := s.apps.Approve(c.Request.Context(), scope(c), id, d)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.renderForAdmin(c, res.Application)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, approveResponse{Application: r, Member: approvedMember{ID: idString(res.Member.ID), MemberNo: res.Member.MemberNo}})
@@ -167,7 +157,7 @@ func (s *Server) approveApplication(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/applications/{id}/reject [post]
 func (s *Server) rejectApplication(c *gin.Context) {
-	s.decide(c, s.Applications.Reject)
+	s.decide(c, s.apps.Reject)
 }
 
 // returnApplication godoc
@@ -186,10 +176,10 @@ func (s *Server) rejectApplication(c *gin.Context) {
 //	@Failure		422		{object}	ErrorResponse
 //	@Router			/admin/applications/{id}/return [post]
 func (s *Server) returnApplication(c *gin.Context) {
-	s.decide(c, s.Applications.Return)
+	s.decide(c, s.apps.Return)
 }
 
-type decideFunc func(ctx context.Context, sc access.Scope, id int64, d application.Decision) (*model.Application, error)
+type decideFunc func(ctx context.Context, sc access.Scope, id int64, d application.Decision) (*application.Application, error)
 
 func (s *Server) decide(c *gin.Context, fn decideFunc) {
 	id, d, good := s.decisionParams(c, true)
@@ -197,13 +187,11 @@ func (s *Server) decide(c *gin.Context, fn decideFunc) {
 		return
 	}
 	a, err := fn(c.Request.Context(), scope(c), id, d)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	r, err := s.renderForAdmin(c, a)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, r)
@@ -212,14 +200,12 @@ func (s *Server) decide(c *gin.Context, fn decideFunc) {
 // decisionParams reads a decision's body; needReason: the decision needs a
 // reason, reported with a missing version so that {} lists both.
 func (s *Server) decisionParams(c *gin.Context, needReason bool) (int64, application.Decision, bool) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return 0, application.Decision{}, false
 	}
 	var req decisionRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return 0, application.Decision{}, false
 	}
 	if req.Version == nil {

@@ -7,8 +7,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
-	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/rights"
 )
@@ -54,7 +52,7 @@ type rightsRequestResponse struct {
 // renderRights renders requests; names[i] is the person's name of rows[i]
 // for the admins' list (nil: none shown). Phones are masked everywhere;
 // names follow nameFor (API.md §1, Lists of people).
-func (s *Server) renderRights(c *gin.Context, rows []model.RightsRequest, names []*string) ([]rightsRequestResponse, error) {
+func (s *Server) renderRights(c *gin.Context, rows []rights.Record, names []*string) ([]rightsRequestResponse, error) {
 	ids := make([]int64, len(rows))
 	for i, r := range rows {
 		ids[i] = r.OrgID
@@ -66,7 +64,7 @@ func (s *Server) renderRights(c *gin.Context, rows []model.RightsRequest, names 
 	out := make([]rightsRequestResponse, 0, len(rows))
 	for i := range rows {
 		r := &rows[i]
-		f, err := s.Rights.Requested(r)
+		f, err := s.rights.Requested(r)
 		if err != nil {
 			return nil, err
 		}
@@ -83,7 +81,7 @@ func (s *Server) renderRights(c *gin.Context, rows []model.RightsRequest, names 
 		v := rightsRequestResponse{ID: idString(r.ID), Kind: r.Kind, Status: r.Status, Version: r.Version,
 			OrgID: idString(r.OrgID), OrgName: orgNames[r.OrgID], MemberID: optIDString(r.MemberID),
 			ApplicationID: optIDString(r.ApplicationID), Fields: []string{}, Requested: f, EventID: optIDString(r.EventID),
-			Reason: r.Reason, DueOn: r.DueOn, Overdue: s.Rights.Overdue(r), DecisionReason: r.DecisionReason,
+			Reason: r.Reason, DueOn: r.DueOn, Overdue: s.rights.Overdue(r), DecisionReason: r.DecisionReason,
 			DecidedAt: s.atp(r.DecidedAt), CreatedAt: s.at(r.CreatedAt)}
 		if r.FieldNames != nil && *r.FieldNames != "" {
 			v.Fields = strings.Split(*r.FieldNames, ",")
@@ -114,23 +112,20 @@ func (s *Server) renderRights(c *gin.Context, rows []model.RightsRequest, names 
 //	@Router			/me/correction-requests [post]
 func (s *Server) createRightsRequest(c *gin.Context) {
 	var req rightsRequestBody
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	r, err := s.Rights.Create(c.Request.Context(), principal(c).UserID, rights.Request{Kind: req.Kind,
+	r, err := s.rights.Create(c.Request.Context(), principal(c).UserID, rights.Request{Kind: req.Kind,
 		Fields: req.Fields, EventID: int64(req.EventID), Reason: req.Reason})
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	s.replyRights(c, http.StatusCreated, r)
 }
 
-func (s *Server) replyRights(c *gin.Context, status int, r *model.RightsRequest) {
-	out, err := s.renderRights(c, []model.RightsRequest{*r}, nil)
-	if err != nil {
-		fail(c, err)
+func (s *Server) replyRights(c *gin.Context, status int, r *rights.Record) {
+	out, err := s.renderRights(c, []rights.Record{*r}, nil)
+	if failed(c, err) {
 		return
 	}
 	ok(c, status, out[0])
@@ -149,18 +144,15 @@ func (s *Server) replyRights(c *gin.Context, status int, r *model.RightsRequest)
 //	@Router			/me/correction-requests [get]
 func (s *Server) myRightsRequests(c *gin.Context) {
 	p, err := pageParams(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	rows, next, err := s.Rights.Mine(c.Request.Context(), principal(c).UserID, p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.rights.Mine(c.Request.Context(), principal(c).UserID, p)
+	if failed(c, err) {
 		return
 	}
 	out, err := s.renderRights(c, rows, nil)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[rightsRequestResponse]{Items: out, NextCursor: next})
@@ -187,18 +179,16 @@ func (s *Server) listRightsRequests(c *gin.Context) {
 	if !good {
 		return
 	}
-	rows, next, err := s.Rights.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.rights.List(c.Request.Context(), scope(c), orgID, c.Query("status"), c.Query("overdue"), p)
+	if failed(c, err) {
 		return
 	}
-	reqs, names := make([]model.RightsRequest, len(rows)), make([]*string, len(rows))
+	reqs, names := make([]rights.Record, len(rows)), make([]*string, len(rows))
 	for i := range rows {
 		reqs[i], names[i] = rows[i].RightsRequest, rows[i].PersonName
 	}
 	out, err := s.renderRights(c, reqs, names)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[rightsRequestResponse]{Items: out, NextCursor: next})
@@ -239,19 +229,16 @@ func (s *Server) approveRightsRequest(c *gin.Context) { s.decideRights(c, true) 
 func (s *Server) rejectRightsRequest(c *gin.Context) { s.decideRights(c, false) }
 
 func (s *Server) decideRights(c *gin.Context, approve bool) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req rightsDecisionBody
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	r, err := s.Rights.Decide(c.Request.Context(), scope(c), id, rights.Decision{Approve: approve, Version: req.Version, Reason: req.Reason})
-	if err != nil {
-		fail(c, err)
+	r, err := s.rights.Decide(c.Request.Context(), scope(c), id, rights.Decision{Approve: approve, Version: req.Version, Reason: req.Reason})
+	if failed(c, err) {
 		return
 	}
 	s.replyRights(c, http.StatusOK, r)

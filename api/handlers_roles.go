@@ -6,8 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
-	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/org"
 )
 
 // invitationRequest asks for an invitation code.
@@ -40,11 +39,11 @@ type roleBindingResponse struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-func toRoleResponse(b model.BindingWithOrg) roleResponse {
+func toRoleResponse(b org.BindingWithOrg) roleResponse {
 	return roleResponse{ID: idString(b.ID), OrgID: idString(b.OrgID), OrgName: b.OrgName, Role: b.Role}
 }
 
-func (s *Server) toRoleBinding(b model.BindingWithOrg) roleBindingResponse {
+func (s *Server) toRoleBinding(b org.BindingWithOrg) roleBindingResponse {
 	return roleBindingResponse{ID: idString(b.ID), UserID: idString(b.UserID), OrgID: idString(b.OrgID),
 		OrgName: b.OrgName, Role: b.Role, GrantedBy: idString(b.GrantedBy), CreatedAt: s.at(b.CreatedAt)}
 }
@@ -65,13 +64,11 @@ func (s *Server) toRoleBinding(b model.BindingWithOrg) roleBindingResponse {
 //	@Router			/admin/invitations [post]
 func (s *Server) createInvitation(c *gin.Context) {
 	var req invitationRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	inv, err := s.Orgs.Invite(c.Request.Context(), scope(c), int64(req.OrgID), req.Role)
-	if err != nil {
-		fail(c, err)
+	inv, err := s.orgs.Invite(c.Request.Context(), scope(c), int64(req.OrgID), req.Role)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusCreated, invitationResponse{Code: inv.Code, ExpiresAt: s.at(inv.ExpiresAt),
@@ -94,13 +91,11 @@ func (s *Server) createInvitation(c *gin.Context) {
 //	@Router			/invitations/accept [post]
 func (s *Server) acceptInvitation(c *gin.Context) {
 	var req acceptRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	b, err := s.Orgs.Accept(c.Request.Context(), principal(c).UserID, req.Code)
-	if err != nil {
-		fail(c, err)
+	b, err := s.orgs.Accept(c.Request.Context(), principal(c).UserID, req.Code)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, toRoleResponse(*b))
@@ -122,13 +117,11 @@ func (s *Server) acceptInvitation(c *gin.Context) {
 //	@Router			/admin/roles [get]
 func (s *Server) listRoles(c *gin.Context) {
 	p, orgID, err := listQuery(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	rows, next, err := s.Orgs.ListRoles(c.Request.Context(), scope(c), orgID, p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.orgs.ListRoles(c.Request.Context(), scope(c), orgID, p)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[roleBindingResponse]{Items: items(rows, s.toRoleBinding), NextCursor: next})
@@ -146,13 +139,11 @@ func (s *Server) listRoles(c *gin.Context) {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/admin/roles/{id} [delete]
 func (s *Server) revokeRole(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
-	if err := s.Orgs.RevokeRole(c.Request.Context(), scope(c), id); err != nil {
-		fail(c, err)
+	if failed(c, s.orgs.RevokeRole(c.Request.Context(), scope(c), id)) {
 		return
 	}
 	ok(c, http.StatusOK, Empty{})

@@ -87,13 +87,11 @@ type statsMonth struct {
 //	@Router			/admin/stats/overview [get]
 func (s *Server) statsOverview(c *gin.Context) {
 	orgID, err := queryID(c, "org_id")
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	ov, err := s.Stats.Overview(c.Request.Context(), scope(c), orgID, c.Query("sort"))
-	if err != nil {
-		fail(c, err)
+	ov, err := s.stats.Overview(c.Request.Context(), scope(c), orgID, c.Query("sort"))
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, toOverviewResponse(ov))

@@ -32,8 +32,7 @@ type subscriptionsResponse struct {
 //	@Router			/me/subscriptions [post]
 func (s *Server) recordSubscriptions(c *gin.Context) {
 	var req subscriptionsRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	results := make(map[string]string, len(req.Results))
@@ -41,9 +40,8 @@ func (s *Server) recordSubscriptions(c *gin.Context) {
 		str, _ := v.(string) // a non-string answer is an unknown one
 		results[k] = str
 	}
-	remaining, err := s.Notify.Subscribe(c.Request.Context(), principal(c).UserID, results)
-	if err != nil {
-		fail(c, err)
+	remaining, err := s.notify.Subscribe(c.Request.Context(), principal(c).UserID, results)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, subscriptionsResponse{Remaining: remaining})

@@ -7,8 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
-	"github.com/unionhub/unionhub/service"
+	"github.com/unionhub/unionhub/service/membership"
 )
 
 // transferRequest asks to move one's membership.
@@ -35,7 +34,7 @@ type transferResponse struct {
 	CreatedAt      time.Time  `json:"created_at"`
 }
 
-func (s *Server) toTransferResponse(t model.Transfer) transferResponse {
+func (s *Server) toTransferResponse(t membership.Transfer) transferResponse {
 	return transferResponse{ID: idString(t.ID), MemberID: idString(t.MemberID), FromOrgID: idString(t.FromOrgID),
 		ToOrgID: idString(t.ToOrgID), Status: t.Status, Reason: t.Reason, DecisionReason: t.DecisionReason,
 		DecidedAt: s.atp(t.DecidedAt), CreatedAt: s.at(t.CreatedAt)}
@@ -59,14 +58,13 @@ func (s *Server) toTransferResponse(t model.Transfer) transferResponse {
 //	@Router			/me/transfers [post]
 func (s *Server) requestTransfer(c *gin.Context) {
 	var req transferRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
 	s.createIdempotent(c, "POST /me/transfers", req, func(save saveReply) (any, error) {
 		var reply transferResponse
-		_, err := s.Members.RequestTransfer(c.Request.Context(), principal(c).UserID, int64(req.ToOrgID), req.Reason,
-			func(ctx context.Context, t *model.Transfer) error {
+		_, err := s.members.RequestTransfer(c.Request.Context(), principal(c).UserID, int64(req.ToOrgID), req.Reason,
+			func(ctx context.Context, t *membership.Transfer) error {
 				reply = s.toTransferResponse(*t)
 				return save(ctx, reply)
 			})
@@ -91,9 +89,8 @@ func (s *Server) listTransfers(c *gin.Context) {
 	if !good {
 		return
 	}
-	rows, next, err := s.Members.Transfers(c.Request.Context(), scope(c), orgID, c.Query("status"), p)
-	if err != nil {
-		fail(c, err)
+	rows, next, err := s.members.Transfers(c.Request.Context(), scope(c), orgID, c.Query("status"), p)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, listResponse[transferResponse]{Items: items(rows, s.toTransferResponse), NextCursor: next})
@@ -132,19 +129,16 @@ func (s *Server) approveTransfer(c *gin.Context) { s.decideTransfer(c, true) }
 func (s *Server) rejectTransfer(c *gin.Context) { s.decideTransfer(c, false) }
 
 func (s *Server) decideTransfer(c *gin.Context, approve bool) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	var req transferDecision
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	t, err := s.Members.DecideTransfer(c.Request.Context(), scope(c), id, approve, req.Reason)
-	if err != nil {
-		fail(c, err)
+	t, err := s.members.DecideTransfer(c.Request.Context(), scope(c), id, approve, req.Reason)
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, s.toTransferResponse(*t))
@@ -169,13 +163,11 @@ type leaveRequest struct {
 //	@Router			/me/membership/leave [post]
 func (s *Server) leave(c *gin.Context) {
 	var req leaveRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	m, err := s.Members.Leave(c.Request.Context(), principal(c).UserID, req.Reason)
-	if err != nil {
-		fail(c, err)
+	m, err := s.members.Leave(c.Request.Context(), principal(c).UserID, req.Reason)
+	if failed(c, err) {
 		return
 	}
 	s.replyMember(c, m)
@@ -203,13 +195,11 @@ type claimRequest struct {
 //	@Router			/me/card/claim [post]
 func (s *Server) claimCard(c *gin.Context) {
 	var req claimRequest
-	if err := readJSON(c, &req); err != nil {
-		fail(c, err)
+	if failed(c, readJSON(c, &req)) {
 		return
 	}
-	m, err := s.Members.Claim(c.Request.Context(), principal(c).UserID, req.Name, req.IDNumber)
-	if err != nil {
-		fail(c, err)
+	m, err := s.members.Claim(c.Request.Context(), principal(c).UserID, req.Name, req.IDNumber)
+	if failed(c, err) {
 		return
 	}
 	s.replyMember(c, m)

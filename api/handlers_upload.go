@@ -9,7 +9,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/media"
 	"github.com/unionhub/unionhub/service/upload"
@@ -49,13 +48,11 @@ type uploadResponse struct {
 //	@Router			/uploads [post]
 func (s *Server) createUpload(c *gin.Context) {
 	kind, file, err := readUploadForm(c)
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
-	u, err := s.Uploads.Put(c.Request.Context(), principal(c).UserID, kind, bytes.NewReader(file))
-	if err != nil {
-		fail(c, err)
+	u, err := s.uploads.Put(c.Request.Context(), principal(c).UserID, kind, bytes.NewReader(file))
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusCreated, uploadResponse{ID: idString(u.ID), Kind: u.Kind, Size: u.Size,
@@ -128,27 +125,25 @@ func partError(err error) error {
 //	@Failure		404	{object}	ErrorResponse
 //	@Router			/uploads/{id} [get]
 func (s *Server) getUpload(c *gin.Context) {
-	id, found := parseID(c, "id")
+	id, found := pathID(c)
 	if !found {
-		fail(c, service.ErrNotFound)
 		return
 	}
 	ctx := c.Request.Context()
-	u, data, err := s.Uploads.Open(ctx, principal(c).UserID, id)
+	u, data, err := s.uploads.Open(ctx, principal(c).UserID, id)
 	if err != nil && service.KindOf(err) == service.KindNotFound {
 		var sc *scopeResult
 		if sc, err = s.adminScope(c); err == nil && sc != nil {
-			u, data, err = s.Uploads.OpenAsAdmin(ctx, sc.scope, id)
+			u, data, err = s.uploads.OpenAsAdmin(ctx, sc.scope, id)
 		}
 	}
-	if err != nil {
-		fail(c, err)
+	if failed(c, err) {
 		return
 	}
 	writeFile(c, u, data)
 }
 
-func writeFile(c *gin.Context, u *model.Upload, data []byte) {
+func writeFile(c *gin.Context, u *upload.Upload, data []byte) {
 	c.Header("Cache-Control", "private, no-store")
 	c.Data(http.StatusOK, u.ContentType, data)
 }

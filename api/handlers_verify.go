@@ -72,9 +72,8 @@ func (s *Server) verify(c *gin.Context) {
 		fail(c, in.err)
 		return
 	}
-	res, err := s.Card.VerifyPresented(c.Request.Context(), scope(c), in.presented, int64(in.req.BenefitID))
-	if err != nil {
-		fail(c, err)
+	res, err := s.cards.VerifyPresented(c.Request.Context(), scope(c), in.presented, int64(in.req.BenefitID))
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusOK, s.toVerifyResponse(res))

@@ -19,6 +19,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/gin-gonic/gin"
 	"github.com/unionhub/unionhub/api"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/internal/node"
@@ -50,6 +51,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	gin.SetMode(gin.ReleaseMode) // as cmd/unionhub runs it
 	fake = fakewechat.New(fakewechat.Options{})
 	srv := httptest.NewServer(fake)
 	fakeURL = srv.URL

@@ -97,7 +97,6 @@ func metricsHandler(reg *prometheus.Registry) gin.HandlerFunc {
 
 // MetricsHandler serves reg on a listener of its own (production).
 func MetricsHandler(reg *prometheus.Registry) *gin.Engine {
-	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.GET("/metrics", metricsHandler(reg))
 	return r

@@ -7,8 +7,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
-
-	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 )
 
 // ID is an object id in JSON: a string per the contract; a plain number is
@@ -53,8 +52,8 @@ const (
 
 // pageParams reads ?limit= (default 20; over 100 is read as 100) and
 // ?cursor=; a malformed one is 400.
-func pageParams(c *gin.Context) (model.Page, error) {
-	p := model.Page{Limit: defaultLimit}
+func pageParams(c *gin.Context) (service.Page, error) {
+	p := service.Page{Limit: defaultLimit}
 	if raw := c.Query("limit"); raw != "" {
 		n, err := strconv.Atoi(raw)
 		if err != nil || n < 1 {
@@ -62,7 +61,7 @@ func pageParams(c *gin.Context) (model.Page, error) {
 		}
 		p.Limit = min(n, maxLimit)
 	}
-	cur, err := model.DecodeCursor(c.Query("cursor"))
+	cur, err := service.DecodeCursor(c.Query("cursor"))
 	if err != nil {
 		return p, malformed("参数 cursor 无效，请从第一页重新加载")
 	}
@@ -93,7 +92,7 @@ func items[T, R any](rows []T, conv func(T) R) []R {
 
 // listQuery reads an admin list's page and optional org_id; the service
 // checks the org against the scope of its own action.
-func listQuery(c *gin.Context) (model.Page, int64, error) {
+func listQuery(c *gin.Context) (service.Page, int64, error) {
 	p, err := pageParams(c)
 	if err != nil {
 		return p, 0, err
@@ -105,10 +104,10 @@ func listQuery(c *gin.Context) (model.Page, int64, error) {
 // adminListParams reads the page and the optional org_id of an admin list;
 // an org_id outside the caller's scope is 404 like an unknown one. On
 // error it has already answered, and ok is false.
-func (s *Server) adminListParams(c *gin.Context) (p model.Page, orgID int64, ok bool) {
+func (s *Server) adminListParams(c *gin.Context) (p service.Page, orgID int64, ok bool) {
 	p, orgID, err := listQuery(c)
 	if err == nil && orgID != 0 {
-		_, err = s.Orgs.Get(c.Request.Context(), scope(c), orgID)
+		_, err = s.orgs.Get(c.Request.Context(), scope(c), orgID)
 	}
 	if err != nil {
 		fail(c, err)

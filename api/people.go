@@ -3,8 +3,8 @@ package api
 import (
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/access"
+	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/pii"
 )
@@ -21,7 +21,7 @@ func (s *Server) ageOf(birth *string) *int {
 	if birth == nil {
 		return nil
 	}
-	years, ok := codes.Age(*birth, s.Now().In(s.Config.Location()))
+	years, ok := codes.Age(*birth, s.now().In(s.cfg.Location()))
 	if !ok {
 		return nil
 	}
@@ -45,9 +45,9 @@ func nameFor(c *gin.Context, orgID int64, name string) string {
 // application shows its name masked and no age to everyone: withdrawing
 // consent withdraws it (API.md §2), and the list cannot tell that from a
 // plain withdrawal without reading each applicant's consent history.
-func (s *Server) applicationListItem(c *gin.Context, a *model.Application, orgName, idNumber string) applicationListItem {
+func (s *Server) applicationListItem(c *gin.Context, a *application.Application, orgName, idNumber string) applicationListItem {
 	name, age := nameFor(c, a.OrgID, a.Name), s.ageOf(a.BirthDate)
-	if a.Status == model.AppWithdrawn {
+	if a.Status == application.StatusWithdrawn {
 		name, age = pii.MaskName(a.Name), nil
 	}
 	return applicationListItem{ID: idString(a.ID), OrgID: idString(a.OrgID), OrgName: orgName, Status: a.Status,
@@ -55,11 +55,11 @@ func (s *Server) applicationListItem(c *gin.Context, a *model.Application, orgNa
 		IDNumberMasked: pii.MaskIDNumber(idNumber), Gender: a.Gender, Age: age, WorkType: a.WorkType,
 		IsMigrantWorker: a.IsMigrantWorker, IsDispatched: a.IsDispatched, Flagged: a.Flagged,
 		CreatedAt: s.at(a.CreatedAt), SubmittedAt: s.atp(a.SubmittedAt), DueOn: a.DueOn,
-		Overdue: s.Applications.Overdue(a), Escalated: a.EscalatedAt != nil}
+		Overdue: s.apps.Overdue(a), Escalated: a.EscalatedAt != nil}
 }
 
 // renderForAdmin renders a for the reply of an admin's decision.
-func (s *Server) renderForAdmin(c *gin.Context, a *model.Application) (adminApplication, error) {
+func (s *Server) renderForAdmin(c *gin.Context, a *application.Application) (adminApplication, error) {
 	r, err := s.renderApplication(c, a)
 	if err != nil {
 		return adminApplication{}, err

@@ -50,6 +50,16 @@ func ok(c *gin.Context, status int, data any) {
 	c.JSON(status, envelope{Code: 0, Message: "ok", Data: data, RequestID: requestID(c)})
 }
 
+// failed writes the error envelope for err, when there is one, and says
+// so: the handler returns.
+func failed(c *gin.Context, err error) bool {
+	if err == nil {
+		return false
+	}
+	fail(c, err)
+	return true
+}
+
 // errorMapping is the one table from domain error kinds to HTTP.
 var errorMapping = map[service.Kind]struct {
 	status int

@@ -2,14 +2,11 @@ package api
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
-	"github.com/unionhub/unionhub/service/privacy"
 )
 
 // NewRouter builds the gin engine with every route of the contract. This
@@ -22,29 +19,19 @@ func NewRouter(d Deps) *gin.Engine {
 // Routes builds the engine and also returns the guarded routes, so tests can
 // walk every one of them.
 func Routes(d Deps) (*gin.Engine, []AdminRoute) {
-	gin.SetMode(gin.ReleaseMode)
-	if d.Now == nil {
-		d.Now = time.Now
-	}
-	if d.Privacy == nil {
-		d.Privacy = privacy.Default()
-	}
-	if d.Metrics == nil {
-		d.Metrics = prometheus.NewRegistry()
-	}
-	s := &Server{Deps: d}
+	s := newServer(d)
 
 	r := gin.New()
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.Use(securityHeadersMiddleware()) // first, so every reply has them, 404 and 405 too
-	if len(d.Config.TrustedProxies) > 0 {
-		_ = r.SetTrustedProxies(d.Config.TrustedProxies) // validated by config
+	if len(s.cfg.TrustedProxies) > 0 {
+		_ = r.SetTrustedProxies(s.cfg.TrustedProxies) // validated by config
 	} else {
 		_ = r.SetTrustedProxies(nil)
 	}
-	r.Use(requestIDMiddleware(d.Log), newHTTPMetrics(d.Metrics).middleware(), accessLogMiddleware(d.Log),
-		recoveryMiddleware(d.Log), bodyLimitMiddleware(maxBodyBytes, map[string]int64{
+	r.Use(requestIDMiddleware(s.log), newHTTPMetrics(s.metrics).middleware(), accessLogMiddleware(s.log),
+		recoveryMiddleware(s.log), bodyLimitMiddleware(maxBodyBytes, map[string]int64{
 			"/api/v1/uploads":       uploadBodyLimit,
 			"/api/v1/admin/imports": importBodyLimit,
 			"/api/v1/wechat/push":   pushBodyLimit,
@@ -57,9 +44,9 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 	r.GET("/healthz", s.healthz)
 	r.GET("/readyz", s.readyz)
 	if d.ServeMetrics {
-		r.GET("/metrics", metricsHandler(d.Metrics))
+		r.GET("/metrics", metricsHandler(s.metrics))
 	}
-	if d.Config.SwaggerEnabled() {
+	if s.cfg.SwaggerEnabled() {
 		r.GET("/swagger/*any", swaggerHandler())
 		r.GET("/openapi.json", openAPIHandler)
 	}

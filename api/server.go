@@ -19,10 +19,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"gorm.io/gorm"
 
 	"github.com/unionhub/unionhub/config"
-	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/account"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/audit"
@@ -30,6 +28,7 @@ import (
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/consolelogin"
 	"github.com/unionhub/unionhub/service/exporter"
+	"github.com/unionhub/unionhub/service/idempotency"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/importer"
 	"github.com/unionhub/unionhub/service/membership"
@@ -46,9 +45,10 @@ import (
 
 // Deps is everything the HTTP layer is built from; cmd wires it.
 type Deps struct {
-	Config   config.Config
-	Log      *slog.Logger
-	DB       *gorm.DB
+	Config config.Config
+	Log    *slog.Logger
+	// PingDB checks that the database answers (/readyz).
+	PingDB   func(ctx context.Context) error
 	Cache    cache.Cache
 	Limiter  *ratelimit.Limiter
 	Identity *identity.Service
@@ -58,7 +58,7 @@ type Deps struct {
 	// Applications, Uploads and Idempotency serve the joining flow.
 	Applications *application.Service
 	Uploads      *upload.Service
-	Idempotency  *model.IdempotencyStore
+	Idempotency  *idempotency.Service
 	Members      *membership.Service
 	// Rights serves correction requests and disputes (API.md §10).
 	Rights *rights.Service
@@ -95,10 +95,57 @@ type Deps struct {
 	Now func() time.Time
 }
 
-// Server holds the handlers' dependencies.
+// Server holds the handlers' dependencies, as Routes got them.
 type Server struct {
-	Deps
+	cfg          config.Config
+	log          *slog.Logger
+	pingDB       func(ctx context.Context) error
+	cache        cache.Cache
+	limiter      *ratelimit.Limiter
+	identity     *identity.Service
+	orgs         *org.Service
+	cards        *card.Service
+	apps         *application.Service
+	uploads      *upload.Service
+	idempotency  *idempotency.Service
+	members      *membership.Service
+	rights       *rights.Service
+	accounts     *account.Service
+	audit        *audit.Service
+	notify       *notify.Service
+	push         *wxpush.Receiver
+	stats        *stats.Service
+	imports      *importer.Service
+	exports      *exporter.Service
+	personalData *mydata.Service
+	notice       *privacy.Notice
+	metrics      *prometheus.Registry
+	now          func() time.Time
+
 	adminRoutes []AdminRoute
+}
+
+// newServer keeps d in unexported fields, with the defaults of Now,
+// Privacy and Metrics.
+func newServer(d Deps) *Server {
+	s := &Server{cfg: d.Config, log: d.Log, pingDB: d.PingDB, cache: d.Cache, limiter: d.Limiter, identity: d.Identity,
+		orgs: d.Orgs, cards: d.Card, apps: d.Applications, uploads: d.Uploads, idempotency: d.Idempotency,
+		members: d.Members, rights: d.Rights, accounts: d.Accounts, audit: d.Audit, notify: d.Notify, push: d.Push, stats: d.Stats,
+		imports: d.Imports, exports: d.Exports, personalData: d.MyData, notice: d.Privacy, metrics: d.Metrics,
+		now: d.Now}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.notice == nil {
+		s.notice = privacy.Default()
+	}
+	if s.metrics == nil {
+		s.metrics = prometheus.NewRegistry()
+	}
+	return s
 }
 
 // ping is a dependency probe for /readyz.

@@ -6,7 +6,7 @@ import "time"
 // its offset, whole seconds (`2026-11-27T08:00:00+08:00`), whatever zone the
 // database or the server's clock gave it in.
 func (s *Server) at(t time.Time) time.Time {
-	return t.In(s.Config.Location()).Truncate(time.Second)
+	return t.In(s.cfg.Location()).Truncate(time.Second)
 }
 
 // atp is at for an optional time.

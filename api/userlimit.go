@@ -27,14 +27,14 @@ const (
 // perUser limits one kind of request per user and per minute and per day;
 // it runs after requireUser. name keeps the kinds' counts apart.
 func (s *Server) perUser(name string, perMinute, perDay int) gin.HandlerFunc {
-	minute, day := ratelimit.Fixed(time.Minute), ratelimit.Daily(s.Config.Location())
+	minute, day := ratelimit.Fixed(time.Minute), ratelimit.Daily(s.cfg.Location())
 	return func(c *gin.Context) {
 		key := "user:" + name + ":" + strconv.FormatInt(principal(c).UserID, 10)
 		for _, l := range []struct {
 			limit int
 			w     ratelimit.Window
 		}{{perMinute, minute}, {perDay, day}} {
-			d, err := s.Limiter.AllowIn(c.Request.Context(), key, l.limit, l.w)
+			d, err := s.limiter.AllowIn(c.Request.Context(), key, l.limit, l.w)
 			if err != nil {
 				fail(c, service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err))
 				return

@@ -172,3 +172,12 @@ func mysqlDSN(dsn string) (string, error) {
 	cfg.Params["time_zone"] = "'+00:00'"
 	return cfg.FormatDSN(), nil
 }
+
+// Ping checks that the database answers (the readiness probe).
+func Ping(ctx context.Context, db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}

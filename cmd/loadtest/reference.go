@@ -15,7 +15,6 @@ import (
 // POST /verify by checking only the Ed25519 signature of the body's card
 // token against the card service's published keys, no database, no cache.
 func referenceHandler(keys []card.PublicKey) http.Handler {
-	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	r.GET("/json", func(c *gin.Context) {
 		c.JSON(http.StatusOK, gin.H{"member_no": "42010600000017", "name": "张**", "status": "active"})

@@ -17,9 +17,14 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/gin-gonic/gin"
 	"github.com/unionhub/unionhub/config"
 	"github.com/unionhub/unionhub/internal/logbuf"
 )
+
+// The process decides gin's mode once: release (no debug route listing,
+// no debug warnings), in every subcommand and in its tests.
+func init() { gin.SetMode(gin.ReleaseMode) }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

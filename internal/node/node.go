@@ -33,6 +33,7 @@ import (
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/consolelogin"
 	"github.com/unionhub/unionhub/service/exporter"
+	"github.com/unionhub/unionhub/service/idempotency"
 	"github.com/unionhub/unionhub/service/identity"
 	"github.com/unionhub/unionhub/service/importer"
 	"github.com/unionhub/unionhub/service/jobfile"
@@ -278,9 +279,10 @@ func Open(ctx context.Context, cfg config.Config, opts Options) (n *Node, err er
 	}
 	n.Metrics = prometheus.NewRegistry()
 	n.Metrics.MustRegister(cards.Metrics())
-	n.Router, n.AdminRoutes = api.Routes(api.Deps{Config: cfg, Log: log, DB: db, Cache: c, Limiter: limiter,
+	n.Router, n.AdminRoutes = api.Routes(api.Deps{Config: cfg, Log: log,
+		PingDB: func(ctx context.Context) error { return model.Ping(ctx, db) }, Cache: c, Limiter: limiter,
 		Identity: ident, Orgs: orgs, Audit: aud, Metrics: n.Metrics, Card: cards,
-		Applications: apps, Uploads: uploads, Idempotency: model.NewIdempotencyStore(db), Members: members,
+		Applications: apps, Uploads: uploads, Idempotency: idempotency.New(env, db), Members: members,
 		Notify: bg.Notify, Stats: st, ServeMetrics: cfg.MetricsAddr == "", Imports: n.Imports, Exports: n.Exports,
 		Privacy: notice, MyData: n.MyData, Rights: n.Rights, Push: push, Accounts: n.Accounts, Now: opts.Now,
 		ConsoleLogin: consolelogin.New(db, c, wx, ident, aud, consolelogin.Config{Key: n.Keys.TokenKey}, opts.Now, log),
