@@ -2,6 +2,7 @@ package application_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync"
@@ -355,6 +356,63 @@ func TestDoubleApproval(t *testing.T) {
 		n, err := model.NewMemberStore(db).CountOnRoll(ctx, f.union.ID)
 		if err != nil || n != 1 {
 			t.Errorf("on the roll: %d (%v), want 1", n, err)
+		}
+	})
+}
+
+// TestFormUploads: a form may name only the applicant's own files, of the
+// right kind, not yet due for deletion; anything else is 422 on that field
+// and nothing is saved.
+func TestFormUploads(t *testing.T) {
+	cases := []struct {
+		name      string
+		change    func(f *fixture, t *testing.T, user int64, form *application.Form)
+		wantField string
+	}{
+		{name: "own files", change: func(*fixture, *testing.T, int64, *application.Form) {}},
+		{name: "another user's photo", wantField: "photo_upload_id", change: func(f *fixture, t *testing.T, _ int64, form *application.Form) {
+			_, other := f.applicant(t)
+			form.PhotoUploadID = other.PhotoUploadID
+		}},
+		{name: "another user's ID card", wantField: "id_card_back_upload_id", change: func(f *fixture, t *testing.T, _ int64, form *application.Form) {
+			_, other := f.applicant(t)
+			form.IDCardBackUploadID = other.IDCardBackUploadID
+		}},
+		{name: "wrong kind", wantField: "id_card_front_upload_id", change: func(_ *fixture, _ *testing.T, _ int64, form *application.Form) {
+			form.IDCardFrontUploadID = form.PhotoUploadID
+		}},
+		{name: "no such file", wantField: "photo_upload_id", change: func(_ *fixture, _ *testing.T, _ int64, form *application.Form) {
+			form.PhotoUploadID = model.NewID()
+		}},
+		{name: "past delete_after", wantField: "photo_upload_id", change: func(f *fixture, t *testing.T, _ int64, form *application.Form) {
+			past := time.Date(2026, 11, 27, 9, 59, 59, 0, time.UTC) // the service's clock is 10:00
+			if err := f.db.Model(&model.Upload{}).Where("id = ?", form.PhotoUploadID).Update("delete_after", past).Error; err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		f := newFixture(t, db)
+		ctx := context.Background()
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				user, form := f.applicant(t)
+				tc.change(f, t, user, &form)
+				a, err := f.svc.Create(ctx, user, form, true, nil)
+				if tc.wantField == "" {
+					if err != nil || a.Status != model.AppSubmitted {
+						t.Fatalf("Create = %v, %v; want submitted", a, err)
+					}
+					return
+				}
+				var se *service.Error
+				if !errors.As(err, &se) || se.Kind != service.KindInvalid || len(se.Fields) != 1 || se.Fields[0].Field != tc.wantField {
+					t.Fatalf("err = %v, want 422 on %s", err, tc.wantField)
+				}
+				if cur, err := f.svc.Current(ctx, user); cur != nil || err != nil {
+					t.Errorf("a refused form left an application: %v, %v", cur, err)
+				}
+			})
 		}
 	})
 }
