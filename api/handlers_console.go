@@ -56,7 +56,7 @@ type consoleConfigResponse struct {
 //	@Success		200	{object}	Envelope[consoleConfigResponse]
 //	@Router			/console/config [get]
 func (s *Server) consoleConfig(c *gin.Context) {
-	ok(c, http.StatusOK, consoleConfigResponse{DevLogin: s.Config.DevLogin()})
+	ok(c, http.StatusOK, consoleConfigResponse{DevLogin: s.cfg.DevLogin()})
 }
 
 // createLoginTicket godoc
@@ -71,9 +71,8 @@ func (s *Server) consoleConfig(c *gin.Context) {
 //	@Failure		503	{object}	ErrorResponse
 //	@Router			/console/login-tickets [post]
 func (s *Server) createLoginTicket(c *gin.Context) {
-	t, err := s.ConsoleLogin.Create(c.Request.Context())
-	if err != nil {
-		fail(c, err)
+	t, err := s.consoleLogin.Create(c.Request.Context())
+	if failed(c, err) {
 		return
 	}
 	ok(c, http.StatusCreated, loginTicketResponse{Ticket: t.Ticket, QRCode: t.QRCode, ExpiresAt: s.at(t.ExpiresAt)})
@@ -102,7 +101,7 @@ func (s *Server) confirmLoginTicket(c *gin.Context) {
 			break
 		}
 	}
-	if err := s.ConsoleLogin.Confirm(c.Request.Context(), c.Param("ticket"), sc.UserID, orgID); err != nil {
+	if err := s.consoleLogin.Confirm(c.Request.Context(), c.Param("ticket"), sc.UserID, orgID); err != nil {
 		fail(c, err)
 		return
 	}
@@ -122,9 +121,8 @@ func (s *Server) confirmLoginTicket(c *gin.Context) {
 //	@Failure		503		{object}	ErrorResponse
 //	@Router			/console/login-tickets/{ticket} [get]
 func (s *Server) pollLoginTicket(c *gin.Context) {
-	p, err := s.ConsoleLogin.Poll(c.Request.Context(), c.Param("ticket"))
-	if err != nil {
-		fail(c, err)
+	p, err := s.consoleLogin.Poll(c.Request.Context(), c.Param("ticket"))
+	if failed(c, err) {
 		return
 	}
 	if p.Tokens == nil {
@@ -139,7 +137,7 @@ func (s *Server) pollLoginTicket(c *gin.Context) {
 // own (the cache's, so across nodes).
 func (s *Server) perIPBucket(name string, perMinute int) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		d, err := s.Limiter.Allow(c.Request.Context(), name+":ip:"+c.ClientIP(), perMinute, time.Minute)
+		d, err := s.limiter.Allow(c.Request.Context(), name+":ip:"+c.ClientIP(), perMinute, time.Minute)
 		if err != nil {
 			fail(c, service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err))
 			return
@@ -159,10 +157,10 @@ func (s *Server) consoleRoutes(r *gin.Engine, v1 *gin.RouterGroup) {
 	v1.POST("/console/login-tickets", s.perIPBucket("console-ticket", consoleTicketsPerMinute), s.createLoginTicket)
 	v1.GET("/console/login-tickets/:ticket", s.perIPBucket("console-poll", consolePollsPerMinute), s.pollLoginTicket)
 	s.guarded(v1, "POST", "/console/login-tickets/:ticket/confirm", access.ConsoleLogin, s.confirmLoginTicket)
-	if s.ConsoleFiles == nil {
+	if s.consoleFiles == nil {
 		return
 	}
-	files := newConsoleFiles(s.ConsoleFiles)
+	files := newConsoleFiles(s.consoleFiles)
 	r.GET("/console", files.redirect)
 	r.HEAD("/console", files.redirect)
 	r.GET("/console/*path", files.serve)

@@ -121,6 +121,8 @@ type Server struct {
 	notice       *privacy.Notice
 	metrics      *prometheus.Registry
 	now          func() time.Time
+	consoleLogin *consolelogin.Service
+	consoleFiles fs.FS
 
 	adminRoutes []AdminRoute
 }
@@ -132,7 +134,7 @@ func newServer(d Deps) *Server {
 		orgs: d.Orgs, cards: d.Card, apps: d.Applications, uploads: d.Uploads, idempotency: d.Idempotency,
 		members: d.Members, rights: d.Rights, accounts: d.Accounts, audit: d.Audit, notify: d.Notify, push: d.Push, stats: d.Stats,
 		imports: d.Imports, exports: d.Exports, personalData: d.MyData, notice: d.Privacy, metrics: d.Metrics,
-		now: d.Now}
+		now: d.Now, consoleLogin: d.ConsoleLogin, consoleFiles: d.ConsoleFiles}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
