@@ -69,8 +69,19 @@ func principal(c *gin.Context) identity.Principal {
 // perIPLimit counts requests per client IP and minute in the cache, so the
 // limit holds across nodes. It is generous (many workers share one NAT).
 func (s *Server) perIPLimit() gin.HandlerFunc {
+	return s.perIPBucket("", s.cfg.RateLimitPerIP)
+}
+
+// perIPBucket limits requests per client IP and minute in the cache (so
+// across nodes): in the shared bucket when name is empty, else in a bucket
+// of its own.
+func (s *Server) perIPBucket(name string, perMinute int) gin.HandlerFunc {
+	prefix := "ip:"
+	if name != "" {
+		prefix = name + ":ip:"
+	}
 	return func(c *gin.Context) {
-		d, err := s.limiter.Allow(c.Request.Context(), "ip:"+c.ClientIP(), s.cfg.RateLimitPerIP, time.Minute)
+		d, err := s.limiter.Allow(c.Request.Context(), prefix+c.ClientIP(), perMinute, time.Minute)
 		if err != nil {
 			fail(c, service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err))
 			return

@@ -6,7 +6,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 )
 
@@ -131,23 +130,6 @@ func (s *Server) pollLoginTicket(c *gin.Context) {
 	}
 	ok(c, http.StatusOK, loginTicketStatus{Status: "confirmed", AccessToken: p.Tokens.AccessToken,
 		RefreshToken: p.Tokens.RefreshToken, ExpiresIn: p.Tokens.ExpiresIn})
-}
-
-// perIPBucket limits requests per client IP and minute in a bucket of its
-// own (the cache's, so across nodes).
-func (s *Server) perIPBucket(name string, perMinute int) gin.HandlerFunc {
-	return func(c *gin.Context) {
-		d, err := s.limiter.Allow(c.Request.Context(), name+":ip:"+c.ClientIP(), perMinute, time.Minute)
-		if err != nil {
-			fail(c, service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试", err))
-			return
-		}
-		if !d.Allowed {
-			fail(c, service.RateLimited("请求太频繁，请稍后再试", d.RetryAfter))
-			return
-		}
-		c.Next()
-	}
 }
 
 // consoleRoutes mounts the web console (API.md §12): its login and

@@ -74,8 +74,9 @@ func startServe(t *testing.T, vars map[string]string) *proc {
 	return startServeBinary(t, os.Args[0], vars)
 }
 
-// startServeBinary is startServe with the unionhub binary bin.
-func startServeBinary(t *testing.T, bin string, vars map[string]string) *proc {
+// startServeBinary is startServe with the unionhub binary bin and serve's
+// flags args.
+func startServeBinary(t *testing.T, bin string, vars map[string]string, args ...string) *proc {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -88,7 +89,7 @@ func startServeBinary(t *testing.T, bin string, vars map[string]string) *proc {
 		v[k] = x
 	}
 	p := &proc{t: t, base: "http://" + addr, logs: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(bin, "serve")
+	p.cmd = exec.Command(bin, append([]string{"serve"}, args...)...)
 	p.cmd.Env = procEnv(v)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	p.cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}

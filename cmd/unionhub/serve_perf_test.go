@@ -139,37 +139,5 @@ func TestAccessLogLosesNoLineAtShutdown(t *testing.T) {
 // startServeArgs is startServe with serve's flags.
 func startServeArgs(t *testing.T, vars map[string]string, args ...string) *proc {
 	t.Helper()
-	if len(args) == 0 {
-		return startServe(t, vars)
-	}
-	addr := freeAddr(t)
-	v := map[string]string{"UNIONHUB_HTTP_ADDR": addr}
-	for k, x := range vars {
-		v[k] = x
-	}
-	p := &proc{t: t, base: "http://" + addr, logs: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(os.Args[0], append([]string{"serve"}, args...)...)
-	p.cmd.Env = procEnv(v)
-	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
-	if err := p.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = p.cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() { p.stop(10 * time.Second) })
-	for deadline := time.Now().Add(90 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		if resp, err := client.Get(p.base + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return p
-			}
-		}
-		select {
-		case <-p.done:
-			t.Fatalf("unionhub serve exited: %v\n%s", p.err, p.logs.String())
-		default:
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("unionhub serve at %s not healthy\n%s", addr, p.logs.String())
-		}
-	}
+	return startServeBinary(t, os.Args[0], vars, args...)
 }
