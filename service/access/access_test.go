@@ -30,6 +30,7 @@ func TestAllowed(t *testing.T) {
 		access.AuditRead:     {F},
 		access.Verify:        {V},
 		access.Rights:        {F, C, S},
+		access.ConsoleLogin:  {F, C, S},
 	}
 	if got := access.Actions(); len(got) != len(want) {
 		t.Fatalf("%d actions in the table, %d here: %v", len(got), len(want), got)
