@@ -307,11 +307,6 @@ func checkServed(t *testing.T, base string) {
 	var b bytes.Buffer
 	_, _ = b.ReadFrom(res.Body)
 	want, _ := os.ReadFile("dist/index.html")
-	if res.StatusCode == http.StatusNotFound {
-		// Only until the server side of issue 17 (web/console/embed.go and
-		// the api's /console/ routes) is in this tree.
-		t.Skip("this unionhub does not serve /console/ yet: the end-to-end part of the console test is skipped")
-	}
 	if res.StatusCode != http.StatusOK || !bytes.Equal(b.Bytes(), want) {
 		t.Fatalf("GET /console/ = %d, %d bytes; want dist/index.html (%d bytes)", res.StatusCode, b.Len(), len(want))
 	}
