@@ -86,10 +86,12 @@ func (s *JobStore) Live(ctx context.Context, kind string, orgID int64) ([]Job, e
 // now; it reports whether owner won. The attempt count goes up, so the
 // UPDATE always changes the row and RowsAffected is exact on MySQL too.
 func (s *JobStore) Claim(ctx context.Context, id int64, owner string, now, until time.Time) (bool, error) {
-	res := Conn(ctx, s.db).Model(&Job{}).Where("id = ?", id).
-		Where(claimable, JobPending, now, JobRunning, now).
-		Updates(map[string]any{"status": JobRunning, "lease_owner": owner, "lease_until": until,
-			"attempts": gorm.Expr("attempts + 1"), "updated_at": now})
+	res := Write(ctx, s.db, func(q *gorm.DB) *gorm.DB {
+		return q.Model(&Job{}).Where("id = ?", id).
+			Where(claimable, JobPending, now, JobRunning, now).
+			Updates(map[string]any{"status": JobRunning, "lease_owner": owner, "lease_until": until,
+				"attempts": gorm.Expr("attempts + 1"), "updated_at": now})
+	})
 	if err := Translate(res.Error); err != nil {
 		return false, err
 	}
@@ -99,10 +101,12 @@ func (s *JobStore) Claim(ctx context.Context, id int64, owner string, now, until
 // Abandon fails job id, running under a lease that ran out before now, with
 // result; it reports whether it did (false: someone else moved it first).
 func (s *JobStore) Abandon(ctx context.Context, id int64, result string, now time.Time) (bool, error) {
-	res := Conn(ctx, s.db).Model(&Job{}).
-		Where("id = ? AND status = ? AND lease_until < ?", id, JobRunning, now).
-		Updates(map[string]any{"status": JobFailed, "result": result, "lease_owner": nil,
-			"lease_until": nil, "updated_at": now, "finished_at": now})
+	res := Write(ctx, s.db, func(q *gorm.DB) *gorm.DB {
+		return q.Model(&Job{}).
+			Where("id = ? AND status = ? AND lease_until < ?", id, JobRunning, now).
+			Updates(map[string]any{"status": JobFailed, "result": result, "lease_owner": nil,
+				"lease_until": nil, "updated_at": now, "finished_at": now})
+	})
 	if err := Translate(res.Error); err != nil {
 		return false, err
 	}
@@ -136,7 +140,7 @@ func (s *JobStore) updateOwned(ctx context.Context, id int64, owner string, set 
 	owned := func(q *gorm.DB) *gorm.DB {
 		return q.Where("id = ? AND status = ? AND lease_owner = ?", id, JobRunning, owner)
 	}
-	res := owned(db.Model(&Job{})).Updates(set)
+	res := Write(ctx, s.db, func(q *gorm.DB) *gorm.DB { return owned(q.Model(&Job{})).Updates(set) })
 	if err := Translate(res.Error); err != nil {
 		return err
 	}

@@ -31,8 +31,10 @@ func NewLeaseStore(db *gorm.DB) *LeaseStore { return &LeaseStore{db: db} }
 // primary key on the first INSERT, decides.
 func (s *LeaseStore) Acquire(ctx context.Context, name, owner string, now, until time.Time) (bool, error) {
 	db := Conn(ctx, s.db)
-	res := db.Model(&Lease{}).Where("name = ? AND (lease_until < ? OR owner = ?)", name, now, owner).
-		Updates(map[string]any{"owner": owner, "lease_until": until})
+	res := Write(ctx, s.db, func(q *gorm.DB) *gorm.DB {
+		return q.Model(&Lease{}).Where("name = ? AND (lease_until < ? OR owner = ?)", name, now, owner).
+			Updates(map[string]any{"owner": owner, "lease_until": until})
+	})
 	if err := Translate(res.Error); err != nil {
 		return false, err
 	}

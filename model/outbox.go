@@ -75,9 +75,11 @@ func (s *OutboxStore) Due(ctx context.Context, kinds []string, now time.Time, li
 // at attempt count seen; it reports whether the caller won, whose attempt
 // is then seen+1.
 func (s *OutboxStore) Claim(ctx context.Context, id int64, seen int, now, until time.Time) (bool, error) {
-	res := Conn(ctx, s.db).Model(&OutboxMessage{}).Where("id = ? AND attempts = ?", id, seen).
-		Where(due, OutboxPending, now, now).
-		Updates(map[string]any{"lease_until": until, "attempts": seen + 1})
+	res := Write(ctx, s.db, func(q *gorm.DB) *gorm.DB {
+		return q.Model(&OutboxMessage{}).Where("id = ? AND attempts = ?", id, seen).
+			Where(due, OutboxPending, now, now).
+			Updates(map[string]any{"lease_until": until, "attempts": seen + 1})
+	})
 	if err := Translate(res.Error); err != nil {
 		return false, err
 	}
@@ -89,10 +91,12 @@ func (s *OutboxStore) Claim(ctx context.Context, id int64, seen int, now, until 
 // OutboxFailed) with lastErr (nil to keep none) and, when sent, sentAt.
 // ErrConflict means the attempt is no longer the message's current one.
 func (s *OutboxStore) Settle(ctx context.Context, id int64, attempt int, status string, next time.Time, lastErr *string, sentAt *time.Time) error {
-	res := Conn(ctx, s.db).Model(&OutboxMessage{}).
-		Where("id = ? AND attempts = ? AND status = ? AND lease_until IS NOT NULL", id, attempt, OutboxPending).
-		Updates(map[string]any{"status": status, "next_attempt_at": next, "last_error": lastErr,
-			"sent_at": sentAt, "lease_until": nil})
+	res := Write(ctx, s.db, func(q *gorm.DB) *gorm.DB {
+		return q.Model(&OutboxMessage{}).
+			Where("id = ? AND attempts = ? AND status = ? AND lease_until IS NOT NULL", id, attempt, OutboxPending).
+			Updates(map[string]any{"status": status, "next_attempt_at": next, "last_error": lastErr,
+				"sent_at": sentAt, "lease_until": nil})
+	})
 	if err := Translate(res.Error); err != nil {
 		return err
 	}
@@ -105,7 +109,9 @@ func (s *OutboxStore) Settle(ctx context.Context, id int64, attempt int, status 
 // Purge deletes sent and dead messages created before before and returns
 // how many went; failed ones stay for an operator to look at.
 func (s *OutboxStore) Purge(ctx context.Context, before time.Time) (int64, error) {
-	res := Conn(ctx, s.db).Where("status IN ? AND created_at < ?", []string{OutboxSent, OutboxDead}, before).
-		Delete(&OutboxMessage{})
+	res := Write(ctx, s.db, func(q *gorm.DB) *gorm.DB {
+		return q.Where("status IN ? AND created_at < ?", []string{OutboxSent, OutboxDead}, before).
+			Delete(&OutboxMessage{})
+	})
 	return res.RowsAffected, Translate(res.Error)
 }

@@ -93,6 +93,25 @@ func AfterCommit(ctx context.Context, effect func(ctx context.Context)) {
 	effect(ctx)
 }
 
+// Write runs one statement, stmt applied to the connection for ctx, and
+// runs it again when the database picked it as a deadlock victim. Outside
+// a transaction a statement commits on its own, and InnoDB may still pick
+// it as a victim: two nodes settling neighbouring rows of a queue move
+// entries of the same secondary index in opposite orders. Such a statement
+// changed nothing and may run again. Inside a transaction the database
+// rolled the whole transaction back, so Write returns the error for InTx
+// to run the transaction again from its start.
+func Write(ctx context.Context, db *gorm.DB, stmt func(q *gorm.DB) *gorm.DB) *gorm.DB {
+	_, inTx := ctx.Value(txKey{}).(*txState)
+	for attempt := 1; ; attempt++ {
+		res := stmt(Conn(ctx, db))
+		if inTx || attempt == txAttempts || !IsDeadlock(res.Error) || ctx.Err() != nil {
+			return res
+		}
+		time.Sleep(time.Duration(rand.IntN(5*attempt)+1) * time.Millisecond)
+	}
+}
+
 // IsDeadlock reports whether err is the database rolling a transaction
 // back to break a deadlock or a write conflict, after which the whole
 // transaction may be run again.
