@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -245,5 +246,91 @@ func TestRedemptionLimitUnderConcurrency(t *testing.T) {
 		}
 		// It counted once: the member's single use is taken.
 		e.verifyCard(tr.verif1, e.cardToken(m.session), once).expect(t, 409, 40903)
+	})
+}
+
+// TestBenefitRedemptionCounts: the admin list carries each benefit's
+// redemption count, a retried token counting once, within the caller's
+// scope; the members' list carries none.
+func TestBenefitRedemptionCounts(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		m, m2, m3 := tr.member(tr.u1), tr.member(tr.u1), tr.member(tr.u3)
+		verif3 := tr.invite(tr.chair3, tr.u3, "verifier")
+		limited := e.newBenefit(tr.chair1, tr.u1, 2)
+		unused := e.newBenefit(tr.chair1, tr.u1, nil)
+		c1B := e.newBenefit(tr.c1Admin, tr.c1, nil)
+		u3B := e.newBenefit(tr.chair3, tr.u3, nil)
+
+		redeem := func(by session, token, benefit string) {
+			t.Helper()
+			var v verifyView
+			e.verifyCard(by, token, benefit).expect(t, 200, 0).decode(t, &v)
+			if !v.Valid || v.Redemption == nil {
+				t.Fatalf("redemption of %s: %+v", benefit, v)
+			}
+		}
+		tok := e.cardToken(m.session)
+		redeem(tr.verif1, tok, limited)
+		redeem(tr.verif1, tok, limited) // a retry: no second redemption
+		redeem(tr.verif1, e.cardToken(m.session), limited)
+		e.verifyCard(tr.verif1, e.cardToken(m.session), limited).expect(t, 409, 40903) // over the limit: not counted
+		redeem(tr.verif1, e.cardToken(m2.session), limited)
+		redeem(tr.verif1, e.cardToken(m.session), c1B)
+		redeem(verif3, e.cardToken(m3.session), u3B)
+
+		cases := []struct {
+			name  string
+			by    session
+			query string
+			want  map[string]int
+		}{
+			{"chair of u1", tr.chair1, "", map[string]int{limited: 3, unused: 0}},
+			{"federation c1", tr.c1Admin, "", map[string]int{limited: 3, unused: 0, c1B: 1}},
+			{"federation c1, org c1", tr.c1Admin, "?org_id=" + tr.c1, map[string]int{c1B: 1}},
+			{"chair of u3", tr.chair3, "", map[string]int{u3B: 1}},
+			{"province, one per page", tr.rootAdmin, "?limit=1", map[string]int{limited: 3, unused: 0, c1B: 1, u3B: 1}},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				got := map[string]int{}
+				for path := "/api/v1/admin/benefits" + tc.query; path != ""; {
+					var page struct {
+						Items []struct {
+							ID              string `json:"id"`
+							RedemptionCount *int   `json:"redemption_count"`
+						} `json:"items"`
+						NextCursor *string `json:"next_cursor"`
+					}
+					e.do("GET", path, nil, tc.by.Access).expect(t, 200, 0).decode(t, &page)
+					for _, it := range page.Items {
+						if it.RedemptionCount == nil {
+							t.Fatalf("benefit %s without redemption_count", it.ID)
+						}
+						got[it.ID] = *it.RedemptionCount
+					}
+					path = ""
+					if page.NextCursor != nil {
+						path = "/api/v1/admin/benefits?limit=1&cursor=" + *page.NextCursor
+					}
+				}
+				if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+					t.Errorf("counts %v, want %v", got, tc.want)
+				}
+			})
+		}
+
+		var open struct {
+			Items []map[string]any `json:"items"`
+		}
+		e.do("GET", "/api/v1/benefits", nil, m.session.Access).expect(t, 200, 0).decode(t, &open)
+		if len(open.Items) == 0 {
+			t.Fatal("the member sees no benefits")
+		}
+		for _, it := range open.Items {
+			if _, has := it["redemption_count"]; has {
+				t.Errorf("the members' list carries redemption_count: %v", it)
+			}
+		}
 	})
 }

@@ -34,6 +34,19 @@ type benefitResponse struct {
 	CreatedAt      time.Time `json:"created_at"`
 }
 
+// adminBenefitResponse is a benefit in an admin's list, with its use.
+type adminBenefitResponse struct {
+	benefitResponse
+	// RedemptionCount is how many times the benefit was redeemed at a
+	// counter, by all members together; a retried redemption (the same
+	// card token again) counts once.
+	RedemptionCount int64 `json:"redemption_count" example:"42"`
+}
+
+func (s *Server) toAdminBenefitResponse(b card.ListedBenefit) adminBenefitResponse {
+	return adminBenefitResponse{benefitResponse: s.toBenefitResponse(b.Benefit), RedemptionCount: b.Redemptions}
+}
+
 func (s *Server) toBenefitResponse(b card.Benefit) benefitResponse {
 	return benefitResponse{ID: idString(b.ID), OrgID: idString(b.OrgID), OrgName: b.OrgName, Title: b.Title,
 		Description: b.Description, StartsOn: b.StartsOn, EndsOn: b.EndsOn, PerMemberLimit: b.PerMemberLimit,
@@ -72,14 +85,14 @@ func (s *Server) createBenefit(c *gin.Context) {
 // listBenefits godoc
 //
 //	@Summary		Benefits in my scope
-//	@Description	Benefits offered by the orgs in the caller's scope, or by one of them (org_id; 404 outside the scope), newest first.
+//	@Description	Benefits offered by the orgs in the caller's scope, or by one of them (org_id; 404 outside the scope), newest first. Each carries redemption_count: how many redemptions were recorded at counters, all members together (a retried token counts once). How many distinct members redeemed is not given: counting them would read every redemption row of the page's benefits.
 //	@Tags			benefits
 //	@Produce		json
 //	@Security		BearerAuth
 //	@Param			org_id	query		string	false	"one org (default: the whole scope)"
 //	@Param			limit	query		int		false	"page size (default 20, max 100)"
 //	@Param			cursor	query		string	false	"next_cursor of the previous page"
-//	@Success		200		{object}	Envelope[listResponse[benefitResponse]]
+//	@Success		200		{object}	Envelope[listResponse[adminBenefitResponse]]
 //	@Failure		400		{object}	ErrorResponse
 //	@Failure		403		{object}	ErrorResponse
 //	@Failure		404		{object}	ErrorResponse
@@ -93,7 +106,7 @@ func (s *Server) listBenefits(c *gin.Context) {
 	if failed(c, err) {
 		return
 	}
-	ok(c, http.StatusOK, listResponse[benefitResponse]{Items: items(rows, s.toBenefitResponse), NextCursor: next})
+	ok(c, http.StatusOK, listResponse[adminBenefitResponse]{Items: items(rows, s.toAdminBenefitResponse), NextCursor: next})
 }
 
 // memberBenefits godoc

@@ -123,6 +123,30 @@ func (s *RedemptionStore) ByToken(ctx context.Context, benefitID int64, tokenID 
 	return &r, nil
 }
 
+// RedemptionCounts returns how many times each of benefitIDs was redeemed
+// (a retried token counts once: it makes no second row), by benefit id; a
+// benefit never redeemed is absent. One grouped query for a page of
+// benefits, read from the unique (benefit_id, token_id) index alone.
+func (s *RedemptionStore) RedemptionCounts(ctx context.Context, benefitIDs []int64) (map[int64]int64, error) {
+	out := make(map[int64]int64, len(benefitIDs))
+	if len(benefitIDs) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		BenefitID int64
+		N         int64
+	}
+	err := Conn(ctx, s.db).Table("redemptions").Select("benefit_id, COUNT(*) AS n").
+		Where("benefit_id IN ?", benefitIDs).Group("benefit_id").Scan(&rows).Error
+	if err := Translate(err); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		out[r.BenefitID] = r.N
+	}
+	return out, nil
+}
+
 // EnsureUsage creates the member's counter row of a benefit at zero unless
 // it exists. Run it outside the redeeming transaction: a row that exists
 // before the transaction is only ever locked exclusively there, so

@@ -116,8 +116,11 @@ func (s *Service) CreateBenefit(ctx context.Context, sc access.Scope, in Benefit
 }
 
 // Benefits lists the benefits offered in the caller's benefit.create
-// scope, or by one org of it (404 outside), newest first.
-func (s *Service) Benefits(ctx context.Context, sc access.Scope, orgID int64, p model.Page) ([]model.BenefitWithOrg, *string, error) {
+// scope, or by one org of it (404 outside), newest first, each with its
+// redemption count (one grouped query for the page). Every redemption of
+// a benefit is by a member of its org's subtree, so the count tells
+// nothing from outside the caller's scope.
+func (s *Service) Benefits(ctx context.Context, sc access.Scope, orgID int64, p model.Page) ([]ListedBenefit, *string, error) {
 	paths := sc.Paths(access.BenefitCreate)
 	if orgID != 0 {
 		if _, err := s.orgs.GetInScope(ctx, orgID, paths); errors.Is(err, model.ErrNotFound) {
@@ -131,7 +134,19 @@ func (s *Service) Benefits(ctx context.Context, sc access.Scope, orgID int64, p 
 		return nil, nil, err
 	}
 	rows, next := model.NextCursor(rows, p, benefitCursor)
-	return rows, next, nil
+	ids := make([]int64, len(rows))
+	for i := range rows {
+		ids[i] = rows[i].ID
+	}
+	counts, err := s.redemptions.RedemptionCounts(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]ListedBenefit, len(rows))
+	for i := range rows {
+		out[i] = ListedBenefit{Benefit: rows[i], Redemptions: counts[rows[i].ID]}
+	}
+	return out, next, nil
 }
 
 // OpenBenefits lists the benefits open to the user's member record today:
