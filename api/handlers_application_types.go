@@ -140,6 +140,8 @@ type applicationDetail struct {
 	// Withheld names the fields not shown in clear; WithheldReason says why.
 	Withheld       []string `json:"withheld"`
 	WithheldReason *string  `json:"withheld_reason" enums:"consent_withdrawn,share_upward_withdrawn,transferred"`
+	// CanAssign: the caller may assign it to a union now (as in the queue).
+	CanAssign bool `json:"can_assign"`
 }
 
 // applicationListItem is a row of the review queue (API.md §1, Lists of
@@ -167,6 +169,10 @@ type applicationListItem struct {
 	Overdue         bool       `json:"overdue"`
 	// Escalated: overdue and reported to the parent federation's admins.
 	Escalated bool `json:"escalated"`
+	// CanAssign: the caller may assign it to a union now (转派): it is
+	// submitted, sits at an intake point (a federation org) and the caller
+	// is a federation admin whose scope holds that org.
+	CanAssign bool `json:"can_assign"`
 }
 
 func employmentOf(e application.Employment) employmentJSON {

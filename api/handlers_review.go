@@ -33,7 +33,7 @@ type approvedMember struct {
 // reviewQueue godoc
 //
 //	@Summary		The review queue
-//	@Description	Applications in the caller's scope, newest first, withdrawn ones included; those made to an intake point (a federation) are in the queue of its federation admins and those above, until assigned to a union (POST /admin/applications/{id}/assign) (status filters; submitted for the pending queue); drafts are never listed. Each carries due_on (submission date + 15 working days, business calendar), overdue (still submitted after due_on) and escalated (overdue and reported to the parent federation's admins, whose queue this is too); overdue=true lists the overdue ones only, overdue=false all but them (another value: 400/40000). A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked); a withdrawn application's name masked and no age for everyone. The clear values are in the audited detail.
+//	@Description	Applications in the caller's scope, newest first, withdrawn ones included; those made to an intake point (a federation) are in the queue of its federation admins and those above, until assigned to a union (POST /admin/applications/{id}/assign) (status filters; submitted for the pending queue); drafts are never listed. Each carries due_on (submission date + 15 working days, business calendar), overdue (still submitted after due_on), escalated (overdue and reported to the parent federation's admins, whose queue this is too) and can_assign (the caller may assign it now: submitted, at an intake point, i.e. a federation org, and the caller a federation admin in scope; the console shows 转派 by it); overdue=true lists the overdue ones only, overdue=false all but them (another value: 400/40000). A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked); a withdrawn application's name masked and no age for everyone. The clear values are in the audited detail.
 //	@Tags			review
 //	@Produce		json
 //	@Security		BearerAuth
@@ -64,13 +64,19 @@ func (s *Server) reviewQueue(c *gin.Context) {
 	if failed(c, err) {
 		return
 	}
+	assignable, err := s.apps.Assignable(c.Request.Context(), scope(c), rows)
+	if failed(c, err) {
+		return
+	}
 	out := make([]applicationListItem, 0, len(rows))
 	for i := range rows {
 		idNumber, _, err := s.apps.Reveal(&rows[i])
 		if failed(c, err) {
 			return
 		}
-		out = append(out, s.applicationListItem(c, &rows[i], names[rows[i].OrgID], idNumber))
+		item := s.applicationListItem(c, &rows[i], names[rows[i].OrgID], idNumber)
+		item.CanAssign = assignable[rows[i].ID]
+		out = append(out, item)
 	}
 	ok(c, http.StatusOK, listResponse[applicationListItem]{Items: out, NextCursor: next})
 }
@@ -78,7 +84,7 @@ func (s *Server) reviewQueue(c *gin.Context) {
 // reviewDetail godoc
 //
 //	@Summary		One application, in full
-//	@Description	The ID number and phone in clear, for the reviewer; every such read is written to the audit log. due_on, overdue and escalated as in the queue. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).
+//	@Description	The ID number and phone in clear, for the reviewer; every such read is written to the audit log. due_on, overdue, escalated and can_assign as in the queue. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).
 //	@Tags			review
 //	@Produce		json
 //	@Security		BearerAuth
@@ -107,7 +113,13 @@ func (s *Server) replyDetail(c *gin.Context, status int, a *application.Applicat
 	if failed(c, err) {
 		return
 	}
-	ok(c, status, toApplicationDetail(r, a, idNumber, phone, w))
+	assignable, err := s.apps.Assignable(c.Request.Context(), scope(c), []application.Application{*a})
+	if failed(c, err) {
+		return
+	}
+	d := toApplicationDetail(r, a, idNumber, phone, w)
+	d.CanAssign = assignable[a.ID]
+	ok(c, status, d)
 }
 
 // approveApplication godoc

@@ -1,0 +1,79 @@
+package api_test
+
+import "testing"
+
+// TestCanAssign: the queue and the detail say whether the caller may
+// assign an application now (the console shows 转派 by it): only a
+// submitted one at an intake point, only to federation admins in scope.
+func TestCanAssign(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		tr := newTree(t, e)
+		tr.makeIntake(tr.rootAdmin, tr.c1, true)
+		atIntake := e.apply(tr.worker(), tr.c1)
+		returned := e.apply(tr.worker(), tr.c1)
+		e.do("POST", "/api/v1/admin/applications/"+returned.ID+"/return", map[string]any{"version": returned.Version,
+			"reason": "请补充材料"}, tr.c1Admin.Access).expect(t, 200, 0)
+		atUnion := tr.application(tr.u1)
+
+		canAssign := func(t *testing.T, by session) map[string]bool {
+			t.Helper()
+			var page struct {
+				Items []struct {
+					ID        string `json:"id"`
+					CanAssign *bool  `json:"can_assign"`
+				} `json:"items"`
+			}
+			e.do("GET", "/api/v1/admin/applications?status=&limit=100", nil, by.Access).expect(t, 200, 0).decode(t, &page)
+			out := map[string]bool{}
+			for _, it := range page.Items {
+				if it.CanAssign == nil {
+					t.Fatalf("application %s without can_assign", it.ID)
+				}
+				out[it.ID] = *it.CanAssign
+			}
+			return out
+		}
+		detail := func(t *testing.T, by session, id string) bool {
+			t.Helper()
+			var d struct {
+				CanAssign *bool `json:"can_assign"`
+			}
+			e.do("GET", "/api/v1/admin/applications/"+id, nil, by.Access).expect(t, 200, 0).decode(t, &d)
+			if d.CanAssign == nil {
+				t.Fatalf("detail of %s without can_assign", id)
+			}
+			return *d.CanAssign
+		}
+
+		cases := []struct {
+			name string
+			by   session
+			id   string
+			want bool
+		}{
+			{"intake point, its federation admin", tr.c1Admin, atIntake.ID, true},
+			{"intake point, the province's admin", tr.rootAdmin, atIntake.ID, true},
+			{"intake point, returned", tr.c1Admin, returned.ID, false},
+			{"at a union, federation admin", tr.c1Admin, atUnion.ID, false},
+			{"at a union, its chair", tr.chair1, atUnion.ID, false},
+			{"at a union, its staff", tr.staff1, atUnion.ID, false},
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				list := canAssign(t, tc.by)
+				if got, listed := list[tc.id]; !listed || got != tc.want {
+					t.Errorf("queue: can_assign %v (listed %v), want %v", got, listed, tc.want)
+				}
+				if got := detail(t, tc.by, tc.id); got != tc.want {
+					t.Errorf("detail: can_assign %v, want %v", got, tc.want)
+				}
+			})
+		}
+
+		// Once assigned to a union it is no longer there to assign.
+		e.assign(tr.c1Admin, atIntake.ID, atIntake.Version, tr.u1, "").expect(t, 200, 0)
+		if canAssign(t, tr.c1Admin)[atIntake.ID] || detail(t, tr.c1Admin, atIntake.ID) {
+			t.Error("an assigned application still offers 转派")
+		}
+	})
+}
