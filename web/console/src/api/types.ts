@@ -34,8 +34,7 @@ export type Invitation = S['Invitation']
 export type RoleBindingAdmin = S['RoleBinding']
 export type ImportStatus = S['ImportStatus']
 export type ExportStatus = S['ExportStatus']
-/** A benefit; redemptions when the API reports a count (it does not yet). */
-export type Benefit = S['Benefit'] & { redemptions?: number }
+export type Benefit = S['Benefit']
 export type RightsRequest = S['RightsRequest']
 export type AuditLog = S['AuditLog']
 
