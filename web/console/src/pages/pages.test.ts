@@ -12,6 +12,9 @@ const api = vi.hoisted(() => ({
   approve: vi.fn(),
   reject: vi.fn(),
   returnApp: vi.fn(),
+  assign: vi.fn(),
+  benefits: vi.fn(),
+  createBenefit: vi.fn(),
   consoleConfig: vi.fn(),
   createTicket: vi.fn(),
   pollTicket: vi.fn(),
@@ -140,6 +143,69 @@ describe('ReviewPage', () => {
     expect(api.applicationDetail).toHaveBeenCalledWith('501')
     expect(document.body.textContent).toContain('42011119960101001X')
     expect(document.querySelector('[data-testid=full-recorded]')?.textContent).toContain('已记入审计日志')
+    w.unmount()
+  })
+})
+
+describe('ReviewPage 转派', () => {
+  // The mocked caller is a federation admin: the role alone does not show
+  // 转派; the server's can_assign (submitted, at an intake point, in scope) does.
+  const cases = [
+    { name: 'at an intake point, assignable', row: { ...item, id: '601', org_name: '洪山区总工会', can_assign: true }, shown: true },
+    { name: 'at a grassroots union', row: { ...item, id: '602', can_assign: false }, shown: false },
+    { name: 'a server without the field', row: { ...item, id: '603' }, shown: false },
+  ]
+  for (const c of cases) {
+    it(`${c.shown ? 'shows' : 'hides'} 转派: ${c.name}`, async () => {
+      api.applications.mockResolvedValue({ items: [c.row], next_cursor: null })
+      const { default: Page } = await import('./ReviewPage.vue')
+      const w = mount(Page, { global: { plugins: [ElementPlus] }, attachTo: document.body })
+      await flushPromises()
+      await w.get(`[data-testid=open-${c.row.id}]`).trigger('click')
+      await flushPromises()
+      expect(document.querySelector('[data-testid=approve]')).not.toBeNull()
+      expect(document.querySelector('[data-testid=assign]') !== null).toBe(c.shown)
+      w.unmount()
+    })
+  }
+
+  it('hides 转派 once the application is assigned', async () => {
+    const row = { ...item, id: '601', org_name: '洪山区总工会', can_assign: true }
+    api.applications.mockResolvedValue({ items: [row], next_cursor: null })
+    api.assign.mockResolvedValue({ ...row, org_id: '20', org_name: '光谷制造工会', version: 4, can_assign: false })
+    const { default: Page } = await import('./ReviewPage.vue')
+    const w = mount(Page, { global: { plugins: [ElementPlus], stubs: { OrgPicker: true } }, attachTo: document.body })
+    await flushPromises()
+    await w.get('[data-testid=open-601]').trigger('click')
+    await flushPromises()
+    ;(document.querySelector('[data-testid=assign]') as HTMLElement).click()
+    await flushPromises()
+    const vm = w.findComponent({ name: 'OrgPicker' })
+    vm.vm.$emit('update:modelValue', '20')
+    await flushPromises()
+    const confirm = Array.from(document.querySelectorAll('.el-dialog button')).find((b) => b.textContent?.trim() === '转派') as HTMLElement
+    confirm.click()
+    await flushPromises()
+    expect(api.assign).toHaveBeenCalledWith('601', 3, '20', '')
+    expect(document.querySelector('[data-testid=assign]')).toBeNull()
+    w.unmount()
+  })
+})
+
+describe('BenefitsPage', () => {
+  it('shows how many times each benefit was redeemed', async () => {
+    const b = { org_id: '10', org_name: '武汉市总工会', description: '', starts_on: '2026-12-01', ends_on: '2026-12-31', per_member_limit: null, created_at: '2026-11-30T09:00:00+08:00' }
+    api.benefits.mockResolvedValue({
+      items: [{ ...b, id: 'b1', title: '职工体检优惠', redemption_count: 42 }, { ...b, id: 'b2', title: '电影票', redemption_count: 0 }],
+      next_cursor: null,
+    })
+    const { default: Page } = await import('./BenefitsPage.vue')
+    const w = mount(Page, { global: { plugins: [ElementPlus] } })
+    await flushPromises()
+    expect(api.benefits).toHaveBeenCalledWith({ org_id: '10', cursor: undefined })
+    expect(w.get('[data-testid=redemptions-b1]').text()).toBe('42')
+    expect(w.get('[data-testid=redemptions-b2]').text()).toBe('0')
+    expect(w.text()).not.toContain('暂未提供')
     w.unmount()
   })
 })
