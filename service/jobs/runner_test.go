@@ -116,3 +116,40 @@ func TestRunnerRunTicksAndStops(t *testing.T) {
 		r.Every("late", time.Minute, func(context.Context) error { return nil })
 	})
 }
+
+// TestRunnerShutdownHandsOverCutRuns: a run that shutdown cuts short gives
+// its lease back, so another node takes the task at its next try instead
+// of up to two intervals later; a task that had finished keeps its lease.
+func TestRunnerShutdownHandsOverCutRuns(t *testing.T) {
+	eachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
+		clk := newClock()
+		tick := newManualTick()
+		a := jobs.NewRunner(dbA, jobs.RunnerConfig{Owner: "node-a", Now: clk.Now, Tick: tick.tick})
+		started := make(chan struct{})
+		a.Every("sweep", 15*time.Minute, func(ctx context.Context) error {
+			close(started)
+			<-ctx.Done() // a long sweep, cut short by the shutdown
+			return ctx.Err()
+		})
+		finished := make(chan struct{})
+		a.Every("purge", time.Hour, func(context.Context) error { close(finished); return nil })
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { a.Run(ctx); close(done) }()
+		<-started
+		<-finished
+		cancel()
+		<-done
+
+		ran := map[string]bool{}
+		b := jobs.NewRunner(dbB, jobs.RunnerConfig{Owner: "node-b", Now: clk.Now})
+		for _, name := range []string{"sweep", "purge"} {
+			b.Every(name, time.Hour, func(context.Context) error { ran[name] = true; return nil })
+		}
+		clk.Advance(time.Second)
+		b.RunOnce(context.Background())
+		if !ran["sweep"] || ran["purge"] {
+			t.Fatalf("node b ran %v; want the cut sweep taken over, the finished purge left to its interval", ran)
+		}
+	})
+}
