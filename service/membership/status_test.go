@@ -15,7 +15,7 @@ import (
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/membership"
-	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 )
 
 // invalidations records the card invalidations the service asks for.
@@ -35,14 +35,7 @@ func (c *invalidations) Invalidate(_ context.Context, memberID int64) error {
 // constructor.
 func newService(t *testing.T, db *gorm.DB, cards membership.CardInvalidator) *membership.Service {
 	t.Helper()
-	keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := pii.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cipher := piitest.Cipher(t)
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	return membership.New(service.Env{Now: func() time.Time { return now }}, membership.Deps{DB: db, PII: cipher, Cards: cards})
 }

@@ -19,7 +19,7 @@ import (
 	"github.com/unionhub/unionhub/model/modeltest"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/blob"
-	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 	"github.com/unionhub/unionhub/service/privacy"
 	"github.com/unionhub/unionhub/service/upload"
 )
@@ -37,14 +37,7 @@ func (c *clock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.a
 // newService builds the service under test on db with a local blob store.
 func newService(t *testing.T, db *gorm.DB) (*upload.Service, *clock) {
 	t.Helper()
-	keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := pii.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cipher := piitest.Cipher(t)
 	store, err := blob.NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
