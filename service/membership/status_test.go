@@ -2,7 +2,6 @@ package membership_test
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"sync"
 	"testing"
@@ -74,14 +73,6 @@ func member(t *testing.T, db *gorm.DB, o *model.Org, status string) *model.Membe
 	return m
 }
 
-func kindOf(err error) (service.Kind, []service.FieldError) {
-	var se *service.Error
-	if errors.As(err, &se) {
-		return se.Kind, se.Fields
-	}
-	return service.KindInternal, nil
-}
-
 // TestChangeStatus: the moves among the statuses on the roll and off it
 // (final), those refused, and what an allowed move writes: the status, the
 // version, the roll key, the history event, and the card invalidated once
@@ -146,10 +137,7 @@ func TestChangeStatus(t *testing.T) {
 					t.Fatal(err)
 				}
 				if tc.wantEvent == "" {
-					kind, fields := kindOf(err)
-					if err == nil || kind != tc.wantKind || (tc.wantField != "" && (len(fields) == 0 || fields[0].Field != tc.wantField)) {
-						t.Fatalf("err = %v (kind %d, fields %v), want kind %d on %q", err, kind, fields, tc.wantKind, tc.wantField)
-					}
+					wantErr(t, err, tc.wantKind, tc.wantField)
 					if stored.Status != tc.from || stored.Version != m.Version || len(events) != 0 || len(cards.ids) != 0 {
 						t.Errorf("refused, yet: status %s, version %d, events %v, invalidations %v", stored.Status, stored.Version, events, cards.ids)
 					}

@@ -85,14 +85,6 @@ func pngOf(t *testing.T, size int) []byte {
 	return out
 }
 
-func kindOf(err error) (service.Kind, []service.FieldError) {
-	var se *service.Error
-	if errors.As(err, &se) {
-		return se.Kind, se.Fields
-	}
-	return service.KindInternal, nil
-}
-
 // TestPut: the kinds of file, the consents each needs, and the size limit
 // hit exactly at and one byte over it. An accepted file is stored
 // stripped, readable by its owner, and due for deletion a day later.
@@ -139,12 +131,12 @@ func TestPut(t *testing.T) {
 				}
 				u, err := svc.Put(context.Background(), owner, tc.kind, bytes.NewReader(body))
 				if tc.wantKind != 0 {
-					kind, fields := kindOf(err)
-					if kind != tc.wantKind {
+					if kind := service.KindOf(err); kind != tc.wantKind {
 						t.Fatalf("err = %v (kind %d), want kind %d", err, kind, tc.wantKind)
 					}
-					if tc.wantField != "" && (len(fields) != 1 || fields[0].Field != tc.wantField) {
-						t.Errorf("fields = %+v, want one on %q", fields, tc.wantField)
+					var se *service.Error
+					if tc.wantField != "" && (!errors.As(err, &se) || len(se.Fields) != 1 || se.Fields[0].Field != tc.wantField) {
+						t.Errorf("err = %v, want one field error on %q", err, tc.wantField)
 					}
 					if live, cerr := model.NewUploadStore(db).CountLive(context.Background(), owner, clk.now()); cerr != nil || live != 0 {
 						t.Errorf("refused upload left %d files (%v)", live, cerr)
@@ -222,7 +214,7 @@ func TestOpen(t *testing.T) {
 					}
 					return
 				}
-				if kind, _ := kindOf(err); kind != service.KindNotFound {
+				if kind := service.KindOf(err); kind != service.KindNotFound {
 					t.Errorf("Open err = %v, want not found", err)
 				} else if !strings.Contains(err.Error(), "没有找到") {
 					t.Errorf("message = %q", err.Error())
