@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/unionhub/unionhub/model/modeltest"
 	"github.com/unionhub/unionhub/service/jobs"
 )
 
@@ -34,7 +35,7 @@ func (b *syncBuffer) String() string {
 }
 
 func TestRunnerOneNodeAtATime(t *testing.T) {
-	eachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
+	modeltest.EachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
 		ctx := context.Background()
 		clk := newClock()
 		logs := &syncBuffer{}
@@ -86,7 +87,7 @@ func TestRunnerOneNodeAtATime(t *testing.T) {
 }
 
 func TestRunnerRunTicksAndStops(t *testing.T) {
-	eachTwoNodes(t, func(t *testing.T, db, _ *gorm.DB) {
+	modeltest.EachTwoNodes(t, func(t *testing.T, db, _ *gorm.DB) {
 		clk := newClock()
 		tick := newManualTick()
 		r := jobs.NewRunner(db, jobs.RunnerConfig{Owner: "n", Now: clk.Now, Tick: tick.tick})
