@@ -122,7 +122,7 @@ func TestRunnerRunTicksAndStops(t *testing.T) {
 // its lease back, so another node takes the task at its next try instead
 // of up to two intervals later; a task that had finished keeps its lease.
 func TestRunnerShutdownHandsOverCutRuns(t *testing.T) {
-	eachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
+	modeltest.EachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
 		clk := newClock()
 		tick := newManualTick()
 		a := jobs.NewRunner(dbA, jobs.RunnerConfig{Owner: "node-a", Now: clk.Now, Tick: tick.tick})
