@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -161,13 +160,20 @@ func TestExportFormats(t *testing.T) {
 		// The audit log has each export with its reason and row count.
 		var logs struct {
 			Items []struct {
-				Detail json.RawMessage `json:"detail"`
+				Detail struct {
+					Rows   *int   `json:"rows"`
+					Reason string `json:"reason"`
+				} `json:"detail"`
 			} `json:"items"`
 		}
 		e.do("GET", "/api/v1/admin/audit-logs?action=export.done&org_id="+tr.c1, nil, tr.rootAdmin.Access).expect(t, 200, 0).decode(t, &logs)
-		if len(logs.Items) != 3 || !strings.Contains(string(logs.Items[0].Detail), `"rows":3`) ||
-			!strings.Contains(string(logs.Items[0].Detail), "年度会员信息上报") {
-			t.Fatalf("audit %+v", logs)
+		if len(logs.Items) != 3 {
+			t.Fatalf("%d export.done rows, want 3: %+v", len(logs.Items), logs)
+		}
+		for i, it := range logs.Items {
+			if it.Detail.Rows == nil || *it.Detail.Rows != 3 || it.Detail.Reason != "年度会员信息上报" {
+				t.Errorf("audit row %d: rows %v, reason %q; want 3 and the reason given", i, it.Detail.Rows, it.Detail.Reason)
+			}
 		}
 	})
 }
