@@ -171,8 +171,12 @@ func TestExportFormats(t *testing.T) {
 			t.Fatalf("%d export.done rows, want 3: %+v", len(logs.Items), logs)
 		}
 		for i, it := range logs.Items {
-			if it.Detail.Rows == nil || *it.Detail.Rows != 3 || it.Detail.Reason != "年度会员信息上报" {
-				t.Errorf("audit row %d: rows %v, reason %q; want 3 and the reason given", i, it.Detail.Rows, it.Detail.Reason)
+			rows := -1 // absent
+			if it.Detail.Rows != nil {
+				rows = *it.Detail.Rows
+			}
+			if rows != 3 || it.Detail.Reason != "年度会员信息上报" {
+				t.Errorf("audit row %d: rows %d, reason %q; want 3 and the reason given", i, rows, it.Detail.Reason)
 			}
 		}
 	})
