@@ -41,3 +41,13 @@ func jsonKeys(t *testing.T, raw []byte) map[string]bool {
 	walk(v)
 	return keys
 }
+
+// expectField fails unless the reply names exactly one bad field, field,
+// with a message in Chinese (API.md §1).
+func (r reply) expectField(t *testing.T, field string) reply {
+	t.Helper()
+	if len(r.Details) != 1 || r.Details[0].Field != field || !hasHan(r.Details[0].Message) {
+		t.Fatalf("details %+v, want one on %s with a Chinese message: %s", r.Details, field, r.Raw)
+	}
+	return r
+}
