@@ -91,8 +91,8 @@ func TestOrgReadAndEdit(t *testing.T) {
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"address": "光谷大道1号", "worker_count": 300}, tr.chair1.Access).expect(t, 200, 0)
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"status": "dissolved"}, tr.chair1.Access).expect(t, 403, 40300)
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"type": "federation"}, tr.chair1.Access).expect(t, 403, 40300)
-		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"parent_id": tr.c2}, tr.rootAdmin.Access).expect(t, 422, 40001)
-		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"parent_id": nil}, tr.rootAdmin.Access).expect(t, 422, 40001)
+		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"parent_id": tr.c2}, tr.rootAdmin.Access).expect(t, 422, 40001).expectField(t, "parent_id")
+		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"parent_id": nil}, tr.rootAdmin.Access).expect(t, 422, 40001).expectField(t, "parent_id")
 		// Issue 16: the refused parent_id is reported with the other bad fields.
 		r := e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"parent_id": tr.c2, "name": "甲", "members_to": true, "worker_count": -5},
 			tr.rootAdmin.Access).expect(t, 422, 40001)
@@ -100,7 +100,7 @@ func TestOrgReadAndEdit(t *testing.T) {
 			t.Errorf("PATCH with parent_id and bad fields: details %s", got)
 		}
 		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"version": 1, "name": "过期的修改"}, tr.c1Admin.Access).expect(t, 409, 40900)
-		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"name": "甲"}, tr.c1Admin.Access).expect(t, 422, 40001)
+		e.do("PATCH", "/api/v1/admin/orgs/"+tr.u1, map[string]any{"name": "甲"}, tr.c1Admin.Access).expect(t, 422, 40001).expectField(t, "name")
 		e.do("GET", "/api/v1/admin/orgs/"+tr.u1, nil, tr.staff1.Access).expect(t, 200, 0).decode(t, &o)
 		if o.Version != 2 {
 			t.Errorf("version after one edit = %d", o.Version)
@@ -300,7 +300,7 @@ func TestAcceptInvitation(t *testing.T) {
 		e.clock.Advance(7*24*time.Hour + time.Second)
 		late := e.login(uniqueOpenID(t))
 		e.do("POST", "/api/v1/invitations/accept", map[string]string{"code": inv.Code}, late.Access).expect(t, 404, 40400)
-		e.do("POST", "/api/v1/invitations/accept", map[string]string{}, late.Access).expect(t, 422, 40001)
+		e.do("POST", "/api/v1/invitations/accept", map[string]string{}, late.Access).expect(t, 422, 40001).expectField(t, "code")
 		// Wrong codes are rate-limited per user.
 		for i := 0; i < 9; i++ { // 10 tries an hour, the expired code was one
 			e.do("POST", "/api/v1/invitations/accept", map[string]string{"code": "WRONGCODE" + string(rune('A'+i))}, late.Access).expect(t, 404, 40400)
