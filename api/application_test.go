@@ -203,7 +203,7 @@ func TestSubmitNeedsConsentAndPhone(t *testing.T) {
 		tr := newTree(t, e)
 		s := e.login(uniqueOpenID(t))
 		// Without consent nothing can be uploaded or saved.
-		e.uploadRaw(s.Access, "photo", jpegBytes(t)).expect(t, 422, 40001)
+		e.uploadRaw(s.Access, "photo", jpegBytes(t)).expect(t, 422, 40001).expectField(t, "consent")
 		e.do("POST", "/api/v1/me/consents", map[string]any{"version": "2026-11", "personal_info": true, "sensitive_info": false, "share_upward": false}, s.Access).expect(t, 201, 0)
 		photo := e.upload(s, "photo")
 		r := e.uploadRaw(s.Access, "id_card_front", jpegBytes(t)).expect(t, 422, 40001)
@@ -237,7 +237,7 @@ func TestReturnResubmitRejectWithdraw(t *testing.T) {
 		tr := newTree(t, e)
 		a := e.newApplicant("13811112222", idNumber("19800808", 31))
 		v := e.apply(a, tr.u1)
-		e.do("POST", "/api/v1/admin/applications/"+v.ID+"/return", map[string]any{"version": v.Version}, tr.chair1.Access).expect(t, 422, 40001)
+		e.do("POST", "/api/v1/admin/applications/"+v.ID+"/return", map[string]any{"version": v.Version}, tr.chair1.Access).expect(t, 422, 40001).expectField(t, "reason")
 		e.do("POST", "/api/v1/admin/applications/"+v.ID+"/return", map[string]any{"version": v.Version, "reason": "照片不清晰"}, tr.chair1.Access).
 			expect(t, 200, 0).decode(t, &v)
 		if v.Status != "returned" || v.Review == nil || v.Review.Reason != "照片不清晰" {
