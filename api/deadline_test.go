@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -342,8 +343,9 @@ func (d *dyingNotifier) Notify(ctx context.Context, n application.Notice) error 
 }
 
 // TestDeadlineSweepDiesMidway: a sweep that fails after its first
-// escalation leaves the others unrecorded and unsent; the next sweep sends
-// those, and each escalation reaches the federation admin once.
+// escalation leaves none of the notices sharing its transaction recorded or
+// sent; the next sweep sends them, and each escalation reaches the
+// federation admin once.
 func TestDeadlineSweepDiesMidway(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		e.clock.set(onDay(t, "2026-09-28", 9))
@@ -355,16 +357,60 @@ func TestDeadlineSweepDiesMidway(t *testing.T) {
 		dying := application.New(service.Env{Now: e.clock.Now, Location: e.cfg.Location()}, application.Deps{DB: e.db,
 			Notifier: &dyingNotifier{next: application.Notices{Service: e.notify}, ok: 1}}, application.Config{})
 		got, err := dying.SweepDeadlines(context.Background())
-		if err == nil || got != (application.Sweep{Escalations: 1}) {
-			t.Fatalf("dying sweep: %+v, %v; want one escalation, then the error", got, err)
+		if err == nil || got != (application.Sweep{}) {
+			t.Fatalf("dying sweep: %+v, %v; want nothing sent, and the error", got, err)
+		}
+		e.renew(&tr.c1Admin)
+		if n := e.deadlineNotices(tr.c1Admin); len(n) != 0 {
+			t.Fatalf("after the dying sweep the federation admin has %v, want nothing: its transaction rolled back", n)
 		}
 		got, err = e.apps.SweepDeadlines(context.Background())
-		if err != nil || got != (application.Sweep{Escalations: 2}) {
-			t.Fatalf("next sweep: %+v, %v; want the two others", got, err)
+		if err != nil || got != (application.Sweep{Escalations: 3}) {
+			t.Fatalf("next sweep: %+v, %v; want all three", got, err)
 		}
 		e.renew(&tr.c1Admin)
 		if n := e.deadlineNotices(tr.c1Admin); !mapsEqual(n, map[string]int{"application_overdue": 3}) {
 			t.Errorf("federation admin's notices %v, want 3 overdue", n)
+		}
+	})
+}
+
+// TestDeadlineSweepBacklogStatements: a sweep working off a backlog at one
+// union reads the union and its parent's admins once, not once per notice
+// (a fresh province's first sweep sent 46 000 notices one transaction and
+// three reads each), and still reaches the admin once per application.
+func TestDeadlineSweepBacklogStatements(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		counter := &statementCounter{Interface: e.db.Logger}
+		e.db.Logger = counter // before anything runs concurrently: GORM reads it per statement
+		e.clock.set(onDay(t, "2026-09-28", 9))
+		tr := newTree(t, e)
+		const n = 12
+		for range n {
+			tr.applyAs(tr.u1)
+		}
+		e.clock.set(onDay(t, "2026-10-26", 8))
+		got, err := e.apps.SweepDeadlines(context.WithValue(context.Background(), countedKey{}, true))
+		if err != nil || got != (application.Sweep{Escalations: n}) {
+			t.Fatalf("sweep: %+v, %v; want %d escalations", got, err, n)
+		}
+		counter.mu.Lock()
+		var orgReads, adminReads int
+		for _, q := range counter.sql {
+			switch {
+			case strings.HasPrefix(q, "SELECT") && strings.Contains(q, "FROM `orgs`"):
+				orgReads++
+			case strings.HasPrefix(q, "SELECT") && strings.Contains(q, "FROM `role_bindings`"):
+				adminReads++
+			}
+		}
+		counter.mu.Unlock()
+		if orgReads != 1 || adminReads != 1 {
+			t.Errorf("%d notices read the union %d times and the admins %d times, want once each", n, orgReads, adminReads)
+		}
+		e.renew(&tr.c1Admin)
+		if got := e.deadlineNotices(tr.c1Admin); !mapsEqual(got, map[string]int{"application_overdue": n}) {
+			t.Errorf("federation admin's notices %v, want %d overdue", got, n)
 		}
 	})
 }

@@ -43,9 +43,12 @@ func (s *ApplicationStore) MarkNotice(ctx context.Context, id int64, dueOn, colu
 	default:
 		panic("model: unknown deadline notice " + column)
 	}
-	res := Conn(ctx, s.db).Model(&Application{}).
-		Where("id = ? AND status = ? AND due_on = ? AND escalated_at IS NULL AND "+column+" IS NULL", id, AppSubmitted, dueOn).
-		Update(column, now.UTC())
+	q := Conn(ctx, s.db).Model(&Application{}).
+		Where("id = ? AND status = ? AND due_on = ? AND escalated_at IS NULL", id, AppSubmitted, dueOn)
+	if column != NoticeEscalated {
+		q = q.Where(column + " IS NULL")
+	}
+	res := q.Update(column, now.UTC())
 	if err := Translate(res.Error); err != nil {
 		return false, err
 	}

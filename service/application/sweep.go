@@ -28,7 +28,8 @@ type Sweep struct {
 // decide it). Run it as a leased periodic task; it is also safe to run on
 // several nodes at once, or again after a node died in the middle: each
 // notice is recorded on its application in the transaction that writes
-// it (model.ApplicationStore.MarkNotice), so it goes out exactly once.
+// it (model.ApplicationStore.MarkNotice), so it goes out exactly once;
+// up to noticesPerTx notices share a transaction.
 // Missed days are caught up with the latest notice only: an application
 // found overdue is escalated without the reminders it missed. It first
 // dates a bounded number of applications submitted before due dates
@@ -45,32 +46,27 @@ func (s *Service) SweepDeadlines(ctx context.Context) (Sweep, error) {
 	}
 	today := s.Today()
 	dueBy := s.calendar.AddWorkingDays(today, RemindWorkingDays).String()
+	look := newSweepLookups(s)
 	afterDue, afterID := "", int64(0)
 	for {
 		rows, err := s.apps.DeadlineCandidates(ctx, dueBy, afterDue, afterID, sweepBatch)
 		if err != nil {
 			return out, err
 		}
+		var due []dueNotice
 		for i := range rows {
-			a := &rows[i]
-			column := s.noticeDue(a, today)
-			if column == "" {
-				continue
+			if column := s.noticeDue(&rows[i], today); column != "" {
+				due = append(due, dueNotice{app: &rows[i], column: column})
 			}
-			sent, err := s.sendDeadlineNotice(ctx, a, column)
+		}
+		for len(due) > 0 {
+			n := min(len(due), noticesPerTx)
+			sent, err := s.sendDeadlineNotices(ctx, look, due[:n])
 			if err != nil {
-				return out, fmt.Errorf("deadline notice for application %d: %w", a.ID, err)
+				return out, err
 			}
-			if sent {
-				switch column {
-				case model.NoticeReminder:
-					out.Reminders++
-				case model.NoticeDueDay:
-					out.DueDay++
-				default:
-					out.Escalations++
-				}
-			}
+			out.add(sent)
+			due = due[n:]
 		}
 		if len(rows) < sweepBatch {
 			return out, nil
@@ -78,6 +74,129 @@ func (s *Service) SweepDeadlines(ctx context.Context) (Sweep, error) {
 		last := rows[len(rows)-1]
 		afterDue, afterID = *last.DueOn, last.ID
 	}
+}
+
+// noticesPerTx is how many deadline notices one transaction records and
+// writes: a commit each would cost a sweep working off a backlog (a
+// province's first day, or days missed) one disk flush per notice, while
+// a transaction much larger holds reviewers' rows locked for longer.
+const noticesPerTx = 50
+
+// dueNotice is a notice the sweep found due: column on app.
+type dueNotice struct {
+	app    *model.Application
+	column string
+}
+
+func (s *Sweep) add(o Sweep) {
+	s.Reminders += o.Reminders
+	s.DueDay += o.DueDay
+	s.Escalations += o.Escalations
+}
+
+// sweepLookups keeps, for one sweep, the orgs and their admins that its
+// notices go to: a backlog has many applications at one org.
+type sweepLookups struct {
+	s      *Service
+	orgs   map[int64]*model.Org
+	admins map[string][]int64
+}
+
+func newSweepLookups(s *Service) *sweepLookups {
+	return &sweepLookups{s: s, orgs: map[int64]*model.Org{}, admins: map[string][]int64{}}
+}
+
+func (l *sweepLookups) org(ctx context.Context, id int64) (*model.Org, error) {
+	if o, ok := l.orgs[id]; ok {
+		return o, nil
+	}
+	o, err := l.s.orgs.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	l.orgs[id] = o
+	return o, nil
+}
+
+func (l *sweepLookups) adminsAt(ctx context.Context, orgID int64, roles []string) ([]int64, error) {
+	key := fmt.Sprint(orgID, roles)
+	if ids, ok := l.admins[key]; ok {
+		return ids, nil
+	}
+	ids, err := l.s.roles.AdminsAt(ctx, orgID, roles)
+	if err != nil {
+		return nil, err
+	}
+	l.admins[key] = ids
+	return ids, nil
+}
+
+// sendDeadlineNotices records each notice on its application and notifies
+// its recipients, all in one transaction, and counts those it sent: a
+// notice another sweep recorded first (or whose application changed
+// meanwhile: decided, withdrawn, resubmitted) is skipped. When anything
+// fails, none of them is recorded or sent, and the next sweep tries them
+// again.
+func (s *Service) sendDeadlineNotices(ctx context.Context, look *sweepLookups, due []dueNotice) (Sweep, error) {
+	var sent Sweep
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
+		sent = Sweep{} // a run again after a deadlock counts afresh
+		for _, d := range due {
+			ok, err := s.sendDeadlineNotice(ctx, look, d.app, d.column)
+			if err != nil {
+				return fmt.Errorf("deadline notice for application %d: %w", d.app.ID, err)
+			}
+			if !ok {
+				continue
+			}
+			switch d.column {
+			case model.NoticeReminder:
+				sent.Reminders++
+			case model.NoticeDueDay:
+				sent.DueDay++
+			default:
+				sent.Escalations++
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Sweep{}, err
+	}
+	return sent, nil
+}
+
+// sendDeadlineNotice records notice column on a and notifies its
+// recipients, in the transaction of ctx; false when another sweep recorded
+// it first (or a changed meanwhile).
+func (s *Service) sendDeadlineNotice(ctx context.Context, look *sweepLookups, a *model.Application, column string) (bool, error) {
+	ok, err := s.apps.MarkNotice(ctx, a.ID, *a.DueOn, column, s.now())
+	if err != nil || !ok {
+		return false, err
+	}
+	o, err := look.org(ctx, a.OrgID)
+	if err != nil {
+		return false, err
+	}
+	to, roles := o.ID, orgAdminRoles(o)
+	if column == model.NoticeEscalated {
+		if o.ParentID == nil {
+			return true, nil // a root intake point: flagged, nobody above to tell
+		}
+		to, roles = *o.ParentID, []string{string(access.FederationAdmin)}
+	}
+	users, err := look.adminsAt(ctx, to, roles)
+	if err != nil {
+		return false, err
+	}
+	n := deadlineNotice(a, o, column)
+	for _, u := range users {
+		n.UserID = u
+		if err := s.notify(ctx, n); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // noticeDue returns the notice a is due today ("" for none): escalation
@@ -99,44 +218,6 @@ func (s *Service) noticeDue(a *model.Application, today calendar.Date) string {
 		return model.NoticeReminder
 	}
 	return ""
-}
-
-// sendDeadlineNotice records notice column on a and notifies its
-// recipients, in one transaction; false when another sweep recorded it
-// first (or a changed meanwhile: decided, withdrawn, resubmitted).
-func (s *Service) sendDeadlineNotice(ctx context.Context, a *model.Application, column string) (bool, error) {
-	var sent bool
-	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
-		ok, err := s.apps.MarkNotice(ctx, a.ID, *a.DueOn, column, s.now())
-		if err != nil || !ok {
-			return err
-		}
-		sent = true
-		o, err := s.orgs.Get(ctx, a.OrgID)
-		if err != nil {
-			return err
-		}
-		to, roles := o.ID, orgAdminRoles(o)
-		if column == model.NoticeEscalated {
-			if o.ParentID == nil {
-				return nil // a root intake point: flagged, nobody above to tell
-			}
-			to, roles = *o.ParentID, []string{string(access.FederationAdmin)}
-		}
-		users, err := s.roles.AdminsAt(ctx, to, roles)
-		if err != nil {
-			return err
-		}
-		n := deadlineNotice(a, o, column)
-		for _, u := range users {
-			n.UserID = u
-			if err := s.notify(ctx, n); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return sent && err == nil, err
 }
 
 // orgAdminRoles are the roles that review o's applications: the chair and
