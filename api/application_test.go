@@ -78,13 +78,7 @@ func TestApplyAndApproveFlow(t *testing.T) {
 		// Stale version, then approval.
 		e.do("POST", "/api/v1/admin/applications/"+v.ID+"/approve", map[string]any{"version": v.Version + 1}, tr.chair1.Access).expect(t, 409, 40900)
 		e.do("POST", "/api/v1/admin/applications/"+v.ID+"/approve", map[string]any{}, tr.chair1.Access).expect(t, 422, 40001)
-		var res struct {
-			Application appView `json:"application"`
-			Member      struct {
-				ID       string `json:"id"`
-				MemberNo string `json:"member_no"`
-			} `json:"member"`
-		}
+		var res approvalReply
 		e.do("POST", "/api/v1/admin/applications/"+v.ID+"/approve", map[string]any{"version": v.Version}, tr.chair1.Access).expect(t, 200, 0).decode(t, &res)
 		if res.Application.Status != "approved" || !strings.HasPrefix(res.Member.MemberNo, "420106") || len(res.Member.MemberNo) != 14 {
 			t.Fatalf("approval: %+v", res)

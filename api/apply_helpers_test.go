@@ -124,6 +124,16 @@ type appView struct {
 	} `json:"review"`
 }
 
+// approvalReply is the reply to approving an application: the application
+// as decided and the member it put on the roll.
+type approvalReply struct {
+	Application appView `json:"application"`
+	Member      struct {
+		ID       string `json:"id"`
+		MemberNo string `json:"member_no"`
+	} `json:"member"`
+}
+
 // apply submits a's form to org and returns the application.
 func (e *testEnv) apply(a applicant, org string) appView {
 	e.t.Helper()

@@ -75,13 +75,7 @@ func TestApproveStatements(t *testing.T) {
 		req.Header.Set("Authorization", "Bearer "+tr.chair1.Access)
 		w := httptest.NewRecorder()
 		e.router.ServeHTTP(w, req)
-		var res struct {
-			Application appView `json:"application"`
-			Member      struct {
-				ID       string `json:"id"`
-				MemberNo string `json:"member_no"`
-			} `json:"member"`
-		}
+		var res approvalReply
 		e.parse(w).expect(t, 200, 0).decode(t, &res)
 		if res.Application.Status != "approved" || res.Application.Version != v.Version+1 || res.Member.ID == "" ||
 			len(res.Member.MemberNo) != 14 {

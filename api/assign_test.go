@@ -159,11 +159,7 @@ func TestAssignApplication(t *testing.T) {
 		}
 		e.assign(tr.c1Admin, v.ID, v.Version, tr.u1, "").expect(t, 409, 40900) // the old version again
 
-		var res struct {
-			Member struct {
-				ID string `json:"id"`
-			} `json:"member"`
-		}
+		var res approvalReply
 		e.do("POST", "/api/v1/admin/applications/"+v.ID+"/approve", map[string]any{"version": moved.Version}, tr.chair1.Access).
 			expect(t, 200, 0).decode(t, &res)
 		if res.Member.ID == "" {

@@ -150,12 +150,7 @@ func (tr *tree) member(org string) enrolled {
 	tr.n++
 	a := tr.e.newApplicant(fmt.Sprintf("137%08d", tr.n), idNumber("19860606", tr.n))
 	v := tr.e.apply(a, org)
-	var res struct {
-		Member struct {
-			ID       string `json:"id"`
-			MemberNo string `json:"member_no"`
-		} `json:"member"`
-	}
+	var res approvalReply
 	tr.e.do("POST", "/api/v1/admin/applications/"+v.ID+"/approve", map[string]any{"version": v.Version}, tr.rootAdmin.Access).
 		expect(tr.e.t, 200, 0).decode(tr.e.t, &res)
 	return enrolled{applicant: a, MemberID: res.Member.ID, MemberNo: res.Member.MemberNo}

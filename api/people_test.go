@@ -104,11 +104,7 @@ func newPeopleFixture(t *testing.T, e *testEnv) *peopleFixture {
 	birthday := f.today.AddDate(-40, 0, 0).Format("20060102") // 40 today in Shanghai, 39 in UTC
 	ma := add(birthday, 901)
 	v := e.apply(ma, tr.u1)
-	var res struct {
-		Member struct {
-			ID string `json:"id"`
-		} `json:"member"`
-	}
+	var res approvalReply
 	e.do("POST", "/api/v1/admin/applications/"+v.ID+"/approve", map[string]any{"version": v.Version}, tr.chair1.Access).
 		expect(t, 200, 0).decode(t, &res)
 	f.member = enrolled{applicant: ma, MemberID: res.Member.ID}

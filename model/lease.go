@@ -57,3 +57,12 @@ func (s *LeaseStore) Acquire(ctx context.Context, name, owner string, now, until
 	}
 	return l.Owner == owner && l.LeaseUntil.Equal(until), nil
 }
+
+// Release ends owner's lease name at now (a lease that ran out, or that
+// another owner holds, is left alone).
+func (s *LeaseStore) Release(ctx context.Context, name, owner string, now time.Time) error {
+	return Translate(Write(ctx, s.db, func(q *gorm.DB) *gorm.DB {
+		return q.Model(&Lease{}).Where("name = ? AND owner = ? AND lease_until > ?", name, owner, now).
+			Update("lease_until", now)
+	}).Error)
+}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -151,51 +150,19 @@ func TestAfterCommit(t *testing.T) {
 // back to break a deadlock and InTx ran again, only the attempt that
 // committed runs its effects.
 func TestAfterCommitOnceAfterDeadlock(t *testing.T) {
-	for _, b := range modeltest.Backends() {
-		if b.Driver != model.DialectMySQL {
-			continue // SQLite has one writer at a time: no deadlocks to break
-		}
-		t.Run(b.Name, func(t *testing.T) {
-			db := modeltest.Open(t, b)
-			ctx := context.Background()
-			if err := db.Exec(`CREATE TABLE tx_probe (id INT PRIMARY KEY, n INT NOT NULL)`).Error; err != nil {
-				t.Fatal(err)
-			}
-			if err := db.Exec(`INSERT INTO tx_probe VALUES (1, 0), (2, 0)`).Error; err != nil {
-				t.Fatal(err)
-			}
-			var runs, effects [3]atomic.Int32
-			firstLocks := sync.WaitGroup{}
-			firstLocks.Add(2)
-			cross := func(first, second int) error {
-				var once sync.Once
-				return model.InTx(ctx, db, func(ctx context.Context) error {
-					runs[first].Add(1)
-					model.AfterCommit(ctx, func(context.Context) { effects[first].Add(1) })
-					tx := model.Conn(ctx, db)
-					if err := tx.Exec(`UPDATE tx_probe SET n = n + 1 WHERE id = ?`, first).Error; err != nil {
-						return err
-					}
-					once.Do(func() { firstLocks.Done(); firstLocks.Wait() }) // both hold their first row
-					return tx.Exec(`UPDATE tx_probe SET n = n + 1 WHERE id = ?`, second).Error
-				})
-			}
-			errs := make(chan error, 2)
-			go func() { errs <- cross(1, 2) }()
-			go func() { errs <- cross(2, 1) }()
-			for range 2 {
-				if err := <-errs; err != nil {
-					t.Fatalf("a deadlock reached the caller: %v", err)
-				}
-			}
-			if runs[1].Load()+runs[2].Load() < 3 {
-				t.Fatal("the deadlock did not happen, so the test proves nothing")
-			}
-			for i := 1; i <= 2; i++ {
-				if n := effects[i].Load(); n != 1 {
-					t.Errorf("transaction %d ran %d times and its effect %d times, want once", i, runs[i].Load(), n)
-				}
-			}
+	eachMySQL(t, func(t *testing.T, db *gorm.DB) {
+		var runs, effects [3]atomic.Int32
+		crossDeadlock(t, db, func(ctx context.Context, first int) {
+			runs[first].Add(1)
+			model.AfterCommit(ctx, func(context.Context) { effects[first].Add(1) })
 		})
-	}
+		if runs[1].Load()+runs[2].Load() < 3 {
+			t.Fatal("the deadlock did not happen, so the test proves nothing")
+		}
+		for i := 1; i <= 2; i++ {
+			if n := effects[i].Load(); n != 1 {
+				t.Errorf("transaction %d ran %d times and its effect %d times, want once", i, runs[i].Load(), n)
+			}
+		}
+	})
 }

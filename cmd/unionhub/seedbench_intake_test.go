@@ -13,6 +13,7 @@ import (
 	"github.com/unionhub/unionhub/model/modeltest"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 	"github.com/unionhub/unionhub/service/stats"
 )
 
@@ -23,14 +24,7 @@ import (
 func TestSeedBenchIntakePoints(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		cipher, err := pii.New(keys)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cipher := piitest.Cipher(t)
 		st := stats.New(service.Env{}, stats.Deps{DB: db})
 		sum, err := seedBench(ctx, db, cipher, st, benchOptions{Unions: 4, Members: 40, Applications: 40,
 			IntakePoints: 5, IntakeShare: 0.25, Workers: 1, Seed: 3, Now: time.Now().UTC()})

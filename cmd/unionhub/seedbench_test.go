@@ -15,6 +15,7 @@ import (
 	"github.com/unionhub/unionhub/service/calendar"
 	"github.com/unionhub/unionhub/service/codes"
 	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 	"github.com/unionhub/unionhub/service/stats"
 )
 
@@ -25,14 +26,7 @@ import (
 func TestSeedBenchOutputValidates(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
-		keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		cipher, err := pii.New(keys)
-		if err != nil {
-			t.Fatal(err)
-		}
+		cipher := piitest.Cipher(t)
 		st := stats.New(service.Env{}, stats.Deps{DB: db})
 		now := time.Now().UTC()
 		sum, err := seedBench(ctx, db, cipher, st, benchOptions{Unions: 5, Members: 200, Applications: 12,

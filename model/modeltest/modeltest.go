@@ -48,6 +48,31 @@ func Each(t *testing.T, fn func(t *testing.T, db *gorm.DB)) {
 	}
 }
 
+// EachTwoNodes runs fn as a subtest on every backend with two connection
+// pools on one fresh migrated database, as two nodes would have; both are
+// closed (and a MySQL database dropped) when the subtest ends.
+func EachTwoNodes(t *testing.T, fn func(t *testing.T, a, b *gorm.DB)) {
+	t.Helper()
+	for _, be := range Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			dsn := DSNFor(t, be)
+			open := func() *gorm.DB {
+				db, err := model.Open(context.Background(), model.Options{Driver: be.Driver, DSN: dsn, MaxOpenConns: 10})
+				if err != nil {
+					t.Fatalf("open %s: %v", be.Name, err)
+				}
+				t.Cleanup(func() { _ = model.Close(db) })
+				return db
+			}
+			a := open()
+			if err := model.Migrate(context.Background(), a, nil); err != nil {
+				t.Fatalf("migrate %s: %v", be.Name, err)
+			}
+			fn(t, a, open())
+		})
+	}
+}
+
 // Open returns a fresh, migrated database on backend b, closed and (for
 // MySQL) dropped when t ends.
 func Open(t testing.TB, b Backend) *gorm.DB {

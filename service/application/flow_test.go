@@ -18,6 +18,7 @@ import (
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/application"
 	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 	"github.com/unionhub/unionhub/service/privacy"
 )
 
@@ -35,14 +36,7 @@ type fixture struct {
 
 func newFixture(t *testing.T, db *gorm.DB) *fixture {
 	t.Helper()
-	keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := pii.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cipher := piitest.Cipher(t)
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	f := &fixture{db: db, cipher: cipher,
 		svc: application.New(service.Env{Now: func() time.Time { return now }}, application.Deps{DB: db, PII: cipher}, application.Config{})}

@@ -13,7 +13,7 @@ import (
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/cache/cachetest"
 	"github.com/unionhub/unionhub/service/identity"
-	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 	"github.com/unionhub/unionhub/service/ratelimit"
 	"github.com/unionhub/unionhub/service/wechat"
 )
@@ -34,14 +34,7 @@ func (stubWeChat) PhoneNumber(context.Context, string) (string, error) { return 
 func TestClusterSessionRevocation(t *testing.T) {
 	c := cache.WithPrefix(cachetest.Cluster(t), cachetest.Prefix()) // skips without redis-server
 	db := modeltest.Open(t, modeltest.Backends()[0])
-	keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := pii.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cipher := piitest.Cipher(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	node := func() *identity.Service {
 		return identity.New(db, c, stubWeChat{}, cipher, ratelimit.New(c, nil), identity.Config{

@@ -22,7 +22,7 @@ import (
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/cache/cachetest"
 	"github.com/unionhub/unionhub/service/identity"
-	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
 
@@ -38,14 +38,7 @@ func newService(t *testing.T, db *gorm.DB) *identity.Service {
 	if os.Getenv(cachetest.RedisAddrEnv) != "" {
 		c = cache.WithPrefix(cachetest.Redis(t), cachetest.Prefix())
 	}
-	keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := pii.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cipher := piitest.Cipher(t)
 	return identity.New(db, c, stubWeChat{}, cipher, ratelimit.New(c, nil), identity.Config{
 		AccessTTL: time.Hour, RefreshTTL: 24 * time.Hour, TokenKey: bytes.Repeat([]byte("k"), 32),
 	}, nil, slog.New(slog.NewTextHandler(io.Discard, nil)))

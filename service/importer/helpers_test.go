@@ -19,7 +19,7 @@ import (
 	"github.com/unionhub/unionhub/service/importer"
 	"github.com/unionhub/unionhub/service/jobfile"
 	"github.com/unionhub/unionhub/service/jobs"
-	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 )
 
 // testClock is a settable clock.
@@ -46,14 +46,7 @@ func newFixture(t testing.TB, db *gorm.DB, stats importer.StatsRecorder, batch i
 	t.Helper()
 	ctx := context.Background()
 	clk := &testClock{now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}
-	keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := pii.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cipher := piitest.Cipher(t)
 	blobs, err := blob.NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -14,7 +14,7 @@ import (
 	"github.com/unionhub/unionhub/model/modeltest"
 	"github.com/unionhub/unionhub/service/blob"
 	"github.com/unionhub/unionhub/service/jobfile"
-	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 )
 
 type env struct {
@@ -25,14 +25,7 @@ type env struct {
 
 func newEnv(t *testing.T, db *gorm.DB) *env {
 	t.Helper()
-	keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := pii.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cipher := piitest.Cipher(t)
 	blobs, err := blob.NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)

@@ -33,3 +33,9 @@ func (l *Leases) TryLease(ctx context.Context, name, owner string, ttl time.Dura
 	now := l.now()
 	return l.store.Acquire(ctx, name, owner, now, now.Add(ttl))
 }
+
+// Release ends owner's lease name now, so that another node may take it at
+// its next try; a lease owner no longer holds is left alone.
+func (l *Leases) Release(ctx context.Context, name, owner string) error {
+	return l.store.Release(ctx, name, owner, l.now())
+}

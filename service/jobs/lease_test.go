@@ -49,7 +49,7 @@ func TestTryLease(t *testing.T) {
 }
 
 func TestTryLeaseConcurrentFirstUse(t *testing.T) {
-	eachTwoNodes(t, func(t *testing.T, a, b *gorm.DB) {
+	modeltest.EachTwoNodes(t, func(t *testing.T, a, b *gorm.DB) {
 		clk := newClock()
 		nodes := []*jobs.Leases{jobs.NewLeases(a, clk.Now), jobs.NewLeases(b, clk.Now)}
 		var winners atomic.Int32

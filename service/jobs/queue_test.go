@@ -153,7 +153,7 @@ func TestClaimGivesUpAfterMaxAttempts(t *testing.T) {
 }
 
 func TestTwoNodesRunEachJobOnce(t *testing.T) {
-	eachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
+	modeltest.EachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
 		ctx := context.Background()
 		clk := newClock()
 		const n = 40

@@ -122,7 +122,8 @@ func (r *Runner) RunOnce(ctx context.Context) int {
 }
 
 // runTask runs t if this node gets its lease and reports whether it ran.
-// Errors and panics of the task are logged, never passed on.
+// Errors and panics of the task are logged, never passed on. A run that
+// shutdown (ctx ending) cuts short gives its lease back.
 func (r *Runner) runTask(ctx context.Context, t task) (ran bool) {
 	if ctx.Err() != nil {
 		return false
@@ -145,7 +146,19 @@ func (r *Runner) runTask(ctx context.Context, t task) (ran bool) {
 			r.log.ErrorContext(ctx, "periodic task panicked", "task", t.name, "panic", fmt.Sprint(p))
 		}
 	}()
-	if err := t.fn(tctx); err != nil {
+	err = t.fn(tctx)
+	if ctx.Err() != nil {
+		// Shutdown cut the run short: its lease no longer says the task
+		// ran this interval, so hand it to the next node that tries (a
+		// rolling update would otherwise hold a task back for up to two
+		// intervals).
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if rerr := r.leases.Release(rctx, t.name, r.owner); rerr != nil {
+			r.log.WarnContext(ctx, "periodic task: lease not released at shutdown", "task", t.name, "err", rerr)
+		}
+	}
+	if err != nil && ctx.Err() == nil {
 		r.log.ErrorContext(ctx, "periodic task failed", "task", t.name, "err", err)
 	}
 	return ran

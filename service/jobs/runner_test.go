@@ -12,6 +12,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/unionhub/unionhub/model/modeltest"
 	"github.com/unionhub/unionhub/service/jobs"
 )
 
@@ -34,7 +35,7 @@ func (b *syncBuffer) String() string {
 }
 
 func TestRunnerOneNodeAtATime(t *testing.T) {
-	eachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
+	modeltest.EachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
 		ctx := context.Background()
 		clk := newClock()
 		logs := &syncBuffer{}
@@ -86,7 +87,7 @@ func TestRunnerOneNodeAtATime(t *testing.T) {
 }
 
 func TestRunnerRunTicksAndStops(t *testing.T) {
-	eachTwoNodes(t, func(t *testing.T, db, _ *gorm.DB) {
+	modeltest.EachTwoNodes(t, func(t *testing.T, db, _ *gorm.DB) {
 		clk := newClock()
 		tick := newManualTick()
 		r := jobs.NewRunner(db, jobs.RunnerConfig{Owner: "n", Now: clk.Now, Tick: tick.tick})
@@ -114,5 +115,42 @@ func TestRunnerRunTicksAndStops(t *testing.T) {
 			}
 		}()
 		r.Every("late", time.Minute, func(context.Context) error { return nil })
+	})
+}
+
+// TestRunnerShutdownHandsOverCutRuns: a run that shutdown cuts short gives
+// its lease back, so another node takes the task at its next try instead
+// of up to two intervals later; a task that had finished keeps its lease.
+func TestRunnerShutdownHandsOverCutRuns(t *testing.T) {
+	modeltest.EachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
+		clk := newClock()
+		tick := newManualTick()
+		a := jobs.NewRunner(dbA, jobs.RunnerConfig{Owner: "node-a", Now: clk.Now, Tick: tick.tick})
+		started := make(chan struct{})
+		a.Every("sweep", 15*time.Minute, func(ctx context.Context) error {
+			close(started)
+			<-ctx.Done() // a long sweep, cut short by the shutdown
+			return ctx.Err()
+		})
+		finished := make(chan struct{})
+		a.Every("purge", time.Hour, func(context.Context) error { close(finished); return nil })
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { a.Run(ctx); close(done) }()
+		<-started
+		<-finished
+		cancel()
+		<-done
+
+		ran := map[string]bool{}
+		b := jobs.NewRunner(dbB, jobs.RunnerConfig{Owner: "node-b", Now: clk.Now})
+		for _, name := range []string{"sweep", "purge"} {
+			b.Every(name, time.Hour, func(context.Context) error { ran[name] = true; return nil })
+		}
+		clk.Advance(time.Second)
+		b.RunOnce(context.Background())
+		if !ran["sweep"] || ran["purge"] {
+			t.Fatalf("node b ran %v; want the cut sweep taken over, the finished purge left to its interval", ran)
+		}
 	})
 }

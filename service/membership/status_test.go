@@ -2,7 +2,6 @@ package membership_test
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"sync"
 	"testing"
@@ -15,7 +14,7 @@ import (
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/membership"
-	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 )
 
 // invalidations records the card invalidations the service asks for.
@@ -35,14 +34,7 @@ func (c *invalidations) Invalidate(_ context.Context, memberID int64) error {
 // constructor.
 func newService(t *testing.T, db *gorm.DB, cards membership.CardInvalidator) *membership.Service {
 	t.Helper()
-	keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := pii.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cipher := piitest.Cipher(t)
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 	return membership.New(service.Env{Now: func() time.Time { return now }}, membership.Deps{DB: db, PII: cipher, Cards: cards})
 }
@@ -79,14 +71,6 @@ func member(t *testing.T, db *gorm.DB, o *model.Org, status string) *model.Membe
 		t.Fatal(err)
 	}
 	return m
-}
-
-func kindOf(err error) (service.Kind, []service.FieldError) {
-	var se *service.Error
-	if errors.As(err, &se) {
-		return se.Kind, se.Fields
-	}
-	return service.KindInternal, nil
 }
 
 // TestChangeStatus: the moves among the statuses on the roll and off it
@@ -153,10 +137,7 @@ func TestChangeStatus(t *testing.T) {
 					t.Fatal(err)
 				}
 				if tc.wantEvent == "" {
-					kind, fields := kindOf(err)
-					if err == nil || kind != tc.wantKind || (tc.wantField != "" && (len(fields) == 0 || fields[0].Field != tc.wantField)) {
-						t.Fatalf("err = %v (kind %d, fields %v), want kind %d on %q", err, kind, fields, tc.wantKind, tc.wantField)
-					}
+					wantErr(t, err, tc.wantKind, tc.wantField)
 					if stored.Status != tc.from || stored.Version != m.Version || len(events) != 0 || len(cards.ids) != 0 {
 						t.Errorf("refused, yet: status %s, version %d, events %v, invalidations %v", stored.Status, stored.Version, events, cards.ids)
 					}

@@ -2,6 +2,7 @@ package membership_test
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -42,9 +43,15 @@ func userMember(t *testing.T, db *gorm.DB, o *model.Org, status string) (int64, 
 	return userID, m
 }
 
+// wantErr fails t unless err is a domain error of kind and, when field is
+// given, names that one field.
 func wantErr(t *testing.T, err error, kind service.Kind, field string) {
 	t.Helper()
-	got, fields := kindOf(err)
+	var fields []service.FieldError
+	if se := (*service.Error)(nil); errors.As(err, &se) {
+		fields = se.Fields
+	}
+	got := service.KindOf(err)
 	if err == nil || got != kind || (field != "" && (len(fields) != 1 || fields[0].Field != field)) {
 		t.Fatalf("err = %v (kind %d, fields %v), want kind %d on %q", err, got, fields, kind, field)
 	}

@@ -178,7 +178,7 @@ func TestDeliverGivesUpAfterMaxAttempts(t *testing.T) {
 }
 
 func TestTwoNodesDeliverEachMessageOnce(t *testing.T) {
-	eachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
+	modeltest.EachTwoNodes(t, func(t *testing.T, dbA, dbB *gorm.DB) {
 		clk := newClock()
 		svc := notify.New(notify.Deps{DB: dbA, Now: clk.Now})
 		const n = 50

@@ -15,7 +15,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/unionhub/unionhub/model"
-	"github.com/unionhub/unionhub/model/modeltest"
 	"github.com/unionhub/unionhub/service/cache"
 	"github.com/unionhub/unionhub/service/notify"
 	"github.com/unionhub/unionhub/service/wechat"
@@ -98,30 +97,6 @@ func outboxRows(t *testing.T, db *gorm.DB) []model.OutboxMessage {
 		t.Fatal(err)
 	}
 	return rows
-}
-
-// eachTwoNodes runs fn on every backend with two connection pools on one
-// migrated database, as two nodes would have.
-func eachTwoNodes(t *testing.T, fn func(t *testing.T, a, b *gorm.DB)) {
-	t.Helper()
-	for _, be := range modeltest.Backends() {
-		t.Run(be.Name, func(t *testing.T) {
-			dsn := modeltest.DSNFor(t, be)
-			open := func() *gorm.DB {
-				db, err := model.Open(context.Background(), model.Options{Driver: be.Driver, DSN: dsn, MaxOpenConns: 10})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { _ = model.Close(db) })
-				return db
-			}
-			a := open()
-			if err := model.Migrate(context.Background(), a, nil); err != nil {
-				t.Fatal(err)
-			}
-			fn(t, a, open())
-		})
-	}
 }
 
 // grant records that the user accepted one subscription to template, as

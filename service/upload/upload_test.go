@@ -19,7 +19,7 @@ import (
 	"github.com/unionhub/unionhub/model/modeltest"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/blob"
-	"github.com/unionhub/unionhub/service/pii"
+	"github.com/unionhub/unionhub/service/pii/piitest"
 	"github.com/unionhub/unionhub/service/privacy"
 	"github.com/unionhub/unionhub/service/upload"
 )
@@ -37,14 +37,7 @@ func (c *clock) advance(d time.Duration) { c.mu.Lock(); defer c.mu.Unlock(); c.a
 // newService builds the service under test on db with a local blob store.
 func newService(t *testing.T, db *gorm.DB) (*upload.Service, *clock) {
 	t.Helper()
-	keys, err := pii.LoadOrCreateDevKeys(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	cipher, err := pii.New(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	cipher := piitest.Cipher(t)
 	store, err := blob.NewLocal(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -90,14 +83,6 @@ func pngOf(t *testing.T, size int) []byte {
 		t.Fatalf("padded to %d bytes, want %d", len(out), size)
 	}
 	return out
-}
-
-func kindOf(err error) (service.Kind, []service.FieldError) {
-	var se *service.Error
-	if errors.As(err, &se) {
-		return se.Kind, se.Fields
-	}
-	return service.KindInternal, nil
 }
 
 // TestPut: the kinds of file, the consents each needs, and the size limit
@@ -146,12 +131,12 @@ func TestPut(t *testing.T) {
 				}
 				u, err := svc.Put(context.Background(), owner, tc.kind, bytes.NewReader(body))
 				if tc.wantKind != 0 {
-					kind, fields := kindOf(err)
-					if kind != tc.wantKind {
+					if kind := service.KindOf(err); kind != tc.wantKind {
 						t.Fatalf("err = %v (kind %d), want kind %d", err, kind, tc.wantKind)
 					}
-					if tc.wantField != "" && (len(fields) != 1 || fields[0].Field != tc.wantField) {
-						t.Errorf("fields = %+v, want one on %q", fields, tc.wantField)
+					var se *service.Error
+					if tc.wantField != "" && (!errors.As(err, &se) || len(se.Fields) != 1 || se.Fields[0].Field != tc.wantField) {
+						t.Errorf("err = %v, want one field error on %q", err, tc.wantField)
 					}
 					if live, cerr := model.NewUploadStore(db).CountLive(context.Background(), owner, clk.now()); cerr != nil || live != 0 {
 						t.Errorf("refused upload left %d files (%v)", live, cerr)
@@ -229,7 +214,7 @@ func TestOpen(t *testing.T) {
 					}
 					return
 				}
-				if kind, _ := kindOf(err); kind != service.KindNotFound {
+				if kind := service.KindOf(err); kind != service.KindNotFound {
 					t.Errorf("Open err = %v, want not found", err)
 				} else if !strings.Contains(err.Error(), "没有找到") {
 					t.Errorf("message = %q", err.Error())
