@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"image/png"
 	"io"
 	"net/http"
@@ -78,8 +79,12 @@ func TestConsoleLoginFlow(t *testing.T) {
 			t.Errorf("WeChat code calls %d, want 1", got)
 		}
 		req := lastWXACodeRequest(t)
-		if !strings.Contains(req, `"scene":"t=`+lt.Ticket+`"`) || !strings.Contains(req, `"page":"pages/console-login/index"`) {
-			t.Errorf("code request %s", req)
+		var wxa struct {
+			Scene string `json:"scene"`
+			Page  string `json:"page"`
+		}
+		if err := json.Unmarshal([]byte(req), &wxa); err != nil || wxa.Scene != "t="+lt.Ticket || wxa.Page != "pages/console-login/index" {
+			t.Errorf("code request %s (%v)", req, err)
 		}
 		b64, found := strings.CutPrefix(lt.QRCode, "data:image/png;base64,")
 		if !found {
@@ -239,11 +244,21 @@ func TestConsoleLoginHandOverOnce(t *testing.T) {
 					req := httptest.NewRequest("GET", "/api/v1/console/login-tickets/"+ticket, nil)
 					w := httptest.NewRecorder()
 					e.router.ServeHTTP(w, req)
+					var env struct {
+						Code int `json:"code"`
+						Data struct {
+							AccessToken string `json:"access_token"`
+						} `json:"data"`
+					}
+					err := json.Unmarshal(w.Body.Bytes(), &env)
 					mu.Lock()
 					defer mu.Unlock()
+					if err != nil {
+						t.Errorf("poll reply is not JSON: %v %s", err, w.Body.String())
+					}
 					statuses[w.Code]++
-					if w.Code == 200 && strings.Contains(w.Body.String(), `"access_token"`) {
-						tokens = append(tokens, w.Body.String())
+					if w.Code == 200 && env.Code == 0 && env.Data.AccessToken != "" {
+						tokens = append(tokens, env.Data.AccessToken)
 					}
 				})
 			}

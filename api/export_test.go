@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -161,13 +160,24 @@ func TestExportFormats(t *testing.T) {
 		// The audit log has each export with its reason and row count.
 		var logs struct {
 			Items []struct {
-				Detail json.RawMessage `json:"detail"`
+				Detail struct {
+					Rows   *int   `json:"rows"`
+					Reason string `json:"reason"`
+				} `json:"detail"`
 			} `json:"items"`
 		}
 		e.do("GET", "/api/v1/admin/audit-logs?action=export.done&org_id="+tr.c1, nil, tr.rootAdmin.Access).expect(t, 200, 0).decode(t, &logs)
-		if len(logs.Items) != 3 || !strings.Contains(string(logs.Items[0].Detail), `"rows":3`) ||
-			!strings.Contains(string(logs.Items[0].Detail), "年度会员信息上报") {
-			t.Fatalf("audit %+v", logs)
+		if len(logs.Items) != 3 {
+			t.Fatalf("%d export.done rows, want 3: %+v", len(logs.Items), logs)
+		}
+		for i, it := range logs.Items {
+			rows := -1 // absent
+			if it.Detail.Rows != nil {
+				rows = *it.Detail.Rows
+			}
+			if rows != 3 || it.Detail.Reason != "年度会员信息上报" {
+				t.Errorf("audit row %d: rows %d, reason %q; want 3 and the reason given", i, rows, it.Detail.Reason)
+			}
 		}
 	})
 }
@@ -186,10 +196,9 @@ func TestExportAccessAndExpiry(t *testing.T) {
 			{"no org", map[string]any{"format": "xlsx", "reason": "上报"}, "org_id"},
 		}
 		for _, b := range bad {
-			r := e.do("POST", "/api/v1/admin/exports", b.body, tr.c1Admin.Access).expect(t, 422, 40001)
-			if r.Details[0].Field != b.field {
-				t.Errorf("%s: details %+v", b.name, r.Details)
-			}
+			t.Run(b.name, func(t *testing.T) {
+				e.do("POST", "/api/v1/admin/exports", b.body, tr.c1Admin.Access).expect(t, 422, 40001).expectField(t, b.field)
+			})
 		}
 		e.do("POST", "/api/v1/admin/exports", map[string]any{"org_id": tr.u3, "format": "xlsx", "reason": "上报"},
 			tr.c1Admin.Access).expect(t, 404, 40400)

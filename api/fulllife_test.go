@@ -235,7 +235,7 @@ func TestFullLifeOfOnePerson(t *testing.T) {
 		if me.ConsentCurrent || notice.Version != "2026-11" {
 			t.Fatalf("after notice v2: consent_current %v (v1 was %s)", me.ConsentCurrent, notice.Version)
 		}
-		e.uploadRaw(m.Access, "photo", jpegBytes(t)).expect(t, 422, 40001)
+		e.uploadRaw(m.Access, "photo", jpegBytes(t)).expect(t, 422, 40001).expectField(t, "consent")
 		e.myCard(m.session) // the card keeps working
 		e.do("POST", "/api/v1/me/consents", map[string]any{"version": "2027-01", "personal_info": true,
 			"sensitive_info": true, "share_upward": true}, m.Access).expect(t, 201, 0)

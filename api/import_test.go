@@ -254,14 +254,8 @@ func TestImportRefusals(t *testing.T) {
 		tr := newTree(t, e)
 		sheet := xlsxSheet(t, [][]any{{"姓名", "身份证号码", "手机号码"}})
 		e.importRaw(tr.staff1.Access, tr.u3, sheet).expect(t, 404, 40400)
-		r := e.importRaw(tr.c1Admin.Access, tr.c1, sheet).expect(t, 422, 40001)
-		if r.Details[0].Field != "org_id" {
-			t.Fatalf("details %+v", r.Details)
-		}
-		r = e.importRaw(tr.staff1.Access, tr.u1, nil).expect(t, 422, 40001)
-		if r.Details[0].Field != "file" {
-			t.Fatalf("details %+v", r.Details)
-		}
+		e.importRaw(tr.c1Admin.Access, tr.c1, sheet).expect(t, 422, 40001).expectField(t, "org_id")
+		e.importRaw(tr.staff1.Access, tr.u1, nil).expect(t, 422, 40001).expectField(t, "file")
 		e.importRaw(tr.staff1.Access, tr.u1, []byte("姓名,身份证号码\n")).expect(t, 415, 41500)
 		big := make([]byte, 50<<20+1)
 		copy(big, "PK\x03\x04")

@@ -106,8 +106,10 @@ func TestMemberListAndCorrection(t *testing.T) {
 		e.do("GET", "/api/v1/admin/members?org_id="+tr.u3, nil, tr.chair1.Access).expect(t, 404, 40400)
 		// Correction.
 		path := "/api/v1/admin/members/" + m1.MemberID
-		e.do("PATCH", path, map[string]any{"education": "大学专科"}, tr.chair1.Access).expect(t, 422, 40001)
-		e.do("PATCH", path, map[string]any{"version": 1, "reason": "录错", "education": "博士后"}, tr.chair1.Access).expect(t, 422, 40001)
+		if r := e.do("PATCH", path, map[string]any{"education": "大学专科"}, tr.chair1.Access).expect(t, 422, 40001); detailFields(r) != "reason,version" {
+			t.Errorf("correction without version and reason: details %+v", r.Details)
+		}
+		e.do("PATCH", path, map[string]any{"version": 1, "reason": "录错", "education": "博士后"}, tr.chair1.Access).expect(t, 422, 40001).expectField(t, "education")
 		var v memberView
 		e.do("PATCH", path, map[string]any{"version": 1, "reason": "学历录错", "education": "大学专科", "name": "张三丰"}, tr.chair1.Access).
 			expect(t, 200, 0).decode(t, &v)
@@ -124,8 +126,8 @@ func TestTransfer(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *testEnv) {
 		tr := newTree(t, e)
 		m := tr.member(tr.u1)
-		e.do("POST", "/api/v1/me/transfers", map[string]any{"to_org_id": tr.u1}, m.Access).expect(t, 422, 40001)
-		e.do("POST", "/api/v1/me/transfers", map[string]any{"to_org_id": tr.c1}, m.Access).expect(t, 422, 40001)
+		e.do("POST", "/api/v1/me/transfers", map[string]any{"to_org_id": tr.u1}, m.Access).expect(t, 422, 40001).expectField(t, "to_org_id")
+		e.do("POST", "/api/v1/me/transfers", map[string]any{"to_org_id": tr.c1}, m.Access).expect(t, 422, 40001).expectField(t, "to_org_id")
 		e.do("POST", "/api/v1/me/transfers", map[string]any{"to_org_id": tr.u3}, tr.plain.Access).expect(t, 404, 40400)
 		var tf struct {
 			ID     string `json:"id"`
@@ -149,7 +151,7 @@ func TestTransfer(t *testing.T) {
 		if len(pending.Items) != 1 || pending.Items[0].ID != tf.ID {
 			t.Fatalf("destination queue: %+v", pending)
 		}
-		e.do("POST", "/api/v1/admin/transfers/"+tf.ID+"/reject", map[string]any{}, tr.chair3.Access).expect(t, 422, 40001)
+		e.do("POST", "/api/v1/admin/transfers/"+tf.ID+"/reject", map[string]any{}, tr.chair3.Access).expect(t, 422, 40001).expectField(t, "reason")
 		e.do("POST", "/api/v1/admin/transfers/"+tf.ID+"/approve", nil, tr.chair3.Access).expect(t, 200, 0).decode(t, &tf)
 		if tf.Status != "approved" {
 			t.Fatalf("transfer: %+v", tf)
@@ -180,7 +182,7 @@ func TestLeaveAndClaim(t *testing.T) {
 		m := tr.member(tr.u1)
 		// The same person on a new WeChat account claims the record.
 		s2 := e.login(uniqueOpenID(t))
-		e.do("POST", "/api/v1/me/card/claim", map[string]any{"name": "张三", "id_number": m.idNumber}, s2.Access).expect(t, 422, 40001)
+		e.do("POST", "/api/v1/me/card/claim", map[string]any{"name": "张三", "id_number": m.idNumber}, s2.Access).expect(t, 422, 40001).expectField(t, "phone")
 		e.bindPhone(s2, m.phone)
 		tests := []struct {
 			name, person, id string

@@ -32,7 +32,7 @@ items:
 		}
 		s := e.login(uniqueOpenID(t))
 		body := map[string]any{"version": "2026-11", "personal_info": true, "sensitive_info": true, "share_upward": true}
-		e.do("POST", "/api/v1/me/consents", body, s.Access).expect(t, 422, 40001)
+		e.do("POST", "/api/v1/me/consents", body, s.Access).expect(t, 422, 40001).expectField(t, "version")
 		body["version"] = "2027-01"
 		e.do("POST", "/api/v1/me/consents", body, s.Access).expect(t, 201, 0)
 	}, func(c *config.Config) { c.PrivacyNoticeFile = path })

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -35,9 +36,24 @@ func (s *VerificationStore) InsertBatch(ctx context.Context, rows []Verification
 		return nil
 	}
 	if Dialect(s.db) == DialectMySQL {
-		// One transaction, so that a failed batch is retried whole.
+		// One transaction, so that a failed batch is retried whole. The
+		// statements go straight to the connection: GORM's reflection over
+		// every row cost as much CPU as the rest of the writer.
 		return InTx(ctx, s.db, func(ctx context.Context) error {
-			return Translate(Conn(ctx, s.db).CreateInBatches(rows, 200).Error)
+			pool := Conn(ctx, s.db).Statement.ConnPool
+			args := make([]any, 0, verificationsPerInsert*7)
+			for len(rows) > 0 {
+				n := min(len(rows), verificationsPerInsert)
+				args = args[:0]
+				for _, v := range rows[:n] {
+					args = append(args, v.ID, v.VerifierID, v.MemberID, v.BenefitID, v.TokenID, v.Result, v.CreatedAt.UTC())
+				}
+				if _, err := pool.ExecContext(ctx, insertVerifications(n), args...); err != nil {
+					return Translate(err)
+				}
+				rows = rows[n:]
+			}
+			return nil
 		})
 	}
 	return InTx(ctx, s.db, func(ctx context.Context) error {
@@ -58,6 +74,30 @@ func (s *VerificationStore) InsertBatch(ctx context.Context, rows []Verification
 
 const insertVerification = `INSERT INTO verifications (id, verifier_id, member_id, benefit_id, token_id, result, created_at)
 	VALUES (?, ?, ?, ?, ?, ?, ?)`
+
+// verificationsPerInsert is how many rows one multi-row INSERT writes on
+// MySQL (1 400 placeholders, well under the protocol's 65 535).
+const verificationsPerInsert = 200
+
+// fullInsert is the statement of a full multi-row INSERT, built once.
+var fullInsert = buildInsertVerifications(verificationsPerInsert)
+
+// insertVerifications returns the INSERT of n rows.
+func insertVerifications(n int) string {
+	if n == verificationsPerInsert {
+		return fullInsert
+	}
+	return buildInsertVerifications(n)
+}
+
+func buildInsertVerifications(n int) string {
+	var b strings.Builder
+	b.WriteString(insertVerification)
+	for range n - 1 {
+		b.WriteString(", (?, ?, ?, ?, ?, ?, ?)")
+	}
+	return b.String()
+}
 
 // ForVerifier lists a verifier's checks, newest first.
 func (s *VerificationStore) ForVerifier(ctx context.Context, verifierID int64, p Page) ([]Verification, error) {

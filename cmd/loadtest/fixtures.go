@@ -20,12 +20,13 @@ import (
 // fixtures are the callers and tokens the scenarios use.
 type fixtures struct {
 	RootID, UnionID int64
-	Admin           string   // federation_admin at the root: overview
-	Chair           string   // union_chair of the union with the longest queue
-	Verifier        string   // verifier at the root: verify and redeem
-	BenefitID       string   // an open benefit at the root, no limit
-	Sessions        []string // access tokens of members on the roll: GET /me/card
-	Tokens          []string // distinct card tokens
+	Admin           string      // federation_admin at the root: overview
+	Chair           string      // union_chair of the union with the longest queue
+	Verifier        string      // verifier at the root: verify and redeem
+	BenefitID       string      // an open benefit at the root, no limit
+	Sessions        []string    // access tokens of members on the roll: GET /me/card
+	Tokens          []string    // distinct card tokens
+	Codes           *loginCodes // the run's login codes, shared by the fixtures and the login scenario
 }
 
 // setupOptions size the fixtures.
@@ -40,7 +41,7 @@ type setupOptions struct {
 // given users, card tokens are minted with the card service's own
 // issuing (GET /me/card's), members log in.
 func setup(ctx context.Context, n *target, o setupOptions) (*fixtures, error) {
-	f := &fixtures{}
+	f := &fixtures{Codes: newLoginCodes()}
 	if err := checkSeeded(ctx, n.DB); err != nil {
 		return nil, err
 	}
@@ -60,7 +61,7 @@ func setup(ctx context.Context, n *target, o setupOptions) (*fixtures, error) {
 		f.UnionID = u.ID
 	}
 	grant := func(name string, orgID int64, role string) (string, error) {
-		tok, userID, err := login(ctx, n.URL, name+"-"+strconv.FormatInt(time.Now().UnixNano(), 10))
+		tok, userID, err := login(ctx, n.URL, f.Codes.next(name))
 		if err != nil {
 			return "", err
 		}
@@ -89,7 +90,7 @@ func setup(ctx context.Context, n *target, o setupOptions) (*fixtures, error) {
 		return nil, err
 	}
 	for i := 0; i < len(names) && len(f.Sessions) < o.Sessions; i++ {
-		tok, _, err := login(ctx, n.URL, names[i]+"-"+strconv.Itoa(i))
+		tok, _, err := login(ctx, n.URL, f.Codes.next(names[i]))
 		if err != nil {
 			return nil, err
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strconv"
 	"sync/atomic"
-	"time"
 )
 
 // scenarios builds every scenario and reference: each request of the
@@ -19,7 +18,6 @@ func scenarios(f *fixtures, node, ref string) map[string]scenario {
 		r := f.Tokens[(i+len(f.Tokens)/2)%len(f.Tokens)]
 		redeemBodies[i], _ = json.Marshal(map[string]string{"token": r, "benefit_id": f.BenefitID})
 	}
-	nonce := strconv.FormatInt(time.Now().UnixNano(), 36)
 	verify := func(i uint64) request {
 		return request{method: "POST", path: "/api/v1/verify", token: f.Verifier, body: verifyBodies[i%uint64(len(verifyBodies))]}
 	}
@@ -45,8 +43,7 @@ func scenarios(f *fixtures, node, ref string) map[string]scenario {
 	login := func(uint64) request {
 		// A thousand returning users, each code used once (the fake
 		// refuses a spent code) across every scenario of the run.
-		i := logins.Add(1)
-		code := "ltlogin" + strconv.FormatUint(i%1000, 10) + "-" + nonce + strconv.FormatUint(i, 36)
+		code := f.Codes.next("ltlogin" + strconv.FormatUint(logins.Add(1)%1000, 10))
 		body, _ := json.Marshal(map[string]string{"code": code})
 		return request{method: "POST", path: "/api/v1/auth/wechat/login", body: body}
 	}

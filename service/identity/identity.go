@@ -18,6 +18,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/internal/memo"
 	"github.com/unionhub/unionhub/service/pii"
 	"github.com/unionhub/unionhub/service/ratelimit"
 	"github.com/unionhub/unionhub/service/wechat"
@@ -53,6 +54,10 @@ type Service struct {
 	cfg      Config
 	now      func() time.Time
 	log      *slog.Logger
+	// checked keeps the access tokens whose signature and claims checked
+	// out, with what they say: a verifier at a counter sends the same
+	// token with every scan. Expiry is still checked on every use.
+	checked *memo.Memo[checkedAccess]
 }
 
 // New returns the identity service. now may be nil (time.Now).
@@ -71,7 +76,8 @@ func New(db *gorm.DB, c cache.Cache, wx WeChat, cipher *pii.Cipher, limiter *rat
 		log = slog.Default()
 	}
 	return &Service{db: db, users: model.NewUserStore(db), sessions: model.NewSessionStore(db), members: model.NewMemberStore(db),
-		cache: c, wx: wx, pii: cipher, limiter: limiter, cfg: cfg, now: now, log: log}
+		cache: c, wx: wx, pii: cipher, limiter: limiter, cfg: cfg, now: now, log: log,
+		checked: memo.New[checkedAccess](checkedAccessTokens)}
 }
 
 // Principal is the authenticated caller of a request.

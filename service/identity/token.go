@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/golang-jwt/jwt/v5"
 
@@ -44,11 +45,40 @@ func (s *Service) signAccess(userID, sessionID, memberHint int64) (string, error
 
 // ParseAccess checks an access token's alg (HS256 only), signature,
 // issuer and expiry, in that order (an expired token whose signature is
-// not ours is not "expired"); it reads nothing (see CheckSession).
+// not ours is not "expired"); it reads nothing (see CheckSession). A
+// token checked before is not checked again: only its expiry is.
 func (s *Service) ParseAccess(token string) (Principal, error) {
+	c, ok := s.checked.Get(token)
+	if !ok {
+		var err error
+		if c, err = s.checkAccess(token); err != nil {
+			return Principal{}, err
+		}
+		s.checked.Put(token, c)
+	}
+	if !s.now().Before(c.expires) {
+		return Principal{}, service.ErrTokenExpired
+	}
+	return c.p, nil
+}
+
+// checkedAccess is what an access token whose signature and claims are
+// good says: its principal and its expiry.
+type checkedAccess struct {
+	p       Principal
+	expires time.Time
+}
+
+// checkedAccessTokens bounds the memo of checked access tokens (a few
+// hundred bytes each): the tokens of the callers active at one time.
+const checkedAccessTokens = 4096
+
+// checkAccess checks token's alg, signature and issuer, and reads its
+// claims; the expiry is left to the caller.
+func (s *Service) checkAccess(token string) (checkedAccess, error) {
 	t, err := jws.Parse(token, maxAccessLen)
 	if err != nil || t.Header.Alg != jwt.SigningMethodHS256.Alg() {
-		return Principal{}, service.ErrUnauthenticated
+		return checkedAccess{}, service.ErrUnauthenticated
 	}
 	var claims struct {
 		SessionID  string   `json:"sid"`
@@ -58,27 +88,24 @@ func (s *Service) ParseAccess(token string) (Principal, error) {
 		ExpiresAt  *float64 `json:"exp"`
 	}
 	if err := t.Claims(&claims); err != nil {
-		return Principal{}, service.ErrUnauthenticated
+		return checkedAccess{}, service.ErrUnauthenticated
 	}
 	if good, err := t.VerifyHS256(s.cfg.TokenKey); err != nil || !good {
-		return Principal{}, service.ErrUnauthenticated
+		return checkedAccess{}, service.ErrUnauthenticated
 	}
 	if claims.Issuer != accessIssuer || claims.ExpiresAt == nil {
-		return Principal{}, service.ErrUnauthenticated
-	}
-	if !s.now().Before(jws.Time(*claims.ExpiresAt)) {
-		return Principal{}, service.ErrTokenExpired
+		return checkedAccess{}, service.ErrUnauthenticated
 	}
 	uid, err1 := strconv.ParseInt(claims.Subject, 10, 64)
 	sid, err2 := strconv.ParseInt(claims.SessionID, 10, 64)
 	if err1 != nil || err2 != nil {
-		return Principal{}, service.ErrUnauthenticated
+		return checkedAccess{}, service.ErrUnauthenticated
 	}
 	p := Principal{UserID: uid, SessionID: sid}
 	if claims.MemberHint != "" {
 		p.MemberHint, _ = strconv.ParseInt(claims.MemberHint, 10, 64) // a hint: unreadable is none
 	}
-	return p, nil
+	return checkedAccess{p: p, expires: jws.Time(*claims.ExpiresAt)}, nil
 }
 
 // maxAccessLen bounds the work a hostile access token causes.

@@ -16,6 +16,7 @@ import (
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/audit"
 	"github.com/unionhub/unionhub/service/cache"
+	"github.com/unionhub/unionhub/service/internal/memo"
 	"github.com/unionhub/unionhub/service/jobs"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
@@ -60,7 +61,14 @@ type Service struct {
 	cfg         Config
 	now         func() time.Time
 	log         *slog.Logger
+	// decoded keeps the decoding of the cached bindings values seen
+	// lately: the value is read from the cache on every request, only its
+	// JSON is not decoded again.
+	decoded *memo.Memo[[]access.Binding]
 }
+
+// decodedBindings bounds the memo of decoded bindings values.
+const decodedBindings = 4096
 
 // Deps are the collaborators of the service.
 type Deps struct {
@@ -83,7 +91,8 @@ func New(env service.Env, d Deps, cfg Config) *Service {
 	}
 	return &Service{db: d.DB, orgs: model.NewOrgStore(d.DB), roles: model.NewRoleStore(d.DB),
 		invitations: model.NewInvitationStore(d.DB), jobs: jobs.NewQueue(d.DB, env.Now), cache: d.Cache, limiter: d.Limiter, qr: d.QR,
-		roll: model.NewMemberStore(d.DB), counter: d.Counter, audit: d.Audit, cfg: cfg, now: env.Now, log: env.Log}
+		roll: model.NewMemberStore(d.DB), counter: d.Counter, audit: d.Audit, cfg: cfg, now: env.Now, log: env.Log,
+		decoded: memo.New[[]access.Binding](decodedBindings)}
 }
 
 // counted tells the counters of an org change, when they are wired.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -43,8 +44,12 @@ func (s *Service) liveBindings(ctx context.Context, userID int64) ([]access.Bind
 		v, err := s.cache.Get(ctx, rolesKey(userID))
 		switch {
 		case err == nil && v != rolesTombstone:
+			if bs, ok := s.decoded.Get(v); ok {
+				return slices.Clone(bs), nil // the caller's own, as a decoding would be
+			}
 			var bs []access.Binding
 			if json.Unmarshal([]byte(v), &bs) == nil {
+				s.decoded.Put(v, slices.Clone(bs))
 				return bs, nil
 			}
 		case errors.Is(err, cache.ErrMiss):

@@ -17,7 +17,9 @@ const stamp = "node_modules/.unionhub-lock-sha256"
 
 // TestSDK runs the TypeScript client's checks: npm ci, the generated types
 // against docs/openapi.json (stale types fail: run `npm run gen`), tsc and
-// the vitest tests.
+// the vitest tests. src/schema.d.ts is the only generated copy of the API
+// types: web/console imports it (its TestConsoleAPITypes checks that), so
+// this is the one freshness check.
 func TestSDK(t *testing.T) {
 	npm, err := exec.LookPath("npm")
 	if err != nil {

@@ -1,10 +1,12 @@
-// API types, generated from the OpenAPI 3 document: `npm run gen:api`
-// writes src/api/schema.d.ts from docs/openapi.json (openapi-typescript,
-// pinned). The pages import only from this file, which names the schemas
-// they use; the few console replies the document does not describe yet are
-// written here by hand, from API.md §12.
+// API types, generated from the OpenAPI 3 document shared with the
+// mini-program client: the one generated file is the SDK's
+// web/miniprogram-sdk/src/schema.d.ts (`npm run gen` there, or
+// `go generate ./web/miniprogram-sdk`), reached through tsconfig.json's
+// type-only alias @unionhub/api-schema. The pages import only from this
+// file, which names the schemas they use; the few console replies the
+// document does not describe yet are written here by hand, from API.md §12.
 
-import type { components } from './schema'
+import type { components } from '@unionhub/api-schema'
 
 type S = components['schemas']
 
