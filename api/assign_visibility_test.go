@@ -1,12 +1,17 @@
 package api_test
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // TestCanAssign: the queue and the detail say whether the caller may
 // assign an application now (the console shows 转派 by it): only a
-// submitted one at an intake point, only to federation admins in scope.
+// submitted one at an intake point or escalated once overdue, only to
+// federation admins in scope.
 func TestCanAssign(t *testing.T) {
 	eachBackend(t, func(t *testing.T, e *testEnv) {
+		e.clock.set(onDay(t, "2026-11-02", 9))
 		tr := newTree(t, e)
 		tr.makeIntake(tr.rootAdmin, tr.c1, true)
 		atIntake := e.apply(tr.worker(), tr.c1)
@@ -75,5 +80,20 @@ func TestCanAssign(t *testing.T) {
 		if canAssign(t, tr.c1Admin)[atIntake.ID] || detail(t, tr.c1Admin, atIntake.ID) {
 			t.Error("an assigned application still offers 转派")
 		}
+		// Overdue and escalated, the union's application may be assigned by
+		// the parent federation (API.md §11), still not by the union's chair.
+		e.clock.set(onDay(t, "2026-11-30", 9)) // due 11-23
+		if _, err := e.apps.SweepDeadlines(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e.renew(&tr.c1Admin)
+		e.renew(&tr.chair1)
+		if !canAssign(t, tr.c1Admin)[atUnion.ID] || !detail(t, tr.c1Admin, atUnion.ID) {
+			t.Error("an escalated application does not offer 转派 to the parent federation's admin")
+		}
+		if canAssign(t, tr.chair1)[atUnion.ID] || detail(t, tr.chair1, atUnion.ID) {
+			t.Error("an escalated application offers 转派 to the union's chair")
+		}
+
 	})
 }

@@ -9,8 +9,9 @@ import (
 
 // Assignable reports which of apps the caller may hand to a union now
 // (转派, API.md §11), by application id: submitted, sitting at an intake
-// point (a federation org, where it cannot be approved), and the caller
-// holding the assign action over that org. It reads the page's orgs in one
+// point (a federation org, where it cannot be approved) or escalated to
+// the parent federation once overdue, and the caller holding the assign
+// action over that org. It reads the page's orgs in one
 // query; the console shows 转派 by it.
 func (s *Service) Assignable(ctx context.Context, sc access.Scope, apps []model.Application) (map[int64]bool, error) {
 	out := make(map[int64]bool, len(apps))
@@ -29,8 +30,8 @@ func (s *Service) Assignable(ctx context.Context, sc access.Scope, apps []model.
 	}
 	for i := range apps {
 		o, found := orgs[apps[i].OrgID]
-		out[apps[i].ID] = found && apps[i].Status == model.AppSubmitted && o.Type == model.OrgFederation &&
-			sc.Covers(access.Assign, o.Path)
+		out[apps[i].ID] = found && apps[i].Status == model.AppSubmitted &&
+			(o.Type == model.OrgFederation || apps[i].EscalatedAt != nil) && sc.Covers(access.Assign, o.Path)
 	}
 	return out, nil
 }
