@@ -170,8 +170,9 @@ type applicationListItem struct {
 	// Escalated: overdue and reported to the parent federation's admins.
 	Escalated bool `json:"escalated"`
 	// CanAssign: the caller may assign it to a union now (转派): it is
-	// submitted, sits at an intake point (a federation org) and the caller
-	// is a federation admin whose scope holds that org.
+	// submitted, sits at an intake point (a federation org) or was
+	// escalated once overdue, and the caller is a federation admin whose
+	// scope holds its org.
 	CanAssign bool `json:"can_assign"`
 }
 

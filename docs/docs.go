@@ -24,7 +24,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Applications in the caller's scope, newest first, withdrawn ones included; those made to an intake point (a federation) are in the queue of its federation admins and those above, until assigned to a union (POST /admin/applications/{id}/assign) (status filters; submitted for the pending queue); drafts are never listed. Each carries due_on (submission date + 15 working days, business calendar), overdue (still submitted after due_on) and escalated (overdue and reported to the parent federation's admins, whose queue this is too); overdue=true lists the overdue ones only, overdue=false all but them (another value: 400/40000). A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked); a withdrawn application's name masked and no age for everyone. The clear values are in the audited detail.",
+                "description": "Applications in the caller's scope, newest first, withdrawn ones included; those made to an intake point (a federation) are in the queue of its federation admins and those above, until assigned to a union (POST /admin/applications/{id}/assign) (status filters; submitted for the pending queue); drafts are never listed. Each carries due_on (submission date + 15 working days, business calendar), overdue (still submitted after due_on), escalated (overdue and reported to the parent federation's admins, whose queue this is too) and can_assign (the caller may assign it now: submitted, at an intake point (a federation org) or escalated once overdue, and the caller a federation admin in scope; the console shows 转派 by it); overdue=true lists the overdue ones only, overdue=false all but them (another value: 400/40000). A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked); a withdrawn application's name masked and no age for everyone. The clear values are in the audited detail.",
                 "produces": [
                     "application/json"
                 ],
@@ -99,7 +99,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "The ID number and phone in clear, for the reviewer; every such read is written to the audit log. due_on, overdue and escalated as in the queue. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).",
+                "description": "The ID number and phone in clear, for the reviewer; every such read is written to the audit log. due_on, overdue, escalated and can_assign as in the queue. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).",
                 "produces": [
                     "application/json"
                 ],
@@ -470,7 +470,7 @@ const docTemplate = `{
                         "BearerAuth": []
                     }
                 ],
-                "description": "Benefits offered by the orgs in the caller's scope, or by one of them (org_id; 404 outside the scope), newest first.",
+                "description": "Benefits offered by the orgs in the caller's scope, or by one of them (org_id; 404 outside the scope), newest first. Each carries redemption_count: how many redemptions were recorded at counters, all members together (a retried token counts once). How many distinct members redeemed is not given: counting them would read every redemption row of the page's benefits.",
                 "produces": [
                     "application/json"
                 ],
@@ -502,7 +502,7 @@ const docTemplate = `{
                     "200": {
                         "description": "OK",
                         "schema": {
-                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_benefitResponse"
+                            "$ref": "#/definitions/api.Envelope-api_listResponse-api_adminBenefitResponse"
                         }
                     },
                     "400": {
@@ -4746,6 +4746,26 @@ const docTemplate = `{
                 }
             }
         },
+        "api.Envelope-api_listResponse-api_adminBenefitResponse": {
+            "type": "object",
+            "properties": {
+                "code": {
+                    "type": "integer",
+                    "example": 0
+                },
+                "data": {
+                    "$ref": "#/definitions/api.listResponse-api_adminBenefitResponse"
+                },
+                "message": {
+                    "type": "string",
+                    "example": "ok"
+                },
+                "request_id": {
+                    "type": "string",
+                    "example": "3f2a9c1e8b7d4a60"
+                }
+            }
+        },
         "api.Envelope-api_listResponse-api_applicationListItem": {
             "type": "object",
             "properties": {
@@ -5502,12 +5522,55 @@ const docTemplate = `{
                 }
             }
         },
+        "api.adminBenefitResponse": {
+            "type": "object",
+            "properties": {
+                "created_at": {
+                    "type": "string"
+                },
+                "description": {
+                    "type": "string"
+                },
+                "ends_on": {
+                    "type": "string",
+                    "example": "2026-12-31"
+                },
+                "id": {
+                    "type": "string"
+                },
+                "org_id": {
+                    "type": "string"
+                },
+                "org_name": {
+                    "type": "string"
+                },
+                "per_member_limit": {
+                    "type": "integer"
+                },
+                "redemption_count": {
+                    "description": "RedemptionCount is how many times the benefit was redeemed at a\ncounter, by all members together; a retried redemption (the same\ncard token again) counts once.",
+                    "type": "integer",
+                    "example": 42
+                },
+                "starts_on": {
+                    "type": "string",
+                    "example": "2026-12-01"
+                },
+                "title": {
+                    "type": "string"
+                }
+            }
+        },
         "api.applicationDetail": {
             "type": "object",
             "properties": {
                 "birth_date": {
                     "type": "string",
                     "example": "1949-12-31"
+                },
+                "can_assign": {
+                    "description": "CanAssign: the caller may assign it to a union now (as in the queue).",
+                    "type": "boolean"
                 },
                 "created_at": {
                     "type": "string"
@@ -5817,6 +5880,10 @@ const docTemplate = `{
                 "age": {
                     "type": "integer",
                     "example": 36
+                },
+                "can_assign": {
+                    "description": "CanAssign: the caller may assign it to a union now (转派): it is\nsubmitted, sits at an intake point (a federation org) or was\nescalated once overdue, and the caller is a federation admin whose\nscope holds its org.",
+                    "type": "boolean"
                 },
                 "created_at": {
                     "type": "string"
@@ -6695,6 +6762,20 @@ const docTemplate = `{
                 "reason": {
                     "type": "string",
                     "example": "个人要求退会"
+                }
+            }
+        },
+        "api.listResponse-api_adminBenefitResponse": {
+            "type": "object",
+            "properties": {
+                "items": {
+                    "type": "array",
+                    "items": {
+                        "$ref": "#/definitions/api.adminBenefitResponse"
+                    }
+                },
+                "next_cursor": {
+                    "type": "string"
                 }
             }
         },

@@ -13,7 +13,7 @@ export interface paths {
         };
         /**
          * The review queue
-         * @description Applications in the caller's scope, newest first, withdrawn ones included; those made to an intake point (a federation) are in the queue of its federation admins and those above, until assigned to a union (POST /admin/applications/{id}/assign) (status filters; submitted for the pending queue); drafts are never listed. Each carries due_on (submission date + 15 working days, business calendar), overdue (still submitted after due_on) and escalated (overdue and reported to the parent federation's admins, whose queue this is too); overdue=true lists the overdue ones only, overdue=false all but them (another value: 400/40000). A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked); a withdrawn application's name masked and no age for everyone. The clear values are in the audited detail.
+         * @description Applications in the caller's scope, newest first, withdrawn ones included; those made to an intake point (a federation) are in the queue of its federation admins and those above, until assigned to a union (POST /admin/applications/{id}/assign) (status filters; submitted for the pending queue); drafts are never listed. Each carries due_on (submission date + 15 working days, business calendar), overdue (still submitted after due_on), escalated (overdue and reported to the parent federation's admins, whose queue this is too) and can_assign (the caller may assign it now: submitted, at an intake point (a federation org) or escalated once overdue, and the caller a federation admin in scope; the console shows 转派 by it); overdue=true lists the overdue ones only, overdue=false all but them (another value: 400/40000). A list of people (API.md §1): ID numbers masked; age (completed years on the business date), never the birth date, which with the mask would give the ID number back; name in full for the union's own chair and staff, masked for federation admins (name_masked is always masked); a withdrawn application's name masked and no age for everyone. The clear values are in the audited detail.
          */
         get: {
             parameters: {
@@ -67,7 +67,7 @@ export interface paths {
         };
         /**
          * One application, in full
-         * @description The ID number and phone in clear, for the reviewer; every such read is written to the audit log. due_on, overdue and escalated as in the queue. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).
+         * @description The ID number and phone in clear, for the reviewer; every such read is written to the audit log. due_on, overdue, escalated and can_assign as in the queue. What the applicant's consent or scope no longer allows is withheld (null, the name masked) and named in withheld, with withheld_reason: consent_withdrawn (personal_info withdrawn: the whole form, for everyone; sensitive_info withdrawn: id_number and birth_date, for everyone), share_upward_withdrawn (the whole form, for federation admins above the union), transferred (the member this application made has moved to a union outside the caller's scope: the whole form). The images of a withdrawn consent are deleted (GET /uploads/{id} is 404).
          */
         get: {
             parameters: {
@@ -368,7 +368,7 @@ export interface paths {
         };
         /**
          * Benefits in my scope
-         * @description Benefits offered by the orgs in the caller's scope, or by one of them (org_id; 404 outside the scope), newest first.
+         * @description Benefits offered by the orgs in the caller's scope, or by one of them (org_id; 404 outside the scope), newest first. Each carries redemption_count: how many redemptions were recorded at counters, all members together (a retried token counts once). How many distinct members redeemed is not given: counting them would read every redemption row of the page's benefits.
          */
         get: {
             parameters: {
@@ -392,7 +392,7 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["BenefitPageEnvelope"];
+                        "application/json": components["schemas"]["AdminBenefitPageEnvelope"];
                     };
                 };
                 400: components["responses"]["BadRequest"];
@@ -4197,6 +4197,39 @@ export interface components {
             /** @example 3f2a9c1e8b7d4a60 */
             request_id: string;
         };
+        AdminBenefit: {
+            created_at: string;
+            description: string;
+            /** @example 2026-12-31 */
+            ends_on: string;
+            id: string;
+            org_id: string;
+            org_name: string;
+            per_member_limit: number | null;
+            /**
+             * @description RedemptionCount is how many times the benefit was redeemed at a
+             *     counter, by all members together; a retried redemption (the same
+             *     card token again) counts once.
+             * @example 42
+             */
+            redemption_count: number;
+            /** @example 2026-12-01 */
+            starts_on: string;
+            title: string;
+        };
+        AdminBenefitPage: {
+            items: components["schemas"]["AdminBenefit"][];
+            next_cursor: string | null;
+        };
+        AdminBenefitPageEnvelope: {
+            /** @example 0 */
+            code: number;
+            data: components["schemas"]["AdminBenefitPage"];
+            /** @example ok */
+            message: string;
+            /** @example 3f2a9c1e8b7d4a60 */
+            request_id: string;
+        };
         Application: {
             /** @example 1949-12-31 */
             birth_date: string | null;
@@ -4239,6 +4272,8 @@ export interface components {
         ApplicationDetail: {
             /** @example 1949-12-31 */
             birth_date: string | null;
+            /** @description CanAssign: the caller may assign it to a union now (as in the queue). */
+            can_assign: boolean;
             created_at: string;
             /**
              * @description DueOn is the review deadline of the latest submission (API.md §11):
@@ -4385,6 +4420,13 @@ export interface components {
         ApplicationListItem: {
             /** @example 36 */
             age: number | null;
+            /**
+             * @description CanAssign: the caller may assign it to a union now (转派): it is
+             *     submitted, sits at an intake point (a federation org) or was
+             *     escalated once overdue, and the caller is a federation admin whose
+             *     scope holds its org.
+             */
+            can_assign: boolean;
             created_at: string;
             /** @example 2026-10-23 */
             due_on: string | null;

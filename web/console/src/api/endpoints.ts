@@ -64,7 +64,7 @@ export function endpoints(c: ApiClient) {
     exportStatus: (job: string) => get<T.ExportStatus>(`/admin/exports/${id(job)}`),
     exportFile: (job: string): Promise<Download> => c.download(`/admin/exports/${id(job)}/file`),
 
-    benefits: (q: Q) => get<T.Page<T.Benefit>>('/admin/benefits', q),
+    benefits: (q: Q) => get<T.Page<T.AdminBenefit>>('/admin/benefits', q),
     createBenefit: (body: Record<string, unknown>) => post<T.Benefit>('/admin/benefits', body),
     rightsRequests: (q: Q) => get<T.Page<T.RightsRequest>>('/admin/rights-requests', q),
     approveRights: (rid: string, version: number, reason: string) => post<T.RightsRequest>(`/admin/rights-requests/${id(rid)}/approve`, { version, reason }),

@@ -37,6 +37,7 @@ export type RoleBindingAdmin = S['RoleBinding']
 export type ImportStatus = S['ImportStatus']
 export type ExportStatus = S['ExportStatus']
 export type Benefit = S['Benefit']
+export type AdminBenefit = S['AdminBenefit']
 export type RightsRequest = S['RightsRequest']
 export type AuditLog = S['AuditLog']
 

@@ -1,1 +1,0 @@
-import{_ as o}from"./index-CkEOhp14.js";import{V as t,W as c,aa as s,aQ as a}from"./vendor-BI7NUWS5.js";import"./element-plus-Dkx_z8oF.js";const n={},r={class:"page"};function _(p,m){const e=a("el-empty");return t(),c("div",r,[s(e,{description:"您的账号没有管理后台的权限：需要总工会管理员、工会主席或工会工作人员的身份。"})])}const f=o(n,[["render",_]]);export{f as default};
