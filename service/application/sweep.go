@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/access"
@@ -99,11 +100,17 @@ func (s *Sweep) add(o Sweep) {
 type sweepLookups struct {
 	s      *Service
 	orgs   map[int64]*model.Org
-	admins map[string][]int64
+	admins map[adminsKey][]int64
+}
+
+// adminsKey names the admins holding one of roles (joined) at org.
+type adminsKey struct {
+	org   int64
+	roles string
 }
 
 func newSweepLookups(s *Service) *sweepLookups {
-	return &sweepLookups{s: s, orgs: map[int64]*model.Org{}, admins: map[string][]int64{}}
+	return &sweepLookups{s: s, orgs: map[int64]*model.Org{}, admins: map[adminsKey][]int64{}}
 }
 
 func (l *sweepLookups) org(ctx context.Context, id int64) (*model.Org, error) {
@@ -119,7 +126,7 @@ func (l *sweepLookups) org(ctx context.Context, id int64) (*model.Org, error) {
 }
 
 func (l *sweepLookups) adminsAt(ctx context.Context, orgID int64, roles []string) ([]int64, error) {
-	key := fmt.Sprint(orgID, roles)
+	key := adminsKey{orgID, strings.Join(roles, ",")}
 	if ids, ok := l.admins[key]; ok {
 		return ids, nil
 	}
