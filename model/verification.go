@@ -40,18 +40,20 @@ func (s *VerificationStore) InsertBatch(ctx context.Context, rows []Verification
 		// statements go straight to the connection: GORM's reflection over
 		// every row cost as much CPU as the rest of the writer.
 		return InTx(ctx, s.db, func(ctx context.Context) error {
+			// A run again after a deadlock starts from the first row: the
+			// rolled-back statements wrote nothing.
 			pool := Conn(ctx, s.db).Statement.ConnPool
 			args := make([]any, 0, verificationsPerInsert*7)
-			for len(rows) > 0 {
-				n := min(len(rows), verificationsPerInsert)
+			for left := rows; len(left) > 0; {
+				n := min(len(left), verificationsPerInsert)
 				args = args[:0]
-				for _, v := range rows[:n] {
+				for _, v := range left[:n] {
 					args = append(args, v.ID, v.VerifierID, v.MemberID, v.BenefitID, v.TokenID, v.Result, v.CreatedAt.UTC())
 				}
 				if _, err := pool.ExecContext(ctx, insertVerifications(n), args...); err != nil {
 					return Translate(err)
 				}
-				rows = rows[n:]
+				left = left[n:]
 			}
 			return nil
 		})
