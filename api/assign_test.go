@@ -113,7 +113,7 @@ func TestAssignApplication(t *testing.T) {
 			{"a union that does not exist", tr.c1Admin, v.ID, map[string]any{"version": v.Version, "org_id": "123456"}, 404, 40400, ""},
 			{"a federation", tr.c1Admin, v.ID, map[string]any{"version": v.Version, "org_id": street}, 422, 40001, "org_id"},
 			{"the intake point itself", tr.c1Admin, v.ID, map[string]any{"version": v.Version, "org_id": tr.c1}, 422, 40001, "org_id"},
-			{"where it already is", tr.c1Admin, atU1.ID, map[string]any{"version": atU1.Version, "org_id": tr.u1}, 422, 40001, "org_id"},
+			{"a union's own application within its period", tr.c1Admin, atU1.ID, map[string]any{"version": atU1.Version, "org_id": tr.u1}, 409, 40900, ""},
 			{"a union taking no applications", tr.c1Admin, v.ID, map[string]any{"version": v.Version, "org_id": tr.u2}, 422, 40001, "org_id"},
 			{"no org_id", tr.c1Admin, v.ID, map[string]any{"version": v.Version}, 422, 40001, "org_id"},
 			{"a malformed org_id", tr.c1Admin, v.ID, map[string]any{"version": v.Version, "org_id": "abc"}, 422, 40001, "org_id"},

@@ -97,3 +97,29 @@ func TestCanAssign(t *testing.T) {
 
 	})
 }
+
+// TestAssignOnlyWhatMayBeAssigned: the assign route refuses what can_assign
+// says no to — an application in its union's queue within its period is
+// that union's to decide (409, found by review: any federation admin above
+// could take it away) — and takes it once it is overdue and escalated.
+func TestAssignOnlyWhatMayBeAssigned(t *testing.T) {
+	eachBackend(t, func(t *testing.T, e *testEnv) {
+		e.clock.set(onDay(t, "2026-11-02", 9))
+		tr := newTree(t, e)
+		atUnion := tr.application(tr.u1)
+		e.assign(tr.c1Admin, atUnion.ID, atUnion.Version, tr.u2, "").expect(t, 409, 40900)
+		e.assign(tr.rootAdmin, atUnion.ID, atUnion.Version, tr.u2, "").expect(t, 409, 40900)
+		var still appView
+		e.do("GET", "/api/v1/admin/applications/"+atUnion.ID, nil, tr.chair1.Access).expect(t, 200, 0).decode(t, &still)
+		if still.Version != atUnion.Version {
+			t.Fatalf("a refused assignment changed the application: %+v", still)
+		}
+
+		e.clock.set(onDay(t, "2026-11-30", 9)) // due 11-23: overdue, escalated by the sweep
+		if _, err := e.apps.SweepDeadlines(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		e.renew(&tr.c1Admin)
+		e.assign(tr.c1Admin, atUnion.ID, atUnion.Version, tr.u2, "").expect(t, 200, 0)
+	})
+}

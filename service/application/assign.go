@@ -21,8 +21,10 @@ type Assignment struct {
 }
 
 // Assign moves a submitted application to the queue of a grassroots union
-// (API.md §11): typically from an intake point, where a worker whose
-// employer has no union applied, to the union that will take the worker.
+// (API.md §11): from an intake point, where a worker whose employer has no
+// union applied, to the union that will take the worker; or, once overdue
+// and escalated, from the union that let it lapse. An application in its
+// union's queue within its period is that union's to decide (409).
 // Both the application and the union must lie in the caller's assign scope
 // (else 404, as if they did not exist); the application must still be
 // submitted at in.Version (409); the union must be another, active one
@@ -54,17 +56,19 @@ func (s *Service) Assign(ctx context.Context, sc access.Scope, id int64, in Assi
 		if err != nil {
 			return err
 		}
+		from, err := s.orgs.Get(ctx, a.OrgID)
+		if err != nil {
+			return err
+		}
 		switch { // a stale view is 409 first: where it is now may be its answer
 		case a.Status != model.AppSubmitted || a.Version != in.Version:
 			return errStale
+		case !assignable(a, from):
+			return errNotAssignable
 		case to.ID == a.OrgID:
 			return service.InvalidField("org_id", "申请已在该组织，请选择其他基层工会")
 		case to.Type != model.OrgGrassroots || to.Status != model.OrgActive || !to.AcceptsApplications:
 			return service.InvalidField("org_id", "只能分配到接受入会申请的基层工会")
-		}
-		from, err := s.orgs.Get(ctx, a.OrgID)
-		if err != nil {
-			return err
 		}
 		if err := s.apps.Transition(ctx, a.ID, in.Version, []string{model.AppSubmitted},
 			map[string]any{"org_id": to.ID, "updated_at": s.now().UTC()}); err != nil {
@@ -102,3 +106,14 @@ func (s *Service) afterAssign(ctx context.Context, sc access.Scope, a *model.App
 }
 
 var errUnionNotFound = service.E(service.KindNotFound, "没有找到该工会")
+
+// errNotAssignable: the application sits in a union's queue and is not
+// overdue: that union decides it.
+var errNotAssignable = service.E(service.KindConflict, "只有接收点的申请或已超期上报的申请可以转派")
+
+// assignable reports whether a, sitting at org at, may be handed to a
+// union now: submitted, at an intake point (a federation org, where it
+// cannot be approved) or escalated to the parent federation once overdue.
+func assignable(a *model.Application, at *model.Org) bool {
+	return a.Status == model.AppSubmitted && (at.Type == model.OrgFederation || a.EscalatedAt != nil)
+}

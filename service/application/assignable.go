@@ -30,8 +30,7 @@ func (s *Service) Assignable(ctx context.Context, sc access.Scope, apps []model.
 	}
 	for i := range apps {
 		o, found := orgs[apps[i].OrgID]
-		out[apps[i].ID] = found && apps[i].Status == model.AppSubmitted &&
-			(o.Type == model.OrgFederation || apps[i].EscalatedAt != nil) && sc.Covers(access.Assign, o.Path)
+		out[apps[i].ID] = found && assignable(&apps[i], o) && sc.Covers(access.Assign, o.Path)
 	}
 	return out, nil
 }
