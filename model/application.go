@@ -246,6 +246,8 @@ const reviewListColumns = "id, org_id, status, version, name, id_type, gender, b
 // Transition applies fields to application id when it still has version
 // and one of the from statuses, and bumps the version. The WHERE decides,
 // so of concurrent decisions exactly one wins; the others get ErrConflict.
+// An application moved to another org (fields name org_id) takes its
+// pending rights requests with it.
 func (s *ApplicationStore) Transition(ctx context.Context, id int64, version int, from []string, fields map[string]any) error {
 	fields["version"] = gorm.Expr("version + 1")
 	res := Conn(ctx, s.db).Model(&Application{}).Where("id = ? AND version = ? AND status IN ?", id, version, from).Updates(fields)
@@ -254,6 +256,9 @@ func (s *ApplicationStore) Transition(ctx context.Context, id int64, version int
 	}
 	if res.RowsAffected == 0 {
 		return ErrConflict
+	}
+	if org, moved := fields["org_id"]; moved {
+		return followSubject(ctx, s.db, "application_id = ? AND member_id IS NULL", id, org)
 	}
 	return nil
 }

@@ -232,7 +232,10 @@ func (s *MemberStore) List(ctx context.Context, f MemberFilter, p Page) ([]Membe
 }
 
 // Update writes fields of member id when its version still holds, bumping
-// it; ErrConflict otherwise.
+// it; ErrConflict otherwise. A member moved to another union (fields name
+// org_id: a transfer, a dissolution) takes their pending rights requests
+// with them: the new union's admins decide them, the old one's no longer
+// see them.
 func (s *MemberStore) Update(ctx context.Context, id int64, version int, fields map[string]any) error {
 	fields["version"] = gorm.Expr("version + 1")
 	res := Conn(ctx, s.db).Model(&Member{}).Where("id = ? AND version = ?", id, version).Updates(fields)
@@ -241,6 +244,9 @@ func (s *MemberStore) Update(ctx context.Context, id int64, version int, fields 
 	}
 	if res.RowsAffected == 0 {
 		return ErrConflict
+	}
+	if org, moved := fields["org_id"]; moved {
+		return followSubject(ctx, s.db, "member_id = ?", id, org)
 	}
 	return nil
 }

@@ -132,6 +132,14 @@ func (s *RightsStore) Decide(ctx context.Context, id int64, version int, fields 
 	return nil
 }
 
+// followSubject moves the pending rights requests about a subject (where
+// selects it by id) to org, in the caller's transaction: a request is
+// decided by the admins of the union the person is in now.
+func followSubject(ctx context.Context, db *gorm.DB, where string, id int64, org any) error {
+	return Translate(Conn(ctx, db).Model(&RightsRequest{}).Where(where+" AND status = ?", id, RightsPending).
+		Updates(map[string]any{"org_id": org, "version": gorm.Expr("version + 1")}).Error)
+}
+
 // Get returns request id.
 func (s *RightsStore) Get(ctx context.Context, id int64) (*RightsRequest, error) {
 	var r RightsRequest
