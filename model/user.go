@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // User is a WeChat identity. The session_key WeChat hands out is never
@@ -16,8 +17,11 @@ type User struct {
 	PhoneEnc     *string
 	PhoneIdx     *string
 	PhoneBoundAt *time.Time
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// DeactivatedAt is when the account was closed (注销); a closed
+	// account keeps its id and nothing else, and opens no session.
+	DeactivatedAt *time.Time
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
 }
 
 // UserStore reads and writes users.
@@ -63,6 +67,21 @@ func (s *UserStore) UpsertByOpenID(ctx context.Context, openid string, unionid *
 func (s *UserStore) Get(ctx context.Context, id int64) (*User, error) {
 	var u User
 	if err := Translate(Conn(ctx, s.db).Take(&u, id).Error); err != nil {
+		return nil, err
+	}
+	return &u, nil
+}
+
+// LockOpen returns user id, locked until the caller's transaction ends
+// (SELECT … FOR UPDATE on MySQL and TiDB; SQLite serialises writers), or
+// ErrNotFound when there is none or the account is closed. A session opened
+// in that transaction cannot slip past an account closing at the same
+// time: the closing waits for the lock, then revokes it with the others.
+func (s *UserStore) LockOpen(ctx context.Context, id int64) (*User, error) {
+	var u User
+	err := Conn(ctx, s.db).Clauses(clause.Locking{Strength: "UPDATE"}).
+		Where("id = ? AND deactivated_at IS NULL", id).Take(&u).Error
+	if err := Translate(err); err != nil {
 		return nil, err
 	}
 	return &u, nil

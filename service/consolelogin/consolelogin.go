@@ -231,6 +231,12 @@ func (s *Service) Poll(ctx context.Context, ticket string) (Poll, error) {
 		return s.audit.Record(ctx, audit.Entry{ActorID: userID, OrgID: orgID, Action: "console.login",
 			Target: "user:" + strconv.FormatInt(userID, 10), Detail: map[string]any{"ticket": fingerprint(ticket)}})
 	})
+	if service.KindOf(err) == service.KindUnauthenticated {
+		// The confirming account closed (注销) meanwhile: the ticket ends
+		// unused, and the claim stays so no later poll tries again.
+		_ = s.cache.Delete(ctx, key(ticket, ""), key(ticket, "ok"))
+		return Poll{}, errGone
+	}
 	if err != nil {
 		// Nothing was handed over: free the claim, so the next poll tries
 		// again while the ticket lives.

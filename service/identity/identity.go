@@ -116,19 +116,31 @@ func (s *Service) Login(ctx context.Context, code string) (*Tokens, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.startSession(ctx, u)
+	// Through the lock: an account closing at this moment revokes this
+	// session with its others, or refuses it (the next login, with the
+	// openid released, makes a new user).
+	return s.StartSession(ctx, u.ID)
 }
 
 // StartSession opens a new session for the user and returns its tokens:
 // an ordinary session (refresh, logout and revocation as for a WeChat
 // login), for a login that was confirmed elsewhere, such as the console's
-// scanned ticket. Errors: KindUnauthenticated when the user is gone.
+// scanned ticket. Errors: KindUnauthenticated when the user is gone or the
+// account was closed (注销), also when it closes at the same moment.
 func (s *Service) StartSession(ctx context.Context, userID int64) (*Tokens, error) {
-	u, err := s.User(ctx, userID)
-	if err != nil {
-		return nil, err
-	}
-	return s.startSession(ctx, u)
+	var tokens *Tokens
+	err := model.InTx(ctx, s.db, func(ctx context.Context) error {
+		u, err := s.users.LockOpen(ctx, userID)
+		if errors.Is(err, model.ErrNotFound) {
+			return service.ErrUnauthenticated // gone, or closed (注销)
+		}
+		if err != nil {
+			return err
+		}
+		tokens, err = s.startSession(ctx, u)
+		return err
+	})
+	return tokens, err
 }
 
 func (s *Service) startSession(ctx context.Context, u *model.User) (*Tokens, error) {
