@@ -181,6 +181,12 @@ func (f *fixture) do(ctx context.Context, action string, user int64, form applic
 	case "withdraw":
 		return f.svc.Withdraw(ctx, user, a.ID)
 	case "assign":
+		// Only an application at an intake point, or escalated once
+		// overdue, may be assigned: these sit at a union, so escalate it
+		// (a column outside the version and the timeline).
+		if err := f.db.Model(&model.Application{}).Where("id = ?", a.ID).Update("escalated_at", time.Now().UTC()).Error; err != nil {
+			return nil, err
+		}
 		return f.svc.Assign(ctx, f.admin, a.ID, application.Assignment{Version: version, OrgID: f.alt.ID, Reason: "按所在单位分配"})
 	}
 	panic("unknown action " + action)

@@ -36,7 +36,10 @@ type Token struct {
 	signingInput string // header.claims, what the signature covers
 }
 
-var b64 = base64.RawURLEncoding
+// b64 decodes strictly: a segment whose unused trailing bits are not zero
+// is refused, so no token has a second spelling (flipping the last
+// character of a signature could otherwise leave its bytes unchanged).
+var b64 = base64.RawURLEncoding.Strict()
 
 // Parse splits token and decodes its header; the claims and the signature
 // are decoded when asked for. maxLen bounds the work a hostile token causes.

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -90,5 +91,34 @@ func TestParseRefusesMalformed(t *testing.T) {
 func TestTime(t *testing.T) {
 	if got := jws.Time(1700000000.5); !got.Equal(time.Unix(1700000000, 500_000_000)) {
 		t.Errorf("Time(1700000000.5) = %v", got)
+	}
+}
+
+// TestNonCanonicalSignatureRefused: the last character of a 32-byte
+// signature carries two unused bits; flipping one gives another spelling
+// of the same bytes, which a lenient decoder takes. The strict one refuses
+// it, so a token has one spelling.
+func TestNonCanonicalSignatureRefused(t *testing.T) {
+	key := []byte("0123456789abcdef0123456789abcdef")
+	tok, err := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims{"sub": "1"}).SignedString(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, tok[len(tok)-1])
+	alias := tok[:len(tok)-1] + string(alphabet[last^1])
+	for _, c := range []struct {
+		name  string
+		token string
+		good  bool
+	}{{"canonical", tok, true}, {"unused bit set", alias, false}} {
+		p, err := jws.Parse(c.token, 4096)
+		good := false
+		if err == nil {
+			good, err = p.VerifyHS256(key)
+		}
+		if good != c.good {
+			t.Errorf("%s: verified %v (%v), want %v", c.name, good, err, c.good)
+		}
 	}
 }
