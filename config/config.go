@@ -75,11 +75,16 @@ type S3 struct {
 
 // DB selects and tunes the database.
 type DB struct {
-	Driver          string        `yaml:"driver" env:"DB_DRIVER"`
-	DSN             string        `yaml:"dsn" env:"DB_DSN"`
-	MaxOpenConns    int           `yaml:"max_open_conns" env:"DB_MAX_OPEN_CONNS"`
+	Driver       string `yaml:"driver" env:"DB_DRIVER"`
+	DSN          string `yaml:"dsn" env:"DB_DSN"`
+	MaxOpenConns int    `yaml:"max_open_conns" env:"DB_MAX_OPEN_CONNS"`
+	// MaxIdleConns 0 (the default) keeps as many idle as MaxOpenConns: a
+	// pool that keeps fewer closes the excess after every burst and dials
+	// it again at the next (a TCP handshake, authentication and two SETs
+	// per connection); ConnMaxIdleTime closes what a burst left idle.
 	MaxIdleConns    int           `yaml:"max_idle_conns" env:"DB_MAX_IDLE_CONNS"`
 	ConnMaxLifetime time.Duration `yaml:"conn_max_lifetime" env:"DB_CONN_MAX_LIFETIME"`
+	ConnMaxIdleTime time.Duration `yaml:"conn_max_idle_time" env:"DB_CONN_MAX_IDLE_TIME"`
 	// AutoMigrate applies pending migrations when serve starts; on by
 	// default in development, off in production (run `unionhub migrate`).
 	AutoMigrate *bool `yaml:"auto_migrate" env:"DB_AUTO_MIGRATE"`
@@ -162,8 +167,8 @@ func Default() Config {
 		DB: DB{
 			Driver:          "sqlite",
 			MaxOpenConns:    50,
-			MaxIdleConns:    25,
 			ConnMaxLifetime: 30 * time.Minute,
+			ConnMaxIdleTime: 5 * time.Minute,
 		},
 		WeChat: WeChat{
 			APIBase: "https://api.weixin.qq.com",

@@ -4,6 +4,7 @@
 package model
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -29,8 +30,9 @@ type Options struct {
 	DSN             string // empty sqlite DSN: DataDir/unionhub.db
 	DataDir         string
 	MaxOpenConns    int
-	MaxIdleConns    int
+	MaxIdleConns    int // 0: MaxOpenConns
 	ConnMaxLifetime time.Duration
+	ConnMaxIdleTime time.Duration
 	Logger          *slog.Logger
 }
 
@@ -76,11 +78,16 @@ func Open(ctx context.Context, opts Options) (*gorm.DB, error) {
 	if opts.MaxOpenConns > 0 {
 		sqlDB.SetMaxOpenConns(opts.MaxOpenConns)
 	}
-	if opts.MaxIdleConns > 0 {
-		sqlDB.SetMaxIdleConns(opts.MaxIdleConns)
+	// Idle as many as may be open unless told otherwise: database/sql keeps
+	// 2, and closes every connection a burst opened beyond them.
+	if idle := cmp.Or(opts.MaxIdleConns, opts.MaxOpenConns); idle > 0 {
+		sqlDB.SetMaxIdleConns(idle)
 	}
 	if opts.ConnMaxLifetime > 0 {
 		sqlDB.SetConnMaxLifetime(opts.ConnMaxLifetime)
+	}
+	if opts.ConnMaxIdleTime > 0 {
+		sqlDB.SetConnMaxIdleTime(opts.ConnMaxIdleTime)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()

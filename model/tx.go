@@ -33,6 +33,14 @@ func Conn(ctx context.Context, db *gorm.DB) *gorm.DB {
 	return db.WithContext(ctx)
 }
 
+// InTransaction reports whether ctx carries a transaction: its reads may
+// see its own uncommitted writes, or an older snapshot than a statement of
+// its own would, so they must not fill a cache others read.
+func InTransaction(ctx context.Context) bool {
+	_, ok := ctx.Value(txKey{}).(*txState)
+	return ok
+}
+
 // InTx runs fn in a transaction that travels in the context it is given;
 // an error or panic rolls it back. Nested calls join the outer transaction.
 //

@@ -381,7 +381,7 @@ func (n *Node) Close() {
 func OpenDB(ctx context.Context, cfg config.Config, log *slog.Logger) (*gorm.DB, error) {
 	return model.Open(ctx, model.Options{Driver: cfg.DB.Driver, DSN: cfg.DB.DSN, DataDir: cfg.DataDir,
 		MaxOpenConns: cfg.DB.MaxOpenConns, MaxIdleConns: cfg.DB.MaxIdleConns,
-		ConnMaxLifetime: cfg.DB.ConnMaxLifetime, Logger: log})
+		ConnMaxLifetime: cfg.DB.ConnMaxLifetime, ConnMaxIdleTime: cfg.DB.ConnMaxIdleTime, Logger: log})
 }
 
 // EnsureSchema migrates at start in development; production expects

@@ -35,6 +35,10 @@ type Cache interface {
 	// SetNX stores value under key for ttl only when key does not exist,
 	// and reports whether it did.
 	SetNX(ctx context.Context, key, value string, ttl time.Duration) (bool, error)
+	// CompareAndSwap stores value under key for ttl only when key holds
+	// old (not when it is missing), and reports whether it did: a writer
+	// that saw old replaces exactly what it saw, never a later write.
+	CompareAndSwap(ctx context.Context, key, old, value string, ttl time.Duration) (bool, error)
 	// Incr adds one to the integer under key and returns the new value. When
 	// the key is created by this call it expires after ttl; later calls do not
 	// extend the expiry (fixed windows for rate limits), and a key that exists

@@ -117,6 +117,22 @@ func (m *Memory) SetNX(_ context.Context, key, value string, ttl time.Duration) 
 	return true, nil
 }
 
+// CompareAndSwap stores value under key for ttl only when key holds old
+// (and has not expired), and reports whether it did.
+func (m *Memory) CompareAndSwap(_ context.Context, key, old, value string, ttl time.Duration) (bool, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.closed {
+		return false, errClosed
+	}
+	now := m.now()
+	if e, ok := m.lookup(key, now); !ok || e.value != old {
+		return false, nil
+	}
+	m.store(key, entry{value: value, expires: expiry(now, ttl)}, now)
+	return true, nil
+}
+
 // Incr adds one to the integer under key and returns the new value. A key
 // created by this call expires after ttl; later calls keep its expiry. A
 // value that is not a 64-bit integer is an error, as in Redis.

@@ -40,6 +40,11 @@ func (p *Prefixed) SetNX(ctx context.Context, key, value string, ttl time.Durati
 	return p.Cache.SetNX(ctx, p.prefix+key, value, ttl)
 }
 
+// CompareAndSwap swaps prefix+key when it holds old.
+func (p *Prefixed) CompareAndSwap(ctx context.Context, key, old, value string, ttl time.Duration) (bool, error) {
+	return p.Cache.CompareAndSwap(ctx, p.prefix+key, old, value, ttl)
+}
+
 // Incr increments prefix+key.
 func (p *Prefixed) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
 	return p.Cache.Incr(ctx, p.prefix+key, ttl)

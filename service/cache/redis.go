@@ -23,6 +23,21 @@ end
 return n
 `)
 
+// swapScript replaces the value of KEYS[1] only when it is ARGV[1], so
+// that the comparison and the write are one step for every other client.
+// ARGV[3] is the expiry in milliseconds; 0 means none.
+var swapScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+	return 0
+end
+if tonumber(ARGV[3]) > 0 then
+	redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+else
+	redis.call('SET', KEYS[1], ARGV[2])
+end
+return 1
+`)
+
 // Redis is the Cache over a Redis server or Redis Cluster.
 type Redis struct {
 	client redis.UniversalClient
@@ -94,6 +109,17 @@ func (r *Redis) SetNX(ctx context.Context, key, value string, ttl time.Duration)
 		return false, wrap("setnx", err)
 	}
 	return ok, nil
+}
+
+// CompareAndSwap stores value under key for ttl only when key holds old,
+// and reports whether it did.
+func (r *Redis) CompareAndSwap(ctx context.Context, key, old, value string, ttl time.Duration) (bool, error) {
+	dropPrefetched(ctx, key)
+	n, err := swapScript.Run(ctx, r.client, []string{key}, old, value, redisTTL(ttl).Milliseconds()).Int64()
+	if err != nil {
+		return false, wrap("compare-and-swap", err)
+	}
+	return n == 1, nil
 }
 
 // Incr adds one to the integer under key and returns the new value. A key

@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/unionhub/unionhub/model"
@@ -19,14 +21,22 @@ import (
 // user's bindings (accept, revoke, chair handover) or to an org they are
 // bound at (rename, dissolution) overwritten by a tombstone, inside the
 // changing transaction: a failure to write it fails the change, so a
-// revoked role never outlives its revocation on any node. The tombstone
-// lives rolesTombstoneTTL and keeps fills away meanwhile, so a request
+// revoked role never outlives its revocation on any node. While the
+// tombstone stands readers go to the table and fill nothing, so a request
 // that read the table just before the change commits cannot put the old
-// bindings back. On any cache failure the table is read.
+// bindings back. Once the change commits, it replaces its own tombstone
+// with a settled marker of the same nonce ("the table holds the change"):
+// a reader that sees the marker reads the table and puts the bindings in
+// the marker's place with CompareAndSwap, which fails if a later change
+// wrote its tombstone meanwhile. A settle that does not happen (a crash,
+// the cache unreachable, a rollback) leaves the tombstone to expire after
+// rolesTombstoneTTL. On any cache failure the table is read.
 const (
 	rolesTTL          = 10 * time.Minute
 	rolesTombstoneTTL = 30 * time.Second
-	rolesTombstone    = "-"
+	// Markers start with a byte no JSON array starts with.
+	rolesTombstone = "-" // + nonce: a change not yet committed
+	rolesSettled   = "~" // + the same nonce: committed; fill by swapping
 )
 
 // rolesKey is the cache key of a user's live bindings.
@@ -39,11 +49,14 @@ func RolesCacheKey(userID int64) string { return rolesKey(userID) }
 // liveBindings returns the user's live bindings at orgs that are not
 // dissolved, from the cache when it holds them.
 func (s *Service) liveBindings(ctx context.Context, userID int64) ([]access.Binding, error) {
-	fill := false
+	var fill func(raw string)
 	if s.cache != nil {
-		v, err := s.cache.Get(ctx, rolesKey(userID))
+		key := rolesKey(userID)
+		v, err := s.cache.Get(ctx, key)
 		switch {
-		case err == nil && v != rolesTombstone:
+		case err == nil && strings.HasPrefix(v, rolesSettled):
+			fill = func(raw string) { _, _ = s.cache.CompareAndSwap(ctx, key, v, raw, rolesTTL) }
+		case err == nil && !strings.HasPrefix(v, rolesTombstone):
 			if bs, ok := s.decoded.Get(v); ok {
 				return slices.Clone(bs), nil // the caller's own, as a decoding would be
 			}
@@ -53,7 +66,7 @@ func (s *Service) liveBindings(ctx context.Context, userID int64) ([]access.Bind
 				return bs, nil
 			}
 		case errors.Is(err, cache.ErrMiss):
-			fill = true
+			fill = func(raw string) { _, _ = s.cache.SetNX(ctx, key, raw, rolesTTL) }
 		}
 	}
 	rows, err := s.roles.ActiveForUser(ctx, userID)
@@ -68,25 +81,32 @@ func (s *Service) liveBindings(ctx context.Context, userID int64) ([]access.Bind
 		bs = append(bs, access.Binding{ID: r.ID, OrgID: r.OrgID, OrgPath: r.OrgPath,
 			OrgName: r.OrgName, OrgType: r.OrgType, Role: access.Role(r.Role)})
 	}
-	if fill {
+	if fill != nil && !model.InTransaction(ctx) { // a transaction may see its own uncommitted change
 		if raw, err := json.Marshal(bs); err == nil {
-			// A failed fill only means the next request reads the table.
-			_, _ = s.cache.SetNX(ctx, rolesKey(userID), string(raw), rolesTTL)
+			fill(string(raw)) // a failed fill only means the next request reads the table
 		}
 	}
 	return bs, nil
 }
 
 // ForgetRoles drops what the cache holds of the users' bindings. Call it
-// in the transaction that changes them and fail the change when it fails.
+// in the transaction that changes them and fail the change when it fails;
+// once the transaction commits (at once without one: the change has been
+// written), readers may fill the cache again from the table.
 func (s *Service) ForgetRoles(ctx context.Context, userIDs ...int64) error {
 	if s.cache == nil {
 		return nil
 	}
 	for _, id := range userIDs {
-		if err := s.cache.Set(ctx, rolesKey(id), rolesTombstone, rolesTombstoneTTL); err != nil {
+		key, nonce := rolesKey(id), strconv.FormatUint(rand.Uint64(), 36)
+		if err := s.cache.Set(ctx, key, rolesTombstone+nonce, rolesTombstoneTTL); err != nil {
 			return err
 		}
+		model.AfterCommit(ctx, func(ctx context.Context) {
+			// Only its own tombstone: a later change's stays until that
+			// change commits. A failure leaves the tombstone to expire.
+			_, _ = s.cache.CompareAndSwap(ctx, key, rolesTombstone+nonce, rolesSettled+nonce, rolesTombstoneTTL)
+		})
 	}
 	return nil
 }

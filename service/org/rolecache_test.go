@@ -2,6 +2,8 @@ package org
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,30 +54,91 @@ func TestScopeCacheFollowsTheTable(t *testing.T) {
 		}
 		count(0) // cached: no bindings
 		b := model.RoleBinding{ID: model.NewID(), UserID: user, OrgID: o.ID, Role: "federation_admin", GrantedBy: user, CreatedAt: now}
+		cached := func() string {
+			t.Helper()
+			v, err := c.Get(ctx, rolesKey(user))
+			if err != nil {
+				t.Fatalf("cache: %v", err)
+			}
+			return v
+		}
 		err := model.InTx(ctx, db, func(ctx context.Context) error {
 			if err := model.NewRoleStore(db).Create(ctx, &b); err != nil {
 				return err
 			}
-			return s.ForgetRoles(ctx, user)
+			if err := s.ForgetRoles(ctx, user); err != nil {
+				return err
+			}
+			// Before the commit: the transaction sees its own binding and
+			// fills nothing, as the tombstone keeps every reader away.
+			sc, err := s.Scope(ctx, user)
+			if err != nil || len(sc.Bindings) != 1 {
+				t.Fatalf("scope in the transaction: %v, %v", sc.Bindings, err)
+			}
+			if v := cached(); !strings.HasPrefix(v, rolesTombstone) {
+				t.Fatalf("cache holds %q before the commit, want the tombstone", v)
+			}
+			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		count(1) // the tombstone sends it to the table ...
-		if v, _ := c.Get(ctx, rolesKey(user)); v != rolesTombstone {
-			t.Fatalf("cache holds %q during the tombstone, want the tombstone (no fill)", v)
+		settled := cached()
+		if !strings.HasPrefix(settled, rolesSettled) {
+			t.Fatalf("cache holds %q after the commit, want the settled marker", settled)
 		}
-		// ... and keeps a request that read the table before the change
-		// from putting the old bindings back.
+		// A request that read the table before the change cannot put the
+		// old bindings back ...
 		if ok, _ := c.SetNX(ctx, rolesKey(user), "[]", rolesTTL); ok {
-			t.Fatal("a stale fill replaced the tombstone")
+			t.Fatal("a stale fill replaced the settled marker")
+		}
+		count(1) // ... and the next reader fills from the table at once.
+		if v := cached(); !strings.HasPrefix(v, "[") {
+			t.Fatalf("cache holds %q after a read of the settled marker, want the bindings", v)
 		}
 		if err := c.Delete(ctx, rolesKey(user)); err != nil {
 			t.Fatal(err)
 		}
 		count(1) // filled again
-		if v, _ := c.Get(ctx, rolesKey(user)); v == rolesTombstone || v == "" {
+		if v := cached(); !strings.HasPrefix(v, "[") {
 			t.Fatalf("cache holds %q after a miss, want the bindings", v)
+		}
+		// A change that rolls back settles nothing: its tombstone stands
+		// until it expires, and readers go to the table meanwhile.
+		_ = model.InTx(ctx, db, func(ctx context.Context) error {
+			if err := s.ForgetRoles(ctx, user); err != nil {
+				return err
+			}
+			return errors.New("rolled back")
+		})
+		tomb := cached()
+		if !strings.HasPrefix(tomb, rolesTombstone) {
+			t.Fatalf("cache holds %q after a rollback, want the tombstone", tomb)
+		}
+		count(1)
+		if v := cached(); v != tomb {
+			t.Fatalf("cache holds %q after a read under the tombstone, want it unchanged", v)
+		}
+		// A change settles only its own tombstone: a later change's stays
+		// until that one commits, and a reader that saw the first marker
+		// cannot fill over the later tombstone.
+		err = model.InTx(ctx, db, func(ctx context.Context) error {
+			if err := s.ForgetRoles(ctx, user); err != nil {
+				return err
+			}
+			return c.Set(ctx, rolesKey(user), rolesTombstone+"later", rolesTombstoneTTL)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := cached(); v != rolesTombstone+"later" {
+			t.Fatalf("cache holds %q, want the later change's tombstone", v)
+		}
+		if ok, _ := c.CompareAndSwap(ctx, rolesKey(user), settled, "[]", rolesTTL); ok {
+			t.Fatal("a fill swapped an old settled marker over a later tombstone")
+		}
+		if err := c.Delete(ctx, rolesKey(user)); err != nil {
+			t.Fatal(err)
 		}
 		// Revoked: gone at once.
 		err = model.InTx(ctx, db, func(ctx context.Context) error {

@@ -65,6 +65,9 @@ func (downCache) Prefetch(ctx context.Context, _ ...string) context.Context { re
 func (downCache) SetNX(context.Context, string, string, time.Duration) (bool, error) {
 	return false, cache.ErrUnavailable
 }
+func (downCache) CompareAndSwap(context.Context, string, string, string, time.Duration) (bool, error) {
+	return false, cache.ErrUnavailable
+}
 func (downCache) Incr(context.Context, string, time.Duration) (int64, error) {
 	return 0, cache.ErrUnavailable
 }

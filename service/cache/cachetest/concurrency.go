@@ -61,6 +61,37 @@ func testConcurrentSetNX(e *env) {
 	e.wantValue(k, strconv.Itoa(winner))
 }
 
+// testConcurrentCompareAndSwap: of workers that all saw the same value,
+// exactly one replaces it.
+func testConcurrentCompareAndSwap(e *env) {
+	k := e.key("k")
+	e.set(k, "seen", 0)
+	won := make([]bool, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		wg.Go(func() { won[i], errs[i] = e.c.CompareAndSwap(e.ctx, k, "seen", strconv.Itoa(i), 0) })
+	}
+	wg.Wait()
+	winner := -1
+	for i, ok := range won {
+		if errs[i] != nil {
+			e.t.Fatalf("CompareAndSwap: %v", errs[i])
+		}
+		if !ok {
+			continue
+		}
+		if winner >= 0 {
+			e.t.Fatalf("CompareAndSwap won by %d and %d", winner, i)
+		}
+		winner = i
+	}
+	if winner < 0 {
+		e.t.Fatal("CompareAndSwap won by nobody")
+	}
+	e.wantValue(k, strconv.Itoa(winner))
+}
+
 func testPingClose(e *env) {
 	if err := e.c.Ping(e.ctx); err != nil {
 		e.t.Fatalf("Ping: %v", err)
@@ -73,5 +104,8 @@ func testPingClose(e *env) {
 	}
 	if _, err := e.c.Get(e.ctx, e.key("k")); !errors.Is(err, cache.ErrUnavailable) {
 		e.t.Fatalf("Get after Close = %v, want ErrUnavailable", err)
+	}
+	if _, err := e.c.CompareAndSwap(e.ctx, e.key("k"), "a", "b", 0); !errors.Is(err, cache.ErrUnavailable) {
+		e.t.Fatalf("CompareAndSwap after Close = %v, want ErrUnavailable", err)
 	}
 }

@@ -33,12 +33,15 @@ func Run(t *testing.T, newCache NewFunc) {
 		{"NoExpiry", testNoExpiry},
 		{"SetNX", testSetNX},
 		{"SetNXAfterExpiry", testSetNXAfterExpiry},
+		{"CompareAndSwap", testCompareAndSwap},
+		{"CompareAndSwapExpiry", testCompareAndSwapExpiry},
 		{"Incr", testIncr},
 		{"IncrNotInteger", testIncrNotInteger},
 		{"IncrKeepsNoExpiry", testIncrKeepsNoExpiry},
 		{"IncrExpiryFixedOnCreate", testIncrExpiryFixedOnCreate},
 		{"ConcurrentIncr", testConcurrentIncr},
 		{"ConcurrentSetNX", testConcurrentSetNX},
+		{"ConcurrentCompareAndSwap", testConcurrentCompareAndSwap},
 		{"Prefetch", testPrefetch},
 		{"PingClose", testPingClose},
 	}
@@ -169,6 +172,53 @@ func testSetNXAfterExpiry(e *env) {
 		e.t.Fatal("SetNX after expiry = false, want true")
 	}
 	e.wantValue(k, "b")
+}
+
+func testCompareAndSwap(e *env) {
+	k, missing := e.key("k"), e.key("missing")
+	e.set(k, "a", 0)
+	steps := []struct {
+		key, old, value string
+		want            bool
+		after           string // the key's value after the step; "" = missing
+	}{
+		{k, "b", "c", false, "a"},     // holds something else
+		{k, "a", "b", true, "b"},      // holds old
+		{k, "a", "c", false, "b"},     // old is gone: a later write is kept
+		{k, "b", "", true, ""},        // the empty value is a value
+		{k, "", "d", true, "d"},       // and can be compared
+		{missing, "", "x", false, ""}, // a missing key is not the empty value
+		{missing, "-", "x", false, ""},
+	}
+	for _, s := range steps {
+		ok, err := e.c.CompareAndSwap(e.ctx, s.key, s.old, s.value, 0)
+		if err != nil {
+			e.t.Fatalf("CompareAndSwap(%q, %q, %q): %v", s.key, s.old, s.value, err)
+		}
+		if ok != s.want {
+			e.t.Fatalf("CompareAndSwap(%q, %q, %q) = %v, want %v", s.key, s.old, s.value, ok, s.want)
+		}
+		if s.key == missing {
+			e.wantMiss(missing)
+			continue
+		}
+		e.wantValue(s.key, s.after)
+	}
+}
+
+// testCompareAndSwapExpiry: a swap sets the new ttl, and an expired key
+// holds nothing to compare.
+func testCompareAndSwapExpiry(e *env) {
+	k := e.key("k")
+	e.set(k, "a", 0)
+	if ok, err := e.c.CompareAndSwap(e.ctx, k, "a", "b", e.ttl); err != nil || !ok {
+		e.t.Fatalf("CompareAndSwap = %v, %v; want true", ok, err)
+	}
+	e.expire(k)
+	if ok, err := e.c.CompareAndSwap(e.ctx, k, "b", "c", 0); err != nil || ok {
+		e.t.Fatalf("CompareAndSwap of an expired key = %v, %v; want false", ok, err)
+	}
+	e.wantMiss(k)
 }
 
 func testIncr(e *env) {
