@@ -63,6 +63,11 @@ type result struct {
 	// reference process's in the paired slices.
 	CPUMicros    float64 `json:"cpu_us_per_request,omitempty"`
 	RefCPUMicros float64 `json:"reference_cpu_us_per_request,omitempty"`
+	// GenCPUMicros is the load generator's own CPU time per request in
+	// the scenario's slices, RefGenCPUMicros in its reference's: on a
+	// shared machine the generator's share moves the ratio too.
+	GenCPUMicros    float64 `json:"generator_cpu_us_per_request,omitempty"`
+	RefGenCPUMicros float64 `json:"reference_generator_cpu_us_per_request,omitempty"`
 }
 
 // tally accumulates the slices of one scenario's run: its latencies and
@@ -192,7 +197,7 @@ func median(xs []float64) float64 {
 // writeTable prints the results as a table.
 func writeTable(w io.Writer, rs []result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\treference\treq/s\tref req/s\tratio\tround ratios\t1st/later\tp50 ms\tp95 ms\tp99 ms\tsuccess %\tcpu µs/req\tref cpu µs/req\tstatus\t")
+	fmt.Fprintln(tw, "scenario\treference\treq/s\tref req/s\tratio\tround ratios\t1st/later\tp50 ms\tp95 ms\tp99 ms\tsuccess %\tcpu µs/req\tref cpu µs/req\tgen µs/req (ref's)\tstatus\t")
 	for _, r := range rs {
 		ratio, ref, rounds, first := "", "", "", ""
 		if r.Reference != "" {
@@ -217,8 +222,12 @@ func writeTable(w io.Writer, rs []result) {
 			}
 			return strconv.FormatFloat(us, 'f', 0, 64)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.1f\t%s\t%s\t%v\t\n", r.Scenario, r.Reference, r.RPS, ref, ratio,
-			rounds, first, r.P50MS, r.P95MS, r.P99MS, r.Success, cpu(r.CPUMicros), cpu(r.RefCPUMicros), codes)
+		gen := cpu(r.GenCPUMicros)
+		if r.RefGenCPUMicros > 0 {
+			gen += " (" + cpu(r.RefGenCPUMicros) + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.1f\t%s\t%s\t%s\t%s\t%.2f\t%.2f\t%.2f\t%.1f\t%s\t%s\t%s\t%v\t\n", r.Scenario, r.Reference, r.RPS, ref, ratio,
+			rounds, first, r.P50MS, r.P95MS, r.P99MS, r.Success, cpu(r.CPUMicros), cpu(r.RefCPUMicros), gen, codes)
 	}
 	tw.Flush()
 }

@@ -217,22 +217,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		var rs []round
 		ownCPU, pairedCPU := &cpuUse{meter: serverMeter}, &cpuUse{meter: refMeter}
+		ownGen, pairedGen := &cpuUse{meter: procCPU(os.Getpid())}, &cpuUse{meter: procCPU(os.Getpid())}
 		for i := 0; i < *rounds && ctx.Err() == nil; i++ {
 			var ownRound, refRound tally
 			if paired != nil {
 				ref := all[s.reference]
 				pairedCPU.around(ctx, func() {
-					feed(ref.base, ref, o, slice, refCounters[s.reference], paired, refTotals[s.reference], &refRound)
+					pairedGen.around(ctx, func() {
+						feed(ref.base, ref, o, slice, refCounters[s.reference], paired, refTotals[s.reference], &refRound)
+					})
 				})
 			}
-			ownCPU.around(ctx, func() { feed(s.base, s, o, slice, n, own, &ownRound) })
+			ownCPU.around(ctx, func() {
+				ownGen.around(ctx, func() { feed(s.base, s, o, slice, n, own, &ownRound) })
+			})
 			rs = append(rs, newRound(ownRound.rps(), refRound.rps(), ownRound.m.Latencies.P99))
 		}
 		r := own.result(name, s.reference)
 		r.CPUMicros = ownCPU.perRequest(r.Requests)
+		r.GenCPUMicros = ownGen.perRequest(r.Requests)
 		if paired != nil && paired.rps() > 0 {
 			r.RefRPS = round1(paired.rps())
 			r.RefCPUMicros = pairedCPU.perRequest(paired.m.Requests)
+			r.RefGenCPUMicros = pairedGen.perRequest(paired.m.Requests)
 			refCPU[s.reference].seconds += pairedCPU.seconds
 		}
 		r.summarize(rs, paired != nil)
