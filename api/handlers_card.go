@@ -153,7 +153,7 @@ func (s *Server) cardKeys(c *gin.Context) {
 			X: base64.RawURLEncoding.EncodeToString(k.Key)})
 	}
 	c.Header("Cache-Control", "public, max-age=300")
-	c.JSON(http.StatusOK, set)
+	writeJSON(c, http.StatusOK, set)
 }
 
 // cardPhoto godoc

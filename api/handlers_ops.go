@@ -53,7 +53,7 @@ func (s *Server) readyz(c *gin.Context) {
 		result[name] = "ok"
 	}
 	if !healthy {
-		c.JSON(http.StatusServiceUnavailable, envelope{Code: 50300, Message: "服务暂时不可用，请稍后再试",
+		writeJSON(c, http.StatusServiceUnavailable, envelope{Code: 50300, Message: "服务暂时不可用，请稍后再试",
 			Data: healthStatus{Status: "unavailable", Checks: result}, RequestID: requestID(c)})
 		return
 	}

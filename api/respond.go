@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -47,7 +48,35 @@ type Empty struct{}
 
 // ok writes a success envelope.
 func ok(c *gin.Context, status int, data any) {
-	c.JSON(status, envelope{Code: 0, Message: "ok", Data: data, RequestID: requestID(c)})
+	writeJSON(c, status, envelope{Code: 0, Message: "ok", Data: data, RequestID: requestID(c)})
+}
+
+// writeJSON writes v as the JSON reply, with its Content-Length: without
+// one, net/http sends a reply over 2 KB (a page of the review queue) in
+// chunks, flushing in the middle of the handler and framing the body for
+// every client to undo. The bytes are gin's c.JSON's (encoding/json).
+func writeJSON(c *gin.Context, status int, v any) {
+	if !bodyAllowed(status) {
+		c.Status(status)
+		return
+	}
+	body, err := json.Marshal(v)
+	if err != nil {
+		panic(err) // as c.JSON does: the recovery middleware answers 500
+	}
+	c.Header("Content-Length", strconv.Itoa(len(body)))
+	c.Data(status, "application/json; charset=utf-8", body)
+}
+
+// abortJSON writes v as writeJSON does and stops the handler chain.
+func abortJSON(c *gin.Context, status int, v any) {
+	c.Abort()
+	writeJSON(c, status, v)
+}
+
+// bodyAllowed reports whether a reply of status may have a body.
+func bodyAllowed(status int) bool {
+	return status >= http.StatusOK && status != http.StatusNoContent && status != http.StatusNotModified
 }
 
 // failed writes the error envelope for err, when there is one, and says
@@ -107,7 +136,7 @@ func fail(c *gin.Context, err error) {
 	// Logged once, by the access log: its line for a 5xx is at error level
 	// with the request id and this error.
 	c.Error(err) //nolint:errcheck // recorded for the access log
-	c.AbortWithStatusJSON(m.status, env)
+	abortJSON(c, m.status, env)
 }
 
 // loggerOf returns the router's logger (set by requestIDMiddleware).

@@ -38,7 +38,7 @@ func Routes(d Deps) (*gin.Engine, []AdminRoute) {
 		}))
 	r.NoRoute(func(c *gin.Context) { fail(c, service.E(service.KindNotFound, "请求的地址不存在")) })
 	r.NoMethod(func(c *gin.Context) {
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, envelope{Code: 40500, Message: "不支持的请求方法", RequestID: requestID(c)})
+		abortJSON(c, http.StatusMethodNotAllowed, envelope{Code: 40500, Message: "不支持的请求方法", RequestID: requestID(c)})
 	})
 
 	r.GET("/healthz", s.healthz)
