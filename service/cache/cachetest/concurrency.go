@@ -35,30 +35,37 @@ func testConcurrentIncr(e *env) {
 
 func testConcurrentSetNX(e *env) {
 	k := e.key("k")
+	winner := race(e, "SetNX", func(i int) (bool, error) { return e.c.SetNX(e.ctx, k, strconv.Itoa(i), 0) })
+	e.wantValue(k, strconv.Itoa(winner))
+}
+
+// race runs op in workers goroutines at once and returns the one for
+// which it reported true, failing unless exactly one did.
+func race(e *env, name string, op func(i int) (bool, error)) int {
 	won := make([]bool, workers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for i := range workers {
-		wg.Go(func() { won[i], errs[i] = e.c.SetNX(e.ctx, k, strconv.Itoa(i), 0) })
+		wg.Go(func() { won[i], errs[i] = op(i) })
 	}
 	wg.Wait()
 	winner := -1
 	for i, ok := range won {
 		if errs[i] != nil {
-			e.t.Fatalf("SetNX: %v", errs[i])
+			e.t.Fatalf("%s: %v", name, errs[i])
 		}
 		if !ok {
 			continue
 		}
 		if winner >= 0 {
-			e.t.Fatalf("SetNX won by %d and %d", winner, i)
+			e.t.Fatalf("%s won by %d and %d", name, winner, i)
 		}
 		winner = i
 	}
 	if winner < 0 {
-		e.t.Fatal("SetNX won by nobody")
+		e.t.Fatalf("%s won by nobody", name)
 	}
-	e.wantValue(k, strconv.Itoa(winner))
+	return winner
 }
 
 // testConcurrentCompareAndSwap: of workers that all saw the same value,
@@ -66,29 +73,9 @@ func testConcurrentSetNX(e *env) {
 func testConcurrentCompareAndSwap(e *env) {
 	k := e.key("k")
 	e.set(k, "seen", 0)
-	won := make([]bool, workers)
-	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for i := range workers {
-		wg.Go(func() { won[i], errs[i] = e.c.CompareAndSwap(e.ctx, k, "seen", strconv.Itoa(i), 0) })
-	}
-	wg.Wait()
-	winner := -1
-	for i, ok := range won {
-		if errs[i] != nil {
-			e.t.Fatalf("CompareAndSwap: %v", errs[i])
-		}
-		if !ok {
-			continue
-		}
-		if winner >= 0 {
-			e.t.Fatalf("CompareAndSwap won by %d and %d", winner, i)
-		}
-		winner = i
-	}
-	if winner < 0 {
-		e.t.Fatal("CompareAndSwap won by nobody")
-	}
+	winner := race(e, "CompareAndSwap", func(i int) (bool, error) {
+		return e.c.CompareAndSwap(e.ctx, k, "seen", strconv.Itoa(i), 0)
+	})
 	e.wantValue(k, strconv.Itoa(winner))
 }
 
