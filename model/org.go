@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 )
 
 // Org types and statuses.
@@ -127,6 +128,21 @@ func (s *OrgStore) Create(ctx context.Context, o *Org) error {
 func (s *OrgStore) Get(ctx context.Context, id int64) (*Org, error) {
 	var o Org
 	if err := Translate(Conn(ctx, s.db).Take(&o, id).Error); err != nil {
+		return nil, err
+	}
+	return &o, nil
+}
+
+// Lock returns the org with id, locked until the caller's transaction
+// ends (SELECT … FOR UPDATE on MySQL and TiDB; SQLite serialises writers),
+// or ErrNotFound. A role binding created at the org under this lock cannot
+// slip past a change of the org (rename, dissolution) at the same time:
+// the change waits for the lock, then sees the binding and drops its
+// user's cached roles.
+func (s *OrgStore) Lock(ctx context.Context, id int64) (*Org, error) {
+	var o Org
+	err := Conn(ctx, s.db).Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ?", id).Take(&o).Error
+	if err := Translate(err); err != nil {
 		return nil, err
 	}
 	return &o, nil

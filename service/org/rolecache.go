@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+
+	"gorm.io/gorm/clause"
 
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/access"
@@ -21,22 +24,32 @@ import (
 // user's bindings (accept, revoke, chair handover) or to an org they are
 // bound at (rename, dissolution) overwritten by a tombstone, inside the
 // changing transaction: a failure to write it fails the change, so a
-// revoked role never outlives its revocation on any node. While the
-// tombstone stands readers go to the table and fill nothing, so a request
-// that read the table just before the change commits cannot put the old
-// bindings back. Once the change commits, it replaces its own tombstone
-// with a settled marker of the same nonce ("the table holds the change"):
-// a reader that sees the marker reads the table and puts the bindings in
-// the marker's place with CompareAndSwap, which fails if a later change
-// wrote its tombstone meanwhile. A settle that does not happen (a crash,
-// the cache unreachable, a rollback) leaves the tombstone to expire after
+// revoked role never outlives its revocation on any node. A tombstone
+// lists the nonces of the changes not yet committed ("-n1,n2"): a change
+// adds its own to whatever tombstone stands, never replaces another's.
+// While one stands readers go to the table and fill nothing, so a request
+// that read the table just before a change commits cannot put the old
+// bindings back. Once a change commits it takes its nonce out; the last
+// one out leaves a settled marker ("~n": the table holds every change),
+// and a reader that sees the marker reads the table and puts the bindings
+// in its place with CompareAndSwap, which fails if a change wrote its
+// tombstone meanwhile. A change that finds no tombstone of its own when
+// it commits (it expired while the transaction ran, and a reader may have
+// filled what the table held before the commit) puts its marker over
+// whatever is there. A settle that does not happen (a crash, the cache
+// unreachable, a rollback) leaves the tombstone to expire after
 // rolesTombstoneTTL. On any cache failure the table is read.
 const (
-	rolesTTL          = 10 * time.Minute
-	rolesTombstoneTTL = 30 * time.Second
+	rolesTTL = 10 * time.Minute
+	// rolesTombstoneTTL outlasts a transaction (InnoDB waits 50 s for a
+	// lock), so a settle normally finds its tombstone.
+	rolesTombstoneTTL = 2 * time.Minute
 	// Markers start with a byte no JSON array starts with.
-	rolesTombstone = "-" // + nonce: a change not yet committed
-	rolesSettled   = "~" // + the same nonce: committed; fill by swapping
+	rolesTombstone = "-" // + the pending changes' nonces, comma-separated
+	rolesSettled   = "~" // + a nonce: committed; fill by swapping
+	// rolesSwapAttempts bounds the compare-and-swap loop of a change
+	// against the writers (readers filling, other changes) in between.
+	rolesSwapAttempts = 8
 )
 
 // rolesKey is the cache key of a user's live bindings.
@@ -99,26 +112,85 @@ func (s *Service) ForgetRoles(ctx context.Context, userIDs ...int64) error {
 	}
 	for _, id := range userIDs {
 		key, nonce := rolesKey(id), strconv.FormatUint(rand.Uint64(), 36)
-		if err := s.cache.Set(ctx, key, rolesTombstone+nonce, rolesTombstoneTTL); err != nil {
+		err := s.swapRoles(ctx, key, func(v string, found bool) (string, bool) {
+			if found && strings.HasPrefix(v, rolesTombstone) {
+				return v + "," + nonce, true // pending beside the others
+			}
+			return rolesTombstone + nonce, true
+		})
+		if err != nil {
 			return err
 		}
 		model.AfterCommit(ctx, func(ctx context.Context) {
-			// Only its own tombstone: a later change's stays until that
-			// change commits. A failure leaves the tombstone to expire.
-			_, _ = s.cache.CompareAndSwap(ctx, key, rolesTombstone+nonce, rolesSettled+nonce, rolesTombstoneTTL)
+			// A failure leaves the tombstone to expire.
+			_ = s.swapRoles(ctx, key, func(v string, found bool) (string, bool) { return settled(v, found, nonce) })
 		})
 	}
 	return nil
 }
+
+// settled is what a committed change with nonce leaves of the cached v:
+// its nonce out of the tombstone, the marker once no other change is
+// pending; the marker also over anything that is not a tombstone (filled
+// after its tombstone expired, maybe from the table before the commit);
+// another change's tombstone without its nonce stays as it is.
+func settled(v string, found bool, nonce string) (string, bool) {
+	pending, isTombstone := strings.CutPrefix(v, rolesTombstone)
+	if !found || !isTombstone {
+		return rolesSettled + nonce, true
+	}
+	others := slices.DeleteFunc(strings.Split(pending, ","), func(n string) bool { return n == nonce })
+	switch {
+	case len(others) == strings.Count(pending, ",")+1:
+		return "", false // not ours: that change settles it
+	case len(others) == 0:
+		return rolesSettled + nonce, true
+	}
+	return rolesTombstone + strings.Join(others, ","), true
+}
+
+// swapRoles replaces the value under key with what next makes of it
+// (found false: missing), by compare-and-swap, reading again while other
+// writers get in between; next returns false to leave the key as it is.
+func (s *Service) swapRoles(ctx context.Context, key string, next func(v string, found bool) (string, bool)) error {
+	for range rolesSwapAttempts {
+		v, err := s.cache.Get(ctx, key)
+		found := err == nil
+		if !found && !errors.Is(err, cache.ErrMiss) {
+			return err
+		}
+		nv, write := next(v, found)
+		if !write {
+			return nil
+		}
+		var swapped bool
+		if found {
+			swapped, err = s.cache.CompareAndSwap(ctx, key, v, nv, rolesTombstoneTTL)
+		} else {
+			swapped, err = s.cache.SetNX(ctx, key, nv, rolesTombstoneTTL)
+		}
+		if err != nil || swapped {
+			return err
+		}
+	}
+	return fmt.Errorf("org: roles of %s: %w", key, errRolesContended)
+}
+
+// errRolesContended: the cache entry kept changing under a change's
+// compare-and-swap; the change fails rather than leave no tombstone.
+var errRolesContended = errors.New("cached roles changed under every attempt")
 
 // forgetBoundAt drops the cached bindings of every user bound at org.
 func (s *Service) forgetBoundAt(ctx context.Context, orgID int64) error {
 	if s.cache == nil {
 		return nil
 	}
+	// A locking read: the latest committed bindings, not the snapshot the
+	// transaction began with, which misses one accepted meanwhile (the
+	// accept holds the org's lock until it commits; see OrgStore.Lock).
 	var users []int64
-	err := model.Conn(ctx, s.db).Model(&model.RoleBinding{}).Where("org_id = ? AND revoked_at IS NULL", orgID).
-		Distinct("user_id").Pluck("user_id", &users).Error
+	err := model.Conn(ctx, s.db).Model(&model.RoleBinding{}).Clauses(clause.Locking{Strength: "UPDATE"}).
+		Where("org_id = ? AND revoked_at IS NULL", orgID).Distinct("user_id").Pluck("user_id", &users).Error
 	if err != nil {
 		return model.Translate(err)
 	}

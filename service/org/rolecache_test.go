@@ -175,3 +175,164 @@ func TestScopeCacheFollowsTheTable(t *testing.T) {
 		count(0)
 	})
 }
+
+// TestOverlappingRoleChanges: a change that commits while another is
+// still open leaves the other's tombstone standing, so no reader can
+// cache what the table held before the open change commits; a change
+// whose tombstone expired while it ran puts its marker over what a reader
+// filled meanwhile.
+func TestOverlappingRoleChanges(t *testing.T) {
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		c := cache.NewMemory(nil)
+		s := New(service.Env{}, Deps{DB: db, Cache: c}, Config{})
+		user := model.NewID()
+		cached := func() string {
+			t.Helper()
+			v, err := c.Get(ctx, rolesKey(user))
+			if err != nil {
+				t.Fatalf("cache: %v", err)
+			}
+			return v
+		}
+		scope := func() {
+			t.Helper()
+			if _, err := s.Scope(ctx, user); err != nil {
+				t.Fatal(err)
+			}
+		}
+		err := model.InTx(ctx, db, func(txCtx context.Context) error {
+			if err := s.ForgetRoles(txCtx, user); err != nil { // B: open until this returns
+				return err
+			}
+			open := cached()
+			if err := s.ForgetRoles(ctx, user); err != nil { // A: committed already, settles at once
+				return err
+			}
+			if v := cached(); v != open {
+				t.Fatalf("after A committed the cache holds %q, want B's tombstone %q", v, open)
+			}
+			scope() // reads the table, fills nothing
+			if v := cached(); v != open {
+				t.Fatalf("a reader filled %q over B's tombstone", v)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := cached(); !strings.HasPrefix(v, rolesSettled) {
+			t.Fatalf("after B committed the cache holds %q, want the settled marker", v)
+		}
+		scope()
+		if v := cached(); !strings.HasPrefix(v, "[") {
+			t.Fatalf("cache holds %q, want the bindings", v)
+		}
+
+		err = model.InTx(ctx, db, func(txCtx context.Context) error {
+			if err := s.ForgetRoles(txCtx, user); err != nil {
+				return err
+			}
+			// The tombstone expires while the transaction runs, and a
+			// reader fills what the table holds before the commit.
+			if err := c.Delete(ctx, rolesKey(user)); err != nil {
+				return err
+			}
+			scope()
+			if v := cached(); !strings.HasPrefix(v, "[") {
+				t.Fatalf("cache holds %q after a miss, want the bindings", v)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := cached(); !strings.HasPrefix(v, rolesSettled) {
+			t.Fatalf("after the commit the cache holds %q, want the marker over the early fill", v)
+		}
+	})
+}
+
+func TestSettled(t *testing.T) {
+	tests := []struct {
+		name, v string
+		found   bool
+		want    string
+		write   bool
+	}{
+		{"its own tombstone alone", "-n", true, "~n", true},
+		{"others still pending", "-a,n,b", true, "-a,b", true},
+		{"the last of several", "-a,n", true, "-a", true},
+		{"another's tombstone only", "-a,b", true, "", false},
+		{"an old-style tombstone", "-", true, "", false},
+		{"a fill after its tombstone expired", `[{"id":1}]`, true, "~n", true},
+		{"another's marker", "~a", true, "~n", true},
+		{"nothing", "", false, "~n", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, write := settled(tt.v, tt.found, "n")
+			if got != tt.want || write != tt.write {
+				t.Fatalf("settled(%q) = %q, %v; want %q, %v", tt.v, got, write, tt.want, tt.write)
+			}
+		})
+	}
+}
+
+// TestOrgChangeSeesABindingAcceptedMeanwhile: an org change whose
+// transaction read before a binding at the org was committed still drops
+// that user's cached roles (a locking read of the bindings, not the
+// transaction's snapshot), so the user's cached bindings cannot keep the
+// org as it was. MySQL only: SQLite serialises writers, and a transaction
+// that read before another's commit cannot write at all.
+func TestOrgChangeSeesABindingAcceptedMeanwhile(t *testing.T) {
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		if model.Dialect(db) != model.DialectMySQL {
+			t.Skip("SQLite serialises writers")
+		}
+		ctx := context.Background()
+		now := time.Now().UTC()
+		c := cache.NewMemory(nil)
+		s := New(service.Env{}, Deps{DB: db, Cache: c}, Config{})
+		o := &model.Org{ID: model.NewID(), Type: model.OrgFederation, Name: "湖北省总工会", RegionCode: "420000",
+			Status: model.OrgActive, Version: 1, CreatedAt: now, UpdatedAt: now}
+		o.Path = model.RootPath(o.ID)
+		if err := model.NewOrgStore(db).Create(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		user := model.NewID()
+		err := model.InTx(ctx, db, func(txCtx context.Context) error {
+			var n int64 // the transaction's snapshot starts here
+			if err := model.Conn(txCtx, db).Model(&model.RoleBinding{}).Count(&n).Error; err != nil {
+				return err
+			}
+			// Meanwhile a binding at the org is accepted and committed,
+			// and a request caches it with the org as it is.
+			b := model.RoleBinding{ID: model.NewID(), UserID: user, OrgID: o.ID, Role: "federation_admin",
+				GrantedBy: user, CreatedAt: now}
+			err := model.InTx(ctx, db, func(ctx context.Context) error {
+				if err := model.NewRoleStore(db).Create(ctx, &b); err != nil {
+					return err
+				}
+				return s.ForgetRoles(ctx, user)
+			})
+			if err != nil {
+				return err
+			}
+			if sc, err := s.Scope(ctx, user); err != nil || len(sc.Bindings) != 1 || sc.Bindings[0].OrgName != o.Name {
+				t.Fatalf("scope before the rename: %+v, %v", sc.Bindings, err)
+			}
+			if err := model.NewOrgStore(db).Update(txCtx, o.ID, o.Version, map[string]any{"name": "湖北省总工会（新）"}); err != nil {
+				return err
+			}
+			return s.forgetBoundAt(txCtx, o.ID)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc, err := s.Scope(ctx, user)
+		if err != nil || len(sc.Bindings) != 1 || sc.Bindings[0].OrgName != "湖北省总工会（新）" {
+			t.Fatalf("scope after the rename: %+v, %v; want the new name", sc.Bindings, err)
+		}
+	})
+}

@@ -128,7 +128,9 @@ func (s *Service) Accept(ctx context.Context, userID int64, code string) (*model
 	}
 	var out *model.BindingWithOrg
 	err = model.InTx(ctx, s.db, func(ctx context.Context) error {
-		o, err := s.orgs.Get(ctx, inv.OrgID)
+		// Locked: a rename or dissolution of the org at the same time
+		// waits, then finds this binding and drops its user's cached roles.
+		o, err := s.orgs.Lock(ctx, inv.OrgID)
 		if err != nil {
 			return err
 		}
