@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/unionhub/unionhub/model"
+	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/access"
 	"github.com/unionhub/unionhub/service/cache"
 )
@@ -173,12 +174,11 @@ func (s *Service) swapRoles(ctx context.Context, key string, next func(v string,
 			return err
 		}
 	}
-	return fmt.Errorf("org: roles of %s: %w", key, errRolesContended)
+	// The change fails (503: it may be tried again) rather than leave no
+	// tombstone.
+	return service.Wrap(service.KindUnavailable, "服务暂时不可用，请稍后再试",
+		fmt.Errorf("org: cached roles %s changed under every attempt", key))
 }
-
-// errRolesContended: the cache entry kept changing under a change's
-// compare-and-swap; the change fails rather than leave no tombstone.
-var errRolesContended = errors.New("cached roles changed under every attempt")
 
 // forgetBoundAt drops the cached bindings of every user bound at org.
 func (s *Service) forgetBoundAt(ctx context.Context, orgID int64) error {

@@ -336,3 +336,37 @@ func TestOrgChangeSeesABindingAcceptedMeanwhile(t *testing.T) {
 		}
 	})
 }
+
+// contendedCache: another writer gets in before every compare-and-swap.
+type contendedCache struct {
+	cache.Cache
+	swaps atomic.Int32
+}
+
+func (c *contendedCache) CompareAndSwap(context.Context, string, string, string, time.Duration) (bool, error) {
+	c.swaps.Add(1)
+	return false, nil
+}
+
+// TestRoleChangeFailsWhenItCannotTombstone: a change whose tombstone loses
+// every compare-and-swap fails with 503 after rolesSwapAttempts tries,
+// rather than commit with the old bindings cached.
+func TestRoleChangeFailsWhenItCannotTombstone(t *testing.T) {
+	ctx := context.Background()
+	c := &contendedCache{Cache: cache.NewMemory(nil)}
+	user := model.NewID()
+	if err := c.Set(ctx, rolesKey(user), "[]", rolesTTL); err != nil {
+		t.Fatal(err)
+	}
+	s := New(service.Env{}, Deps{Cache: c}, Config{})
+	err := s.ForgetRoles(ctx, user)
+	if service.KindOf(err) != service.KindUnavailable {
+		t.Fatalf("ForgetRoles = %v, want unavailable", err)
+	}
+	if n := c.swaps.Load(); n != rolesSwapAttempts {
+		t.Fatalf("%d compare-and-swaps, want %d", n, rolesSwapAttempts)
+	}
+	if v, _ := c.Get(ctx, rolesKey(user)); v != "[]" {
+		t.Fatalf("cache holds %q", v)
+	}
+}
