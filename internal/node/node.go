@@ -424,5 +424,5 @@ func OpenBlobs(ctx context.Context, cfg config.Config) (blob.Store, error) {
 // in limiter's cache (tests build more nodes' services from them).
 func AccountDeps(n *Node, limiter *ratelimit.Limiter) account.Deps {
 	return account.Deps{DB: n.DB, Sessions: n.Identity, Apps: n.Apps, Roll: n.Members, Files: n.Uploads,
-		JobFiles: n.JobFiles, Cards: n.Cards, Counters: limiter, Cache: n.Cache, Audit: n.Audit}
+		JobFiles: n.JobFiles, Cards: n.Cards, Counters: limiter, Cache: n.Cache, Roles: n.Orgs, Audit: n.Audit}
 }

@@ -64,6 +64,12 @@ type Counters interface {
 	Forget(ctx context.Context, key string, w ratelimit.Window, since time.Time, members ...string) error
 }
 
+// Roles drops the cached role bindings of users whose bindings change
+// (org.Service), in the changing transaction.
+type Roles interface {
+	ForgetRoles(ctx context.Context, userIDs ...int64) error
+}
+
 // KeyDeleter deletes cache keys (cache.Cache).
 type KeyDeleter interface {
 	Delete(ctx context.Context, keys ...string) error
@@ -85,6 +91,7 @@ type Deps struct {
 	Cards    Cards
 	Counters Counters
 	Cache    KeyDeleter
+	Roles    Roles
 	Audit    Auditor
 }
 
@@ -111,6 +118,7 @@ type Service struct {
 	cards    Cards
 	counters Counters
 	cache    KeyDeleter
+	roles    Roles
 	audit    Auditor
 	cfg      Config
 	now      func() time.Time
@@ -132,7 +140,7 @@ func New(env service.Env, d Deps, cfg Config) *Service {
 		cfg.ClosedApplicationRetention = 180 * 24 * time.Hour
 	}
 	return &Service{db: d.DB, sessions: d.Sessions, apps: d.Apps, roll: d.Roll, files: d.Files, jobFiles: d.JobFiles,
-		cards: d.Cards, counters: d.Counters, cache: d.Cache, audit: d.Audit, cfg: cfg,
+		cards: d.Cards, counters: d.Counters, cache: d.Cache, roles: d.Roles, audit: d.Audit, cfg: cfg,
 		now: env.Now, loc: env.Location, log: env.Log,
 		requests: model.NewDeactivationStore(d.DB), accounts: model.NewAccountStore(d.DB),
 		consents: model.NewConsentStore(d.DB)}

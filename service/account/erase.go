@@ -9,7 +9,6 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/mydata"
-	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
 
@@ -134,6 +133,11 @@ func (s *Service) close(ctx context.Context, r *model.DeactivationRequest) (star
 				return err
 			}
 		}
+		// Every node stops serving the revoked roles from the cache once
+		// this commits (a tombstone written here, settled after).
+		if err := s.roles.ForgetRoles(ctx, r.UserID); err != nil {
+			return err
+		}
 		if err := s.accounts.DropOutbox(ctx, r.UserID); err != nil {
 			return err
 		}
@@ -179,7 +183,9 @@ func (s *Service) deleteFiles(ctx context.Context, r *model.DeactivationRequest)
 			return err
 		}
 	}
-	if err := s.cache.Delete(ctx, org.RolesCacheKey(r.UserID), card.MyCardCacheKey(r.UserID, 0)); err != nil {
+	// The roles key follows the role cache's own protocol (step 1's
+	// ForgetRoles): a plain delete could remove another change's tombstone.
+	if err := s.cache.Delete(ctx, card.MyCardCacheKey(r.UserID, 0)); err != nil {
 		return err
 	}
 	return s.forgetCounters(ctx, r)

@@ -123,8 +123,15 @@ func (s *Service) ForgetRoles(ctx context.Context, userIDs ...int64) error {
 			return err
 		}
 		model.AfterCommit(ctx, func(ctx context.Context) {
-			// A failure leaves the tombstone to expire.
-			_ = s.swapRoles(ctx, key, func(v string, found bool) (string, bool) { return settled(v, found, nonce) })
+			// Not cut short by the request's end (a client gone between
+			// the commit and here), and tried once more: a settle that
+			// does not happen leaves the tombstone to expire, and a fill
+			// made after it expired mid-transaction to its own TTL.
+			ctx = context.WithoutCancel(ctx)
+			settle := func(v string, found bool) (string, bool) { return settled(v, found, nonce) }
+			if err := s.swapRoles(ctx, key, settle); err != nil {
+				_ = s.swapRoles(ctx, key, settle)
+			}
 		})
 	}
 	return nil

@@ -370,3 +370,35 @@ func TestRoleChangeFailsWhenItCannotTombstone(t *testing.T) {
 		t.Fatalf("cache holds %q", v)
 	}
 }
+
+// ctxCache fails a call whose context has ended, as Redis's client does.
+type ctxCache struct{ cache.Cache }
+
+func (c ctxCache) Get(ctx context.Context, key string) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	return c.Cache.Get(ctx, key)
+}
+
+// TestSettleOutlivesTheRequest: a request that ends between its commit
+// and the settle (the client went away) still settles its change.
+func TestSettleOutlivesTheRequest(t *testing.T) {
+	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
+		c := ctxCache{cache.NewMemory(nil)}
+		s := New(service.Env{}, Deps{DB: db, Cache: c}, Config{})
+		user := model.NewID()
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		err := model.InTx(ctx, db, func(ctx context.Context) error {
+			model.AfterCommit(ctx, func(context.Context) { cancel() }) // runs first: the client leaves
+			return s.ForgetRoles(ctx, user)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, _ := c.Get(context.Background(), rolesKey(user)); !strings.HasPrefix(v, rolesSettled) {
+			t.Fatalf("cache holds %q, want the settled marker", v)
+		}
+	})
+}
