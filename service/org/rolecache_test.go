@@ -29,18 +29,35 @@ func (b *brokenCache) Get(ctx context.Context, key string) (string, error) {
 	return b.Cache.Get(ctx, key)
 }
 
+// cachedRoles returns what the cache holds under user's roles key.
+func cachedRoles(t *testing.T, c cache.Cache, user int64) string {
+	t.Helper()
+	v, err := c.Get(context.Background(), rolesKey(user))
+	if err != nil {
+		t.Fatalf("cache: %v", err)
+	}
+	return v
+}
+
+// rootOrg creates a provincial federation at the root.
+func rootOrg(t *testing.T, db *gorm.DB, now time.Time) *model.Org {
+	t.Helper()
+	o := &model.Org{ID: model.NewID(), Type: model.OrgFederation, Name: "湖北省总工会", RegionCode: "420000",
+		Status: model.OrgActive, Version: 1, CreatedAt: now, UpdatedAt: now}
+	o.Path = model.RootPath(o.ID)
+	if err := model.NewOrgStore(db).Create(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 func TestScopeCacheFollowsTheTable(t *testing.T) {
 	modeltest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		now := time.Now().UTC()
 		c := &brokenCache{Cache: cache.NewMemory(nil)}
 		s := New(service.Env{}, Deps{DB: db, Cache: c}, Config{})
-		o := &model.Org{ID: model.NewID(), Type: model.OrgFederation, Name: "湖北省总工会", RegionCode: "420000",
-			Status: model.OrgActive, Version: 1, CreatedAt: now, UpdatedAt: now}
-		o.Path = model.RootPath(o.ID)
-		if err := model.NewOrgStore(db).Create(ctx, o); err != nil {
-			t.Fatal(err)
-		}
+		o := rootOrg(t, db, now)
 		user := model.NewID()
 		count := func(want int) {
 			t.Helper()
@@ -54,14 +71,7 @@ func TestScopeCacheFollowsTheTable(t *testing.T) {
 		}
 		count(0) // cached: no bindings
 		b := model.RoleBinding{ID: model.NewID(), UserID: user, OrgID: o.ID, Role: "federation_admin", GrantedBy: user, CreatedAt: now}
-		cached := func() string {
-			t.Helper()
-			v, err := c.Get(ctx, rolesKey(user))
-			if err != nil {
-				t.Fatalf("cache: %v", err)
-			}
-			return v
-		}
+		cached := func() string { t.Helper(); return cachedRoles(t, c, user) }
 		err := model.InTx(ctx, db, func(ctx context.Context) error {
 			if err := model.NewRoleStore(db).Create(ctx, &b); err != nil {
 				return err
@@ -187,13 +197,12 @@ func TestOverlappingRoleChanges(t *testing.T) {
 		c := cache.NewMemory(nil)
 		s := New(service.Env{}, Deps{DB: db, Cache: c}, Config{})
 		user := model.NewID()
-		cached := func() string {
+		cached := func() string { t.Helper(); return cachedRoles(t, c, user) }
+		wantPrefix := func(prefix, when string) {
 			t.Helper()
-			v, err := c.Get(ctx, rolesKey(user))
-			if err != nil {
-				t.Fatalf("cache: %v", err)
+			if v := cached(); !strings.HasPrefix(v, prefix) {
+				t.Fatalf("%s the cache holds %q, want it to start with %q", when, v, prefix)
 			}
-			return v
 		}
 		scope := func() {
 			t.Helper()
@@ -221,13 +230,9 @@ func TestOverlappingRoleChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v := cached(); !strings.HasPrefix(v, rolesSettled) {
-			t.Fatalf("after B committed the cache holds %q, want the settled marker", v)
-		}
+		wantPrefix(rolesSettled, "after B committed")
 		scope()
-		if v := cached(); !strings.HasPrefix(v, "[") {
-			t.Fatalf("cache holds %q, want the bindings", v)
-		}
+		wantPrefix("[", "after a read of the marker")
 
 		err = model.InTx(ctx, db, func(txCtx context.Context) error {
 			if err := s.ForgetRoles(txCtx, user); err != nil {
@@ -239,17 +244,13 @@ func TestOverlappingRoleChanges(t *testing.T) {
 				return err
 			}
 			scope()
-			if v := cached(); !strings.HasPrefix(v, "[") {
-				t.Fatalf("cache holds %q after a miss, want the bindings", v)
-			}
+			wantPrefix("[", "after a miss")
 			return nil
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v := cached(); !strings.HasPrefix(v, rolesSettled) {
-			t.Fatalf("after the commit the cache holds %q, want the marker over the early fill", v)
-		}
+		wantPrefix(rolesSettled, "after the commit (over the early fill)")
 	})
 }
 
@@ -294,12 +295,7 @@ func TestOrgChangeSeesABindingAcceptedMeanwhile(t *testing.T) {
 		now := time.Now().UTC()
 		c := cache.NewMemory(nil)
 		s := New(service.Env{}, Deps{DB: db, Cache: c}, Config{})
-		o := &model.Org{ID: model.NewID(), Type: model.OrgFederation, Name: "湖北省总工会", RegionCode: "420000",
-			Status: model.OrgActive, Version: 1, CreatedAt: now, UpdatedAt: now}
-		o.Path = model.RootPath(o.ID)
-		if err := model.NewOrgStore(db).Create(ctx, o); err != nil {
-			t.Fatal(err)
-		}
+		o := rootOrg(t, db, now)
 		user := model.NewID()
 		err := model.InTx(ctx, db, func(txCtx context.Context) error {
 			var n int64 // the transaction's snapshot starts here
