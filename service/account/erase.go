@@ -9,6 +9,7 @@ import (
 	"github.com/unionhub/unionhub/model"
 	"github.com/unionhub/unionhub/service/card"
 	"github.com/unionhub/unionhub/service/mydata"
+	"github.com/unionhub/unionhub/service/org"
 	"github.com/unionhub/unionhub/service/ratelimit"
 )
 
@@ -183,9 +184,10 @@ func (s *Service) deleteFiles(ctx context.Context, r *model.DeactivationRequest)
 			return err
 		}
 	}
-	// The roles key follows the role cache's own protocol (step 1's
-	// ForgetRoles): a plain delete could remove another change's tombstone.
-	if err := s.cache.Delete(ctx, card.MyCardCacheKey(r.UserID, 0)); err != nil {
+	// Nothing about the user stays in the cache: step 1 stopped the roles
+	// (its ForgetRoles settled when it committed), and no change can be
+	// pending on them now, as the user has no live binding left.
+	if err := s.cache.Delete(ctx, org.RolesCacheKey(r.UserID), card.MyCardCacheKey(r.UserID, 0)); err != nil {
 		return err
 	}
 	return s.forgetCounters(ctx, r)
