@@ -157,7 +157,7 @@ func newEnv(t *testing.T, b modeltest.Backend, useRedis bool, opts ...envOption)
 	clk := &clock{now: time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)}
 	var c cache.Cache = cache.NewMemory(clk.Now)
 	if useRedis {
-		c = cache.WithPrefix(cachetest.Redis(t), cachetest.Prefix())
+		c = cache.WithPrefix(cachetest.RedisNear(t, cache.NearOptions{Keys: node.NearKeys}), cachetest.Prefix())
 	}
 	t.Cleanup(func() { _ = c.Close() })
 	cfg := config.Default()

@@ -1,10 +1,13 @@
 package api
 
 import (
+	"bufio"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -13,6 +16,7 @@ import (
 
 	"github.com/unionhub/unionhub/service"
 	"github.com/unionhub/unionhub/service/audit"
+	"github.com/unionhub/unionhub/service/cache"
 )
 
 const (
@@ -36,9 +40,58 @@ func requestIDMiddleware(log *slog.Logger) gin.HandlerFunc {
 		}
 		c.Set(ctxRequestID, id)
 		c.Header(headerRequestID, id)
-		c.Request = c.Request.WithContext(audit.WithRequestID(c.Request.Context(), id))
+		ctx := cache.WithDebt(audit.WithRequestID(c.Request.Context(), id))
+		c.Request = c.Request.WithContext(ctx)
+		w := &payingWriter{ResponseWriter: c.Writer, ctx: ctx}
+		c.Writer = w
 		c.Next()
+		w.pay() // a reply without a body is written by gin after this, past the wrapper
 	}
+}
+
+// payingWriter holds a reply back until every node sees the cache writes
+// the request made (cache.Pay): a client that has its answer finds the
+// change on whichever node it asks next.
+type payingWriter struct {
+	gin.ResponseWriter
+	ctx  context.Context
+	paid bool
+}
+
+func (w *payingWriter) pay() {
+	if !w.paid {
+		w.paid = true
+		cache.Pay(w.ctx)
+	}
+}
+
+func (w *payingWriter) WriteHeaderNow() {
+	w.pay()
+	w.ResponseWriter.WriteHeaderNow()
+}
+
+func (w *payingWriter) Write(b []byte) (int, error) {
+	w.pay()
+	return w.ResponseWriter.Write(b)
+}
+
+func (w *payingWriter) WriteString(s string) (int, error) {
+	w.pay()
+	return w.ResponseWriter.WriteString(s)
+}
+
+func (w *payingWriter) Flush() {
+	w.pay()
+	w.ResponseWriter.Flush()
+}
+
+// Unwrap lets http.ResponseController reach the connection (the long
+// deadlines of exports and imports).
+func (w *payingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func (w *payingWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.pay()
+	return w.ResponseWriter.Hijack()
 }
 
 // validRequestID accepts 1-128 printable ASCII characters without spaces,

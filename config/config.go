@@ -95,7 +95,16 @@ type Redis struct {
 	Addr     string `yaml:"addr" env:"REDIS_ADDR"`
 	Password string `yaml:"password" env:"REDIS_PASSWORD"`
 	DB       int    `yaml:"db" env:"REDIS_DB"`
+	// NearCopies lets each node keep copies of sessions, roles and card
+	// states in front of Redis (service/cache/near.go); on by default.
+	// Nodes publish and wait for every write of those keys either way:
+	// when nodes of a build without near copies still run beside this
+	// one (a rolling upgrade), turn copies off until they are gone.
+	NearCopies *bool `yaml:"near_copies" env:"REDIS_NEAR_COPIES"`
 }
+
+// NearCopiesOn reports whether nodes keep near copies of hot keys.
+func (r Redis) NearCopiesOn() bool { return r.NearCopies == nil || *r.NearCopies }
 
 // WeChat holds the mini-program credentials and where WeChat is reached.
 type WeChat struct {

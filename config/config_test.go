@@ -22,6 +22,7 @@ func TestLoadPrecedence(t *testing.T) {
 		"UNIONHUB_WECHAT_APPID":      "wxenv",
 		"UNIONHUB_TRUSTED_PROXIES":   "10.0.0.0/8, 192.168.1.1",
 		"UNIONHUB_SWAGGER":           "true",
+		"UNIONHUB_REDIS_NEAR_COPIES":  "false",
 	}
 	cfg, err := config.Load(file, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
@@ -38,6 +39,8 @@ func TestLoadPrecedence(t *testing.T) {
 		{"default kept", cfg.Timezone, "Asia/Shanghai"},
 		{"list from env", strings.Join(cfg.TrustedProxies, "|"), "10.0.0.0/8|192.168.1.1"},
 		{"pointer bool", cfg.SwaggerEnabled(), true},
+		{"near copies turned off", cfg.Redis.NearCopiesOn(), false},
+		{"near copies on by default", config.Default().Redis.NearCopiesOn(), true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

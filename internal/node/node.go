@@ -306,7 +306,8 @@ func (n *Node) openStores(ctx context.Context, cfg config.Config, opts Options, 
 		}
 	}
 	if n.Cache == nil {
-		c, err := cache.Open(ctx, cfg.Redis.Addr, cache.OpenOptions{Password: cfg.Redis.Password, DB: cfg.Redis.DB, Now: opts.Now})
+		c, err := cache.Open(ctx, cfg.Redis.Addr, cache.OpenOptions{Password: cfg.Redis.Password, DB: cfg.Redis.DB, Now: opts.Now,
+			Near: cache.NearOptions{Keys: NearKeys, NoCopies: !cfg.Redis.NearCopiesOn()}})
 		if err != nil {
 			return fmt.Errorf("cache: %w", err)
 		}
@@ -321,6 +322,13 @@ func (n *Node) openStores(ctx context.Context, cfg config.Config, opts Options, 
 		n.Blobs = files
 	}
 	return nil
+}
+
+// NearKeys are the keys each node keeps copies of in front of Redis
+// (cache/near.go): what nearly every request reads first, its session, the
+// caller's roles and a card's state.
+func NearKeys(key string) bool {
+	return identity.IsSessionCacheKey(key) || org.IsRolesCacheKey(key) || card.IsStateCacheKey(key)
 }
 
 // Work is what Start runs.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 )
@@ -29,16 +30,33 @@ const maxCoalesced = 128
 
 // readRequest is one Prefetch's read, answered by a sender.
 type readRequest struct {
-	ctx    context.Context
-	keys   []string
+	ctx  context.Context
+	keys []string
+	got  readResult
+	done chan struct{}
+}
+
+// readResult is what a read found, one entry per key: a value, or an
+// error (redis.Nil for a missing key); and, when the cache keeps copies,
+// the remaining life of each copied key (PTTL's answer; 0 when unread).
+type readResult struct {
 	values []string
 	errs   []error
-	done   chan struct{}
+	ttls   []time.Duration
+}
+
+func newReadResult(n int, ttls bool) readResult {
+	r := readResult{values: make([]string, n), errs: make([]error, n)}
+	if ttls {
+		r.ttls = make([]time.Duration, n)
+	}
+	return r
 }
 
 type coalescer struct {
 	client  redis.UniversalClient
 	cluster bool
+	near    *near // reads the expiry of the keys it copies; nil: none
 	queue   chan *readRequest
 	// mu orders enqueueing against close: once closed is set, nothing is
 	// enqueued, and the senders fail what is left in the queue.
@@ -59,9 +77,9 @@ type coalescer struct {
 const coalesceSenders = 1
 
 // newCoalescer starts the senders.
-func newCoalescer(client redis.UniversalClient, onBatch func(int)) *coalescer {
+func newCoalescer(client redis.UniversalClient, n *near, onBatch func(int)) *coalescer {
 	_, cluster := client.(*redis.ClusterClient)
-	c := &coalescer{client: client, cluster: cluster, queue: make(chan *readRequest, 4*maxCoalesced),
+	c := &coalescer{client: client, cluster: cluster, near: n, queue: make(chan *readRequest, 4*maxCoalesced),
 		stop: make(chan struct{}), onBatch: onBatch}
 	for range coalesceSenders {
 		c.wg.Go(c.send)
@@ -72,31 +90,30 @@ func newCoalescer(client redis.UniversalClient, onBatch func(int)) *coalescer {
 // read answers keys through a sender; ok is false when the coalescer is
 // closed or its queue is full (the caller then reads alone). When ctx ends
 // first, read returns with every key failed.
-func (c *coalescer) read(ctx context.Context, keys []string) (values []string, errs []error, ok bool) {
-	r := &readRequest{ctx: ctx, keys: keys, values: make([]string, len(keys)), errs: make([]error, len(keys)),
-		done: make(chan struct{})}
+func (c *coalescer) read(ctx context.Context, keys []string) (got readResult, ok bool) {
+	r := &readRequest{ctx: ctx, keys: keys, got: newReadResult(len(keys), c.near != nil), done: make(chan struct{})}
 	c.mu.RLock()
 	if c.closed {
 		c.mu.RUnlock()
-		return nil, nil, false
+		return readResult{}, false
 	}
 	select {
 	case c.queue <- r:
 	default:
 		c.mu.RUnlock()
-		return nil, nil, false
+		return readResult{}, false
 	}
 	c.mu.RUnlock()
 	select {
 	case <-r.done:
-		return r.values, r.errs, true
+		return r.got, true
 	case <-ctx.Done():
 		// The sender still fills r; nobody reads it.
-		errs = make([]error, len(keys))
-		for i := range errs {
-			errs[i] = ctx.Err()
+		got = newReadResult(len(keys), false)
+		for i := range got.errs {
+			got.errs[i] = ctx.Err()
 		}
-		return make([]string, len(keys)), errs, true
+		return got, true
 	}
 }
 
@@ -138,16 +155,16 @@ func (c *coalescer) run(batch []*readRequest) {
 	reads := make([]pipelinedRead, len(batch))
 	for i, r := range batch {
 		if r.ctx.Err() == nil { // else its request has gone
-			reads[i] = addRead(ctx, pipe, r.keys, c.cluster)
+			reads[i] = addRead(ctx, pipe, r.keys, c.cluster, c.near)
 		}
 	}
 	_, err := pipe.Exec(ctx) // each command's error is read below
 	for i, r := range batch {
 		if reads[i].sent() {
-			reads[i].answers(r.values, r.errs)
+			reads[i].answers(r.got)
 		} else {
 			for j := range r.keys {
-				r.errs[j] = r.ctx.Err()
+				r.got.errs[j] = r.ctx.Err()
 			}
 		}
 		close(r.done)
@@ -168,7 +185,7 @@ func (c *coalescer) failQueued(err error) {
 		select {
 		case r := <-c.queue:
 			for j := range r.keys {
-				r.errs[j] = err
+				r.got.errs[j] = err
 			}
 			close(r.done)
 		default:
@@ -195,16 +212,27 @@ func (c *coalescer) close() {
 
 // pipelinedRead is one request's reads in a pipeline: an MGET on a Redis
 // server, a GET per key on a Redis Cluster (the client splits the
-// pipeline by node; an MGET across slots would fail with CROSSSLOT).
+// pipeline by node; an MGET across slots would fail with CROSSSLOT); and
+// a PTTL of each key the node may copy (near.go, never on a cluster).
 type pipelinedRead struct {
-	mget *redis.SliceCmd
-	gets []*redis.StringCmd
+	mget  *redis.SliceCmd
+	gets  []*redis.StringCmd
+	pttls []*redis.DurationCmd // by key; nil where not read
 }
 
 // addRead queues the reads of keys in pipe.
-func addRead(ctx context.Context, pipe redis.Pipeliner, keys []string, cluster bool) pipelinedRead {
+func addRead(ctx context.Context, pipe redis.Pipeliner, keys []string, cluster bool, n *near) pipelinedRead {
 	if !cluster {
-		return pipelinedRead{mget: pipe.MGet(ctx, keys...)}
+		p := pipelinedRead{mget: pipe.MGet(ctx, keys...)}
+		if n != nil {
+			p.pttls = make([]*redis.DurationCmd, len(keys))
+			for i, k := range keys {
+				if n.covers(k) {
+					p.pttls[i] = pipe.PTTL(ctx, k)
+				}
+			}
+		}
+		return p
 	}
 	gets := make([]*redis.StringCmd, len(keys))
 	for i, k := range keys {
@@ -215,14 +243,22 @@ func addRead(ctx context.Context, pipe redis.Pipeliner, keys []string, cluster b
 
 func (p pipelinedRead) sent() bool { return p.mget != nil || p.gets != nil }
 
-// answers fills values and errs, one per key, once the pipeline ran:
-// redis.Nil marks a missing key.
-func (p pipelinedRead) answers(values []string, errs []error) {
+// answers fills got, one entry per key, once the pipeline ran: redis.Nil
+// marks a missing key.
+func (p pipelinedRead) answers(got readResult) {
+	values, errs := got.values, got.errs
 	if p.gets != nil {
 		for i, cmd := range p.gets {
 			values[i], errs[i] = cmd.Result()
 		}
 		return
+	}
+	if got.ttls != nil {
+		for i, cmd := range p.pttls {
+			if cmd != nil {
+				got.ttls[i], _ = cmd.Result() // a failed PTTL reads as 0: no copy
+			}
+		}
 	}
 	vals, err := p.mget.Result()
 	for i := range values {

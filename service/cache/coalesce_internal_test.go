@@ -35,7 +35,7 @@ func heldCoalescerAt(t *testing.T, addr string) (c *coalescer, batches <-chan in
 	sizes := make(chan int, 100)
 	started, release = make(chan struct{}), make(chan struct{})
 	first := true
-	c = newCoalescer(client, func(n int) {
+	c = newCoalescer(client, nil, func(n int) {
 		if first {
 			first = false
 			close(started)
@@ -80,7 +80,8 @@ func TestCoalescerBatches(t *testing.T) {
 	}
 	results := make(chan result, waiting+1)
 	read := func(i int) {
-		v, e, ok := c.read(ctx, []string{p + string(rune('a'+i)), p + "missing"})
+		got, ok := c.read(ctx, []string{p + string(rune('a'+i)), p + "missing"})
+		v, e := got.values, got.errs
 		results <- result{i, v, e, ok}
 	}
 	go read(0)
@@ -111,14 +112,14 @@ func TestCoalescerBatches(t *testing.T) {
 func TestCoalescerGivingUp(t *testing.T) {
 	c, _, started, release := heldCoalescer(t)
 	ctx := t.Context()
-	go func() { _, _, _ = c.read(ctx, []string{"a", "b"}) }()
+	go func() { _, _ = c.read(ctx, []string{"a", "b"}) }()
 	<-started
 
 	gone, cancel := context.WithCancel(ctx)
 	done := make(chan []error)
 	go func() {
-		_, errs, _ := c.read(gone, []string{"a", "b"})
-		done <- errs
+		got, _ := c.read(gone, []string{"a", "b"})
+		done <- got.errs
 	}()
 	queued(t, c, 1)
 	cancel()
@@ -128,7 +129,7 @@ func TestCoalescerGivingUp(t *testing.T) {
 
 	left := make(chan bool)
 	go func() {
-		_, _, ok := c.read(ctx, []string{"a", "b"})
+		_, ok := c.read(ctx, []string{"a", "b"})
 		left <- ok
 	}()
 	queued(t, c, 2) // the one given up is still in the queue
@@ -139,7 +140,7 @@ func TestCoalescerGivingUp(t *testing.T) {
 	if ok := <-left; !ok {
 		t.Error("a read queued before close was not answered")
 	}
-	if _, _, ok := c.read(ctx, []string{"a", "b"}); ok {
+	if _, ok := c.read(ctx, []string{"a", "b"}); ok {
 		t.Error("a read after close was taken; want it sent back to the caller")
 	}
 }
@@ -156,14 +157,14 @@ func TestCoalescerOutage(t *testing.T) {
 	ln.Close() // nothing listens there now: every dial is refused
 	c, batches, started, release := heldCoalescerAt(t, addr)
 	ctx := t.Context()
-	go func() { _, _, _ = c.read(ctx, []string{"a", "b"}) }()
+	go func() { _, _ = c.read(ctx, []string{"a", "b"}) }()
 	<-started
 	const waiting = 5
 	done := make(chan []error, waiting)
 	for range waiting {
 		go func() {
-			_, errs, _ := c.read(ctx, []string{"a", "b"})
-			done <- errs
+			got, _ := c.read(ctx, []string{"a", "b"})
+			done <- got.errs
 		}()
 	}
 	queued(t, c, waiting)

@@ -35,6 +35,9 @@ type OpenOptions struct {
 	PoolSize int
 	// Now is the clock of the in-process cache; nil means time.Now.
 	Now func() time.Time
+	// Near names the keys each node keeps copies of (near.go); Redis
+	// only, and not on a cluster.
+	Near NearOptions
 }
 
 // Open returns the cache that addr names: the in-process Memory when addr is
@@ -48,7 +51,7 @@ func Open(ctx context.Context, addr string, opts OpenOptions) (Cache, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := NewRedis(client)
+	r := NewRedisNear(client, opts.Near)
 	if err := r.Ping(ctx); err != nil {
 		_ = r.Close() // the ping error says what went wrong
 		return nil, err

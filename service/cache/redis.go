@@ -26,6 +26,8 @@ return n
 // swapScript replaces the value of KEYS[1] only when it is ARGV[1], so
 // that the comparison and the write are one step for every other client.
 // ARGV[3] is the expiry in milliseconds; 0 means none.
+// ARGV[4], when not empty, is the channel to publish the key on when it
+// was swapped (near.go).
 var swapScript = redis.NewScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then
 	return 0
@@ -35,6 +37,35 @@ if tonumber(ARGV[3]) > 0 then
 else
 	redis.call('SET', KEYS[1], ARGV[2])
 end
+if ARGV[4] ~= '' then
+	redis.call('PUBLISH', ARGV[4], KEYS[1])
+end
+return 1
+`)
+
+// setNXScript is SET NX that publishes the key on ARGV[3] when it set it
+// (near.go); ARGV[2] is the expiry in milliseconds, 0 for none.
+var setNXScript = redis.NewScript(`
+local ok
+if tonumber(ARGV[2]) > 0 then
+	ok = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
+else
+	ok = redis.call('SET', KEYS[1], ARGV[1], 'NX')
+end
+if not ok then
+	return 0
+end
+redis.call('PUBLISH', ARGV[3], KEYS[1])
+return 1
+`)
+
+// delScript is DEL that publishes the key on ARGV[1] when there was one
+// to delete (near.go).
+var delScript = redis.NewScript(`
+if redis.call('DEL', KEYS[1]) == 0 then
+	return 0
+end
+redis.call('PUBLISH', ARGV[1], KEYS[1])
 return 1
 `)
 
@@ -42,18 +73,27 @@ return 1
 type Redis struct {
 	client redis.UniversalClient
 	reads  *coalescer // Prefetch's reads
+	near   *near      // the node's copies of hot keys; nil: none (near.go)
 }
 
 // NewRedis returns a Cache over client and takes ownership of it: Close
-// closes the client.
-func NewRedis(client redis.UniversalClient) *Redis {
-	return &Redis{client: client, reads: newCoalescer(client, nil)}
+// closes the client. It keeps no node-local copies (NewRedisNear).
+func NewRedis(client redis.UniversalClient) *Redis { return NewRedisNear(client, NearOptions{}) }
+
+// NewRedisNear is NewRedis keeping node-local copies of the keys that
+// opts names (near.go); on a Redis Cluster it keeps none.
+func NewRedisNear(client redis.UniversalClient, opts NearOptions) *Redis {
+	n := newNear(client, opts)
+	return &Redis{client: client, reads: newCoalescer(client, n, nil), near: n}
 }
 
 // Get returns the value of key, or ErrMiss.
 func (r *Redis) Get(ctx context.Context, key string) (string, error) {
 	if v, err, found := takePrefetched(ctx, key); found {
 		return v, err
+	}
+	if r.near.covers(key) {
+		return r.getNear(ctx, key)
 	}
 	v, err := r.client.Get(ctx, key).Result()
 	if errors.Is(err, redis.Nil) {
@@ -65,10 +105,62 @@ func (r *Redis) Get(ctx context.Context, key string) (string, error) {
 	return v, nil
 }
 
+// getNear reads a key that may have a copy: from the copy, else from
+// Redis with its expiry, keeping a copy.
+func (r *Redis) getNear(ctx context.Context, key string) (string, error) {
+	if v, ok := r.near.get(key); ok {
+		return v, nil
+	}
+	g := r.near.begin()
+	pipe := r.client.Pipeline()
+	get, ttl := pipe.Get(ctx, key), pipe.PTTL(ctx, key)
+	_, _ = pipe.Exec(ctx) // each command's error is read below
+	v, err := get.Result()
+	if errors.Is(err, redis.Nil) {
+		return "", ErrMiss
+	}
+	if err != nil {
+		return "", wrap("get", err)
+	}
+	if d, err := ttl.Result(); err == nil {
+		r.near.keep(key, v, d, g)
+	}
+	return v, nil
+}
+
+// writeNear runs a write of keys that may have copies: it drops this
+// node's copies before and after, sends the write and a PUBLISH of each
+// key as one transaction (both or neither), and waits out a lease
+// through ctx (owe).
+func (r *Redis) writeNear(ctx context.Context, keys []string, write func(p redis.Pipeliner)) error {
+	r.near.drop(keys...)
+	_, err := r.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		write(p)
+		for _, k := range keys {
+			p.Publish(ctx, nearChannel, k)
+		}
+		return nil
+	})
+	r.near.drop(keys...)
+	owe(ctx) // a failure too: the caller may carry on as if it had written
+	return err
+}
+
 // Set stores value under key for ttl (ttl <= 0 means no expiry), replacing
 // any earlier value and expiry.
 func (r *Redis) Set(ctx context.Context, key, value string, ttl time.Duration) error {
 	dropPrefetched(ctx, key)
+	if r.near.covers(key) {
+		var set *redis.StatusCmd
+		err := r.writeNear(ctx, []string{key}, func(p redis.Pipeliner) { set = p.Set(ctx, key, value, redisTTL(ttl)) })
+		if err == nil {
+			err = set.Err()
+		}
+		if err != nil {
+			return wrap("set", err)
+		}
+		return nil
+	}
 	if err := r.client.Set(ctx, key, value, redisTTL(ttl)).Err(); err != nil {
 		return wrap("set", err)
 	}
@@ -81,10 +173,18 @@ func (r *Redis) Set(ctx context.Context, key, value string, ttl time.Duration) e
 func (r *Redis) Delete(ctx context.Context, keys ...string) error {
 	dropPrefetched(ctx, keys...)
 	var err error
-	switch len(keys) {
-	case 0:
+	near := make([]string, 0, len(keys))
+	for _, k := range keys {
+		if r.near.covers(k) {
+			near = append(near, k)
+		}
+	}
+	switch {
+	case len(keys) == 0:
 		return nil
-	case 1:
+	case len(near) > 0:
+		err = r.deleteNear(ctx, keys)
+	case len(keys) == 1:
 		err = r.client.Del(ctx, keys[0]).Err()
 	default:
 		_, err = r.client.Pipelined(ctx, func(p redis.Pipeliner) error {
@@ -100,10 +200,47 @@ func (r *Redis) Delete(ctx context.Context, keys ...string) error {
 	return nil
 }
 
+// deleteNear deletes keys of which some may have copies: each of those
+// by a script that publishes it when it was there (and then the caller
+// waits out a lease), the others by DEL.
+func (r *Redis) deleteNear(ctx context.Context, keys []string) error {
+	var first error
+	deleted := false
+	for _, k := range keys {
+		var err error
+		if r.near.covers(k) {
+			r.near.drop(k)
+			var n int64
+			n, err = delScript.Run(ctx, r.client, []string{k}, nearChannel).Int64()
+			r.near.drop(k)
+			deleted = deleted || n == 1 || err != nil
+		} else {
+			err = r.client.Del(ctx, k).Err()
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if deleted {
+		owe(ctx) // a failure too: the caller may carry on as if it had deleted
+	}
+	return first
+}
+
 // SetNX stores value under key for ttl only when key does not exist, and
 // reports whether it did.
 func (r *Redis) SetNX(ctx context.Context, key, value string, ttl time.Duration) (bool, error) {
 	dropPrefetched(ctx, key)
+	if r.near.covers(key) {
+		// Published when set, not waited for: near.go says why.
+		r.near.drop(key)
+		n, err := setNXScript.Run(ctx, r.client, []string{key}, value, redisTTL(ttl).Milliseconds(), nearChannel).Int64()
+		r.near.drop(key)
+		if err != nil {
+			return false, wrap("setnx", err)
+		}
+		return n == 1, nil
+	}
 	ok, err := r.client.SetNX(ctx, key, value, redisTTL(ttl)).Result()
 	if err != nil {
 		return false, wrap("setnx", err)
@@ -115,7 +252,16 @@ func (r *Redis) SetNX(ctx context.Context, key, value string, ttl time.Duration)
 // and reports whether it did.
 func (r *Redis) CompareAndSwap(ctx context.Context, key, old, value string, ttl time.Duration) (bool, error) {
 	dropPrefetched(ctx, key)
-	n, err := swapScript.Run(ctx, r.client, []string{key}, old, value, redisTTL(ttl).Milliseconds()).Int64()
+	channel := ""
+	if r.near.covers(key) {
+		channel = nearChannel
+		r.near.drop(key)
+		defer r.near.drop(key)
+	}
+	n, err := swapScript.Run(ctx, r.client, []string{key}, old, value, redisTTL(ttl).Milliseconds(), channel).Int64()
+	if channel != "" && (err != nil || n == 1) {
+		owe(ctx)
+	}
 	if err != nil {
 		return false, wrap("compare-and-swap", err)
 	}
@@ -126,6 +272,19 @@ func (r *Redis) CompareAndSwap(ctx context.Context, key, old, value string, ttl 
 // created by this call expires after ttl; later calls keep its expiry.
 func (r *Redis) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
 	dropPrefetched(ctx, key)
+	if r.near.covers(key) {
+		// No copied key is a counter; should one become one, it is
+		// published and waited out like any other write of one.
+		r.near.drop(key)
+		n, err := incrScript.Run(ctx, r.client, []string{key}, redisTTL(ttl).Milliseconds()).Int64()
+		if perr := r.writeNear(ctx, []string{key}, func(redis.Pipeliner) {}); err == nil {
+			err = perr
+		}
+		if err != nil {
+			return 0, wrap("incr", err)
+		}
+		return n, nil
+	}
 	n, err := incrScript.Run(ctx, r.client, []string{key}, redisTTL(ttl).Milliseconds()).Int64()
 	if err != nil {
 		return 0, wrap("incr", err)
@@ -136,21 +295,43 @@ func (r *Redis) Incr(ctx context.Context, key string, ttl time.Duration) (int64,
 // Prefetch reads keys in one round trip and carries the answers in the
 // returned context for the keys' next Get: with one MGET on a Redis
 // server, with one GET each on a Redis Cluster. The reads of concurrent
-// requests go together (coalesce.go).
+// requests go together (coalesce.go). Keys with a usable node-local copy
+// (near.go) are answered from it and not read; when all are, there is no
+// round trip at all.
 func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
 	if len(keys) < 2 {
 		return ctx // nothing to save
 	}
-	values, errs, ok := r.reads.read(ctx, keys)
-	if !ok {
-		values, errs = r.readAlone(ctx, keys)
-	}
 	answers := make(map[string]answer, len(keys))
-	for i, k := range keys {
-		switch {
-		case errs[i] == nil:
-			answers[k] = answer{value: values[i]}
-		case errors.Is(errs[i], redis.Nil):
+	ask, g := keys, nearRead{}
+	if r.near != nil {
+		g = r.near.begin()
+		ask = make([]string, 0, len(keys))
+		for _, k := range keys {
+			if r.near.covers(k) {
+				if v, ok := r.near.get(k); ok {
+					answers[k] = answer{value: v}
+					continue
+				}
+			}
+			ask = append(ask, k)
+		}
+		if len(ask) == 0 {
+			return withPrefetched(ctx, answers)
+		}
+	}
+	got, ok := r.reads.read(ctx, ask)
+	if !ok {
+		got = r.readAlone(ctx, ask)
+	}
+	for i, k := range ask {
+		switch err := got.errs[i]; {
+		case err == nil:
+			answers[k] = answer{value: got.values[i]}
+			if got.ttls != nil && r.near.covers(k) {
+				r.near.keep(k, got.values[i], got.ttls[i], g)
+			}
+		case errors.Is(err, redis.Nil):
 			answers[k] = answer{err: ErrMiss}
 		} // a failed read is not carried: its Get asks again
 	}
@@ -159,13 +340,13 @@ func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
 
 // readAlone reads keys in a round trip of their own, as the coalescer
 // would (pipelinedRead), under the caller's context.
-func (r *Redis) readAlone(ctx context.Context, keys []string) ([]string, []error) {
-	values, errs := make([]string, len(keys)), make([]error, len(keys))
+func (r *Redis) readAlone(ctx context.Context, keys []string) readResult {
+	got := newReadResult(len(keys), r.near != nil)
 	pipe := r.client.Pipeline()
-	read := addRead(ctx, pipe, keys, r.reads.cluster)
+	read := addRead(ctx, pipe, keys, r.reads.cluster, r.near)
 	_, _ = pipe.Exec(ctx) // each command's error is read below
-	read.answers(values, errs)
-	return values, errs
+	read.answers(got)
+	return got
 }
 
 // Ping reports whether the server answers.
@@ -178,6 +359,7 @@ func (r *Redis) Ping(ctx context.Context) error {
 
 // Close closes the client.
 func (r *Redis) Close() error {
+	r.near.close()
 	r.reads.close()
 	if err := r.client.Close(); err != nil {
 		return wrap("close", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/unionhub/unionhub/model"
@@ -53,6 +54,14 @@ func stateKey(memberID int64) string { return "{m:" + strconv.FormatInt(memberID
 
 // userKey is the cache key of a user's hint to their member record.
 func userKey(userID int64) string { return "{u:" + strconv.FormatInt(userID, 10) + "}:member" }
+
+// IsStateCacheKey reports whether key (with any prefix) is a member's card
+// state: a key a node may keep a copy of (cache.NearOptions). A user's
+// hint to their member record is not one: the state it leads to is
+// checked, so a hint may be old, and writing it costs nothing extra.
+func IsStateCacheKey(key string) bool {
+	return strings.HasSuffix(key, "}:card") && strings.Contains(key, "{m:")
+}
 
 // MyCardCacheKey is the cache key MyCard reads first, so that a caller can
 // prefetch it with other keys in one round trip: the state of the member

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/unionhub/unionhub/model"
@@ -21,6 +22,21 @@ const (
 )
 
 func sessionKey(sid int64) string { return "sess:" + strconv.FormatInt(sid, 10) }
+
+// IsSessionCacheKey reports whether key (with any prefix) is a session's
+// cache key: one a node may keep a copy of (cache.NearOptions).
+func IsSessionCacheKey(key string) bool {
+	i := strings.LastIndex(key, "sess:")
+	if i < 0 || (i > 0 && key[i-1] != ':') || i+len("sess:") == len(key) {
+		return false
+	}
+	for _, c := range key[i+len("sess:"):] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // SessionCacheKey is the cache key CheckSession reads for p, so that a
 // caller can prefetch it with other keys in one round trip.

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"github.com/unionhub/unionhub/service/cache"
 )
 
 // RunnerConfig tunes a Runner; the zero value is production's.
@@ -146,7 +148,9 @@ func (r *Runner) runTask(ctx context.Context, t task) (ran bool) {
 			r.log.ErrorContext(ctx, "periodic task panicked", "task", t.name, "panic", fmt.Sprint(p))
 		}
 	}()
+	tctx = cache.WithDebt(tctx) // as a job's (worker.go)
 	err = t.fn(tctx)
+	cache.Pay(tctx)
 	if ctx.Err() != nil {
 		// Shutdown cut the run short: its lease no longer says the task
 		// ran this interval, so hand it to the next node that tries (a

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/unionhub/unionhub/service/cache"
 )
 
 // Handler runs one job. Its result (marshalled to JSON) is stored with the
@@ -151,6 +153,11 @@ func (w *Worker) runWithHeartbeat(ctx context.Context, h Handler, j *Job) (resul
 
 // call runs h, turning a panic into an error.
 func call(ctx context.Context, h Handler, j *Job) (result any, err error) {
+	// The cache writes of the handler wait for the other nodes once, here,
+	// rather than each on its own (cache.WithDebt): the job is done when
+	// every node sees them.
+	ctx = cache.WithDebt(ctx)
+	defer cache.Pay(ctx)
 	defer func() {
 		if p := recover(); p != nil {
 			result, err = nil, fmt.Errorf("job handler panicked: %v", p)

@@ -60,6 +60,13 @@ func rolesKey(userID int64) string { return "{u:" + strconv.FormatInt(userID, 10
 // caller can prefetch it with other keys in one round trip.
 func RolesCacheKey(userID int64) string { return rolesKey(userID) }
 
+// IsRolesCacheKey reports whether key (with any prefix) is a user's roles
+// key: one a node may keep a copy of (cache.NearOptions). Every write of
+// it goes through the cache, which tells the other nodes.
+func IsRolesCacheKey(key string) bool {
+	return strings.HasSuffix(key, "}:roles") && strings.Contains(key, "{u:")
+}
+
 // liveBindings returns the user's live bindings at orgs that are not
 // dissolved, from the cache when it holds them.
 func (s *Service) liveBindings(ctx context.Context, userID int64) ([]access.Binding, error) {

@@ -23,6 +23,12 @@ const RedisAddrEnv = "UNIONHUB_TEST_REDIS_ADDR"
 // through it should start with Prefix(): other test runs share the server.
 func Redis(t testing.TB) *cache.Redis {
 	t.Helper()
+	return RedisNear(t, cache.NearOptions{})
+}
+
+// RedisNear is Redis keeping node-local copies of the keys opts names.
+func RedisNear(t testing.TB, opts cache.NearOptions) *cache.Redis {
+	t.Helper()
 	addr := os.Getenv(RedisAddrEnv)
 	if addr == "" {
 		t.Skip(RedisAddrEnv + " is not set; set it (e.g. 127.0.0.1:6379) to run against Redis")
@@ -31,7 +37,7 @@ func Redis(t testing.TB) *cache.Redis {
 	if err != nil {
 		t.Fatalf("%s=%q: %v", RedisAddrEnv, addr, err)
 	}
-	r := cache.NewRedis(client)
+	r := cache.NewRedisNear(client, opts)
 	t.Cleanup(func() { _ = r.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
