@@ -22,7 +22,7 @@ func TestLoadPrecedence(t *testing.T) {
 		"UNIONHUB_WECHAT_APPID":      "wxenv",
 		"UNIONHUB_TRUSTED_PROXIES":   "10.0.0.0/8, 192.168.1.1",
 		"UNIONHUB_SWAGGER":           "true",
-		"UNIONHUB_REDIS_NEAR_COPIES":  "false",
+		"UNIONHUB_REDIS_NEAR_COPIES": "false",
 	}
 	cfg, err := config.Load(file, func(k string) (string, bool) { v, ok := env[k]; return v, ok })
 	if err != nil {
