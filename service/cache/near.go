@@ -345,16 +345,7 @@ func Pay(ctx context.Context) {
 	if d == nil {
 		return
 	}
-	wait := time.Duration(d.until.Load() - debtClock())
-	if wait <= 0 {
-		return
-	}
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	sleep(ctx, time.Duration(d.until.Load()-debtClock()))
 }
 
 // owe makes the caller of a write of a copied key wait out one lease:
@@ -369,7 +360,15 @@ func owe(ctx context.Context) {
 			}
 		}
 	}
-	t := time.NewTimer(nearLease)
+	sleep(ctx, nearLease)
+}
+
+// sleep waits for d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:

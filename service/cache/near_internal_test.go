@@ -50,6 +50,20 @@ func rawClient(t *testing.T) redis.UniversalClient {
 	return client
 }
 
+// holdCopy writes v under k through w and reads it through r twice: the
+// first read keeps a copy, the second answers from it.
+func holdCopy(t *testing.T, w, r *Redis, k, v string) {
+	t.Helper()
+	if err := w.Set(t.Context(), k, v, time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if got, err := r.Get(t.Context(), k); err != nil || got != v {
+			t.Fatalf("Get = %q, %v; want %q", got, err, v)
+		}
+	}
+}
+
 func nearPrefix() string { return "test:" + rand.Text()[:12] + ":near:" }
 
 // TestNearCopies shows that a node answers from its copy (a write behind
@@ -92,14 +106,7 @@ func TestNearCopies(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			k := p + tt.name
-			if err := b.Set(ctx, k, "old", time.Minute); err != nil {
-				t.Fatal(err)
-			}
-			for range 2 { // the first read keeps a copy, the second answers from it
-				if v, err := a.Get(ctx, k); err != nil || v != "old" {
-					t.Fatalf("Get = %q, %v; want old", v, err)
-				}
-			}
+			holdCopy(t, b, a, k, "old")
 			if err := raw.Set(ctx, k, "unpublished", time.Minute).Err(); err != nil {
 				t.Fatal(err)
 			}
@@ -134,14 +141,7 @@ func TestNearLaggingNodeStopsUsingCopies(t *testing.T) {
 	a, b := nearNode(t, p), nearNode(t, p)
 	ctx := t.Context()
 	k := p + "k"
-	if err := b.Set(ctx, k, "old", time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if v, err := a.Get(ctx, k); err != nil || v != "old" {
-			t.Fatalf("Get = %q, %v", v, err)
-		}
-	}
+	holdCopy(t, b, a, k, "old")
 	hold := make(chan struct{})
 	a.near.hold.Store(&hold)
 	defer close(hold)
@@ -298,15 +298,8 @@ func TestNearNoCopies(t *testing.T) {
 	raw := rawClient(t)
 	ctx := t.Context()
 	k := p + "k"
-	if err := a.Set(ctx, k, "old", time.Minute); err != nil {
-		t.Fatal(err)
-	}
-	for range 2 {
-		if v, err := peer.Get(ctx, k); err != nil || v != "old" {
-			t.Fatalf("peer Get = %q, %v", v, err)
-		}
-		_, _ = a.Get(ctx, k)
-	}
+	holdCopy(t, a, peer, k, "old")
+	_, _ = a.Get(ctx, k) // would keep a copy if it kept any
 	if err := raw.Set(ctx, k, "behind", time.Minute).Err(); err != nil {
 		t.Fatal(err)
 	}
