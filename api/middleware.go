@@ -54,16 +54,12 @@ func requestIDMiddleware(log *slog.Logger) gin.HandlerFunc {
 // change on whichever node it asks next.
 type payingWriter struct {
 	gin.ResponseWriter
-	ctx  context.Context
-	paid bool
+	ctx context.Context
 }
 
-func (w *payingWriter) pay() {
-	if !w.paid {
-		w.paid = true
-		cache.Pay(w.ctx)
-	}
-}
+// pay waits for what the request owes so far: at every write, so that a
+// cache write made after the first bytes is waited for before the next.
+func (w *payingWriter) pay() { cache.Pay(w.ctx) }
 
 func (w *payingWriter) WriteHeaderNow() {
 	w.pay()

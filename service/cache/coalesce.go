@@ -151,7 +151,7 @@ func (c *coalescer) send() {
 // giving up does not fail the others; the client's timeouts bound it.
 func (c *coalescer) run(batch []*readRequest) {
 	ctx := context.Background()
-	pipe := c.client.Pipeline()
+	pipe := c.pipeline()
 	reads := make([]pipelinedRead, len(batch))
 	for i, r := range batch {
 		if r.ctx.Err() == nil { // else its request has gone
@@ -177,6 +177,16 @@ func (c *coalescer) run(batch []*readRequest) {
 	if err != nil && !errors.Is(err, redis.Nil) && !errors.As(err, &reply) {
 		c.failQueued(fmt.Errorf("%w: redis prefetch: %w", ErrUnavailable, err))
 	}
+}
+
+// pipeline returns a pipeline for reads: a transaction (MULTI/EXEC) when
+// expiries are read beside the values (near.go), so that each value and
+// its expiry are of one moment; a plain one otherwise.
+func (c *coalescer) pipeline() redis.Pipeliner {
+	if c.near != nil {
+		return c.client.TxPipeline()
+	}
+	return c.client.Pipeline()
 }
 
 // failQueued answers every read queued now with err.

@@ -339,13 +339,17 @@ func WithDebt(ctx context.Context) context.Context {
 }
 
 // Pay waits until every write of a copied key made under ctx (WithDebt)
-// so far is seen by every node, or until ctx ends.
+// so far is seen by every node. It does not stop when ctx ends (at most
+// nearLease): a client that half-closes its connection still gets its
+// reply, and must not get it early.
 func Pay(ctx context.Context) {
 	d, _ := ctx.Value(debtKey{}).(*debt)
 	if d == nil {
 		return
 	}
-	sleep(ctx, time.Duration(d.until.Load()-debtClock()))
+	if wait := time.Duration(d.until.Load() - debtClock()); wait > 0 {
+		time.Sleep(wait)
+	}
 }
 
 // owe makes the caller of a write of a copied key wait out one lease:
@@ -360,18 +364,5 @@ func owe(ctx context.Context) {
 			}
 		}
 	}
-	sleep(ctx, nearLease)
-}
-
-// sleep waits for d or until ctx ends.
-func sleep(ctx context.Context, d time.Duration) {
-	if d <= 0 {
-		return
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-	case <-ctx.Done():
-	}
+	time.Sleep(nearLease) // whatever ctx says, as Pay
 }

@@ -28,8 +28,16 @@ return n
 // ARGV[3] is the expiry in milliseconds; 0 means none.
 // ARGV[4], when not empty, is the channel to publish the key on when it
 // was swapped (near.go).
+//
+// It answers 2 when KEYS[1] already holds ARGV[2]: the command may be a
+// retry (maxRetries) whose first run swapped and published, and its
+// caller must count it as swapped and wait as for a swap.
 var swapScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
+local v = redis.call('GET', KEYS[1])
+if v ~= ARGV[1] then
+	if v == ARGV[2] then
+		return 2
+	end
 	return 0
 end
 if tonumber(ARGV[3]) > 0 then
@@ -112,7 +120,7 @@ func (r *Redis) getNear(ctx context.Context, key string) (string, error) {
 		return v, nil
 	}
 	g := r.near.begin()
-	pipe := r.client.Pipeline()
+	pipe := r.client.TxPipeline() // the value and its expiry as of one moment
 	get, ttl := pipe.Get(ctx, key), pipe.PTTL(ctx, key)
 	_, _ = pipe.Exec(ctx) // each command's error is read below
 	v, err := get.Result()
@@ -259,13 +267,13 @@ func (r *Redis) CompareAndSwap(ctx context.Context, key, old, value string, ttl 
 		defer r.near.drop(key)
 	}
 	n, err := swapScript.Run(ctx, r.client, []string{key}, old, value, redisTTL(ttl).Milliseconds(), channel).Int64()
-	if channel != "" && (err != nil || n == 1) {
+	if channel != "" && (err != nil || n != 0) {
 		owe(ctx)
 	}
 	if err != nil {
 		return false, wrap("compare-and-swap", err)
 	}
-	return n == 1, nil
+	return n != 0, nil
 }
 
 // Incr adds one to the integer under key and returns the new value. A key
@@ -342,7 +350,7 @@ func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
 // would (pipelinedRead), under the caller's context.
 func (r *Redis) readAlone(ctx context.Context, keys []string) readResult {
 	got := newReadResult(len(keys), r.near != nil)
-	pipe := r.client.Pipeline()
+	pipe := r.reads.pipeline()
 	read := addRead(ctx, pipe, keys, r.reads.cluster, r.near)
 	_, _ = pipe.Exec(ctx) // each command's error is read below
 	read.answers(got)

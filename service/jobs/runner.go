@@ -149,8 +149,8 @@ func (r *Runner) runTask(ctx context.Context, t task) (ran bool) {
 		}
 	}()
 	tctx = cache.WithDebt(tctx) // as a job's (worker.go)
+	defer cache.Pay(tctx)
 	err = t.fn(tctx)
-	cache.Pay(tctx)
 	if ctx.Err() != nil {
 		// Shutdown cut the run short: its lease no longer says the task
 		// ran this interval, so hand it to the next node that tries (a
