@@ -197,7 +197,7 @@ func median(xs []float64) float64 {
 // writeTable prints the results as a table.
 func writeTable(w io.Writer, rs []result) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "scenario\treference\treq/s\tref req/s\tratio\tround ratios\t1st/later\tp50 ms\tp95 ms\tp99 ms\tsuccess %\tcpu µs/req\tref cpu µs/req\tgen µs/req (ref's)\tstatus\t")
+	fmt.Fprintln(tw, "scenario\treference\treq/s\tref req/s\tratio\tround ratios\t1st/later (req/s)\tp50 ms\tp95 ms\tp99 ms\tsuccess %\tcpu µs/req\tref cpu µs/req\tgen µs/req (ref's)\tstatus\t")
 	for _, r := range rs {
 		ratio, ref, rounds, first := "", "", "", ""
 		if r.Reference != "" {
@@ -210,6 +210,12 @@ func writeTable(w io.Writer, rs []result) {
 		}
 		if r.FirstVsLater > 0 {
 			first = strconv.FormatFloat(r.FirstVsLater, 'f', 2, 64)
+		}
+		if r.Reference != "" && r.FirstRPSVsLater > 0 {
+			// The ratio's reference moves with the machine too; the first
+			// round's own req/s against the later rounds' shows whether
+			// the server was slow to start.
+			first += " (" + strconv.FormatFloat(r.FirstRPSVsLater, 'f', 2, 64) + ")"
 		}
 		codes := make([]string, 0, len(r.StatusCodes))
 		for c, k := range r.StatusCodes {
