@@ -27,7 +27,7 @@ import (
 //     with a lease has dropped every copy that a write published before
 //     the PING's send time had changed.
 //   - The writer then waits out one lease (nearLease) before it reports
-//     success (Owe, Pay): by then no node holds a lease that started before
+//     success (owe, Pay): by then no node holds a lease that started before
 //     its write. A request pays once, however many keys it wrote, before
 //     its reply; work outside a request pays at each write.
 //   - SetNX writes only a missing key, and no node holds a copy of a key
@@ -87,8 +87,9 @@ type NearOptions struct {
 
 // near is a Redis cache's node-local copies.
 type near struct {
-	keys  func(string) bool
-	epoch time.Time // monotonic base of the lease's clock
+	keys   func(string) bool
+	copies bool      // false: publish and wait only (NoCopies)
+	epoch  time.Time // monotonic base of the lease's clock
 
 	mu      sync.RWMutex
 	entries map[string]nearEntry
@@ -121,7 +122,7 @@ func newNear(client redis.UniversalClient, opts NearOptions) *near {
 	if _, cluster := client.(*redis.ClusterClient); cluster {
 		return nil
 	}
-	n := &near{keys: opts.Keys, epoch: time.Now(), entries: make(map[string]nearEntry),
+	n := &near{keys: opts.Keys, copies: !opts.NoCopies, epoch: time.Now(), entries: make(map[string]nearEntry),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	if opts.NoCopies {
 		close(n.done) // never subscribed: nothing is kept or answered
@@ -132,6 +133,19 @@ func newNear(client redis.UniversalClient, opts NearOptions) *near {
 }
 
 func (n *near) clock() int64 { return int64(time.Since(n.epoch)) }
+
+// keepsCopies reports whether reads should look for and keep copies (and
+// so read expiries): not when there is no near cache or it only publishes.
+func (n *near) keepsCopies() bool { return n != nil && n.copies }
+
+// copying returns n when it keeps copies, else nil: what the read side
+// (the coalescer) needs.
+func (n *near) copying() *near {
+	if n.keepsCopies() {
+		return n
+	}
+	return nil
+}
 
 // covers reports whether key may have copies.
 func (n *near) covers(key string) bool { return n != nil && n.keys(key) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,7 +93,7 @@ func NewRedis(client redis.UniversalClient) *Redis { return NewRedisNear(client,
 // opts names (near.go); on a Redis Cluster it keeps none.
 func NewRedisNear(client redis.UniversalClient, opts NearOptions) *Redis {
 	n := newNear(client, opts)
-	return &Redis{client: client, reads: newCoalescer(client, n, nil), near: n}
+	return &Redis{client: client, reads: newCoalescer(client, n.copying(), nil), near: n}
 }
 
 // Get returns the value of key, or ErrMiss.
@@ -100,7 +101,7 @@ func (r *Redis) Get(ctx context.Context, key string) (string, error) {
 	if v, err, found := takePrefetched(ctx, key); found {
 		return v, err
 	}
-	if r.near.covers(key) {
+	if r.near.keepsCopies() && r.near.covers(key) {
 		return r.getNear(ctx, key)
 	}
 	v, err := r.client.Get(ctx, key).Result()
@@ -181,16 +182,10 @@ func (r *Redis) Set(ctx context.Context, key, value string, ttl time.Duration) e
 func (r *Redis) Delete(ctx context.Context, keys ...string) error {
 	dropPrefetched(ctx, keys...)
 	var err error
-	near := make([]string, 0, len(keys))
-	for _, k := range keys {
-		if r.near.covers(k) {
-			near = append(near, k)
-		}
-	}
 	switch {
 	case len(keys) == 0:
 		return nil
-	case len(near) > 0:
+	case slices.ContainsFunc(keys, r.near.covers):
 		err = r.deleteNear(ctx, keys)
 	case len(keys) == 1:
 		err = r.client.Del(ctx, keys[0]).Err()
@@ -312,7 +307,7 @@ func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
 	}
 	answers := make(map[string]answer, len(keys))
 	ask, g := keys, nearRead{}
-	if r.near != nil {
+	if r.near.keepsCopies() {
 		g = r.near.begin()
 		ask = make([]string, 0, len(keys))
 		for _, k := range keys {
@@ -349,9 +344,9 @@ func (r *Redis) Prefetch(ctx context.Context, keys ...string) context.Context {
 // readAlone reads keys in a round trip of their own, as the coalescer
 // would (pipelinedRead), under the caller's context.
 func (r *Redis) readAlone(ctx context.Context, keys []string) readResult {
-	got := newReadResult(len(keys), r.near != nil)
+	got := newReadResult(len(keys), r.reads.near != nil)
 	pipe := r.reads.pipeline()
-	read := addRead(ctx, pipe, keys, r.reads.cluster, r.near)
+	read := addRead(ctx, pipe, keys, r.reads.cluster, r.reads.near)
 	_, _ = pipe.Exec(ctx) // each command's error is read below
 	read.answers(got)
 	return got
